@@ -1,0 +1,70 @@
+// Builds every bundle the project ships or tests:
+//   dist/extension.js  the extension (vscode external)
+//   dist/cli.js        the `aymara-eval` command line
+//   dist/server.js     the local Aymara-compatible server (never part of the extension bundle)
+//   media/*.js         webview scripts (browser)
+//   out/test/**        unit, integration and e2e suites (node_modules stay external)
+// Flags: --production (minify, no sourcemaps), --watch, --no-tests.
+import * as esbuild from 'esbuild';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+const withTests = !process.argv.includes('--no-tests') && !production;
+
+/** @param {string} dir @param {(f: string) => boolean} keep @returns {string[]} */
+function walk(dir, keep) {
+  let found = [];
+  let entries;
+  try { entries = readdirSync(dir); } catch { return found; }
+  for (const name of entries) {
+    const full = join(dir, name);
+    if (statSync(full).isDirectory()) {
+      if (name !== 'fixtures') found = found.concat(walk(full, keep));
+    } else if (keep(full)) found.push(full);
+  }
+  return found;
+}
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+
+/** @type {import('esbuild').BuildOptions[]} */
+const builds = [
+  { ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', external: ['vscode'], metafile: true },
+  { ...common, entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+  { ...common, entryPoints: { server: 'src/server/main.ts' }, outdir: 'dist' },
+];
+
+const webviewEntries = walk('media', (f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
+if (webviewEntries.length) {
+  builds.push({ ...common, platform: 'browser', target: 'es2022', format: 'iife', entryPoints: webviewEntries, outdir: 'media/dist' });
+}
+
+if (withTests) {
+  const tests = walk('test', (f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
+  if (tests.length) {
+    builds.push({ ...common, entryPoints: tests, outdir: 'out/test', outbase: 'test', packages: 'external', external: ['vscode'] });
+  }
+}
+
+const present = builds.filter((b) => {
+  const eps = Array.isArray(b.entryPoints) ? b.entryPoints : Object.values(b.entryPoints ?? {});
+  return eps.every((e) => { try { return statSync(e).isFile(); } catch { return false; } });
+});
+
+if (watch) {
+  for (const b of present) (await esbuild.context(b)).watch();
+  console.log('watching for changes…');
+} else {
+  await Promise.all(present.map((b) => esbuild.build(b)));
+}
