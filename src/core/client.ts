@@ -1,0 +1,472 @@
+/**
+ * Aymara v2 REST client on undici.
+ *
+ * - Every reply is validated with zod; a wrong reply is an `invalid-reply` ApiError naming the field.
+ * - Idempotent calls (GET, DELETE) retry on 408/429/5xx and connection failures through undici's
+ *   RetryAgent, with exponential backoff, jitter, `Retry-After`/`retry-after-ms` and `x-should-retry`.
+ * - POST score-responses has no idempotency key, so it is only retried when the server cannot have
+ *   processed it (429, connection refused). Any other failure after sending is marked `ambiguous`
+ *   and the caller looks the run up by its unique name (see scoring.ts).
+ * - Cancellation (AbortSignal) and timeouts reach the socket.
+ * - Redirects are never followed, so the key never travels to another origin.
+ */
+import { Agent, RetryAgent, request, type Dispatcher } from 'undici';
+import type { z } from 'zod';
+import { ApiError, kindForStatus } from './apiError';
+import { checkBaseUrl } from './baseUrl';
+import {
+  Eval,
+  EvalPrompt,
+  EvalRunResult,
+  ErrorEnvelope,
+  LegacyError,
+  Page,
+  ScoredResponse,
+  describeZodError,
+  type PageOf,
+  type ScoreRequest,
+} from './schemas';
+
+export interface RetryInfo {
+  method: string;
+  path: string;
+  attempt: number;
+  delayMs: number;
+  reason: string;
+}
+
+export interface ClientOptions {
+  baseUrl: string;
+  apiKey: string;
+  workspaceUuid?: string | null;
+  userAgent?: string;
+  /** TCP/TLS connect timeout per attempt. Default 10 s. */
+  connectTimeoutMs?: number;
+  /** Time to wait for a reply's headers and between body chunks, per attempt. Default 60 s. */
+  requestTimeoutMs?: number;
+  /** Retries after the first attempt for idempotent calls. Default 2 (3 attempts). */
+  maxRetries?: number;
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  /** Longest server-requested wait (Retry-After) that is honoured; longer means give up. Default 60 s. */
+  maxRetryAfterMs?: number;
+  /** Parallel page requests when listing. Default 6. */
+  pageConcurrency?: number;
+  /** Page size for list calls. Default 100 (the API's default and maximum we rely on). */
+  pageSize?: number;
+  onRetry?: (info: RetryInfo) => void;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+export interface PagedResult<T> {
+  items: T[];
+  /** Total the server reported. */
+  count: number;
+  /** False when the items fetched did not add up to `count`. */
+  complete: boolean;
+}
+
+type Query = Record<string, string | number | boolean | null | undefined>;
+
+interface SendOptions<S extends z.ZodType> extends CallOptions {
+  query?: Query;
+  body?: unknown;
+  schema: S | null;
+  /** 'idempotent': full retries; 'post': retry only when the server cannot have processed it. */
+  retry: 'idempotent' | 'post';
+}
+
+const RETRY_STATUSES = [408, 429, 500, 502, 503, 504];
+const RETRY_ERRORS = ['ECONNRESET', 'ECONNREFUSED', 'ENOTFOUND', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'];
+/** Failures that prove the request never reached the server, so even a POST may be sent again. */
+const NOT_SENT_ERRORS = ['ECONNREFUSED', 'ENOTFOUND', 'UND_ERR_CONNECT_TIMEOUT'];
+const TIMEOUT_ERRORS = ['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT'];
+
+export class AymaraClient {
+  readonly origin: string;
+  private readonly base: string;
+  private readonly opts: Required<Omit<ClientOptions, 'workspaceUuid' | 'onRetry' | 'userAgent'>> & ClientOptions;
+  private readonly agent: Agent;
+  private readonly idempotent: Dispatcher;
+  private readonly post: Dispatcher;
+
+  constructor(options: ClientOptions) {
+    const url = checkBaseUrl(options.baseUrl);
+    this.origin = url.origin;
+    this.base = url.href.replace(/\/+$/, '');
+    this.opts = {
+      connectTimeoutMs: 10_000,
+      requestTimeoutMs: 60_000,
+      maxRetries: 2,
+      retryBaseMs: 500,
+      retryMaxMs: 8_000,
+      maxRetryAfterMs: 60_000,
+      pageConcurrency: 6,
+      pageSize: 100,
+      ...options,
+    };
+    this.agent = new Agent({
+      connect: { timeout: this.opts.connectTimeoutMs },
+      headersTimeout: this.opts.requestTimeoutMs,
+      bodyTimeout: this.opts.requestTimeoutMs,
+      connections: 32,
+    });
+    this.idempotent = new RetryAgent(this.agent, {
+      maxRetries: this.opts.maxRetries,
+      methods: ['GET', 'HEAD', 'DELETE'],
+      statusCodes: RETRY_STATUSES,
+      errorCodes: RETRY_ERRORS,
+      throwOnError: false,
+      retry: this.retryDecider(RETRY_STATUSES, RETRY_ERRORS),
+    });
+    this.post = new RetryAgent(this.agent, {
+      maxRetries: this.opts.maxRetries,
+      methods: ['POST'],
+      statusCodes: [429],
+      errorCodes: NOT_SENT_ERRORS,
+      throwOnError: false,
+      retry: this.retryDecider([429], NOT_SENT_ERRORS),
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close().catch(() => undefined);
+  }
+
+  // ------------------------------------------------------------------ endpoints
+
+  listEvals(opts: CallOptions & { onProgress?: (fetched: number, total: number) => void } = {}): Promise<PagedResult<Eval>> {
+    return this.listAll('/v2/evals', Eval, {}, opts);
+  }
+
+  getEval(evalUuid: string, opts: CallOptions = {}): Promise<Eval> {
+    return this.send('GET', `/v2/evals/${enc(evalUuid)}`, { ...opts, schema: Eval, retry: 'idempotent' });
+  }
+
+  listPrompts(evalUuid: string, opts: CallOptions = {}): Promise<PagedResult<EvalPrompt>> {
+    return this.listAll(`/v2/evals/${enc(evalUuid)}/prompts`, EvalPrompt, {}, opts);
+  }
+
+  /** The synchronous scoring call. Never re-sent once the server may have processed it. */
+  scoreResponses(body: ScoreRequest, opts: CallOptions & { sandbox?: boolean } = {}): Promise<EvalRunResult> {
+    return this.send('POST', '/v2/eval-runs/-/score-responses', {
+      ...opts,
+      query: { is_sandbox: opts.sandbox ? true : undefined },
+      body,
+      schema: EvalRunResult,
+      retry: 'post',
+    });
+  }
+
+  /** The asynchronous scoring call: returns a `created` run to poll. */
+  createRun(body: ScoreRequest, opts: CallOptions & { sandbox?: boolean } = {}): Promise<EvalRunResult> {
+    return this.send('POST', '/v2/eval-runs', {
+      ...opts,
+      query: { is_sandbox: opts.sandbox ? true : undefined },
+      body,
+      schema: EvalRunResult,
+      retry: 'post',
+    });
+  }
+
+  getRun(runUuid: string, opts: CallOptions = {}): Promise<EvalRunResult> {
+    return this.send('GET', `/v2/eval-runs/${enc(runUuid)}`, { ...opts, schema: EvalRunResult, retry: 'idempotent' });
+  }
+
+  /** One page of runs for an eval (the API lists newest first in practice; callers must not rely on it). */
+  listRuns(evalUuid: string, page: { limit?: number; offset?: number } = {}, opts: CallOptions = {}): Promise<PageOf<EvalRunResult>> {
+    return this.send('GET', '/v2/eval-runs', {
+      ...opts,
+      query: { eval_uuid: evalUuid, limit: page.limit ?? this.opts.pageSize, offset: page.offset ?? 0 },
+      schema: Page(EvalRunResult),
+      retry: 'idempotent',
+    });
+  }
+
+  listRunResponses(
+    runUuid: string,
+    opts: CallOptions & { onProgress?: (fetched: number, total: number) => void } = {},
+  ): Promise<PagedResult<ScoredResponse>> {
+    return this.listAll(`/v2/eval-runs/${enc(runUuid)}/responses`, ScoredResponse, {}, opts);
+  }
+
+  async deleteRun(runUuid: string, opts: CallOptions = {}): Promise<void> {
+    await this.send('DELETE', `/v2/eval-runs/${enc(runUuid)}`, { ...opts, schema: null, retry: 'idempotent' });
+  }
+
+  // ------------------------------------------------------------------ paging
+
+  /**
+   * Fetch every page of a `{items, count}` list: the first page tells the total, the rest are
+   * fetched with bounded concurrency and reassembled in order.
+   */
+  async listAll<S extends z.ZodType>(
+    path: string,
+    item: S,
+    query: Query,
+    opts: CallOptions & { onProgress?: (fetched: number, total: number) => void },
+  ): Promise<PagedResult<z.infer<S>>> {
+    const schema = Page(item);
+    const size = this.opts.pageSize;
+    const first = (await this.send('GET', path, { ...opts, query: { ...query, limit: size, offset: 0 }, schema, retry: 'idempotent' })) as PageOf<z.infer<S>>;
+    const count = first.count;
+    opts.onProgress?.(first.items.length, count);
+    // A server may cap the page size below what we asked for; step by what it actually gives.
+    const step = first.items.length > 0 && first.items.length < size && first.items.length < count ? first.items.length : size;
+    const offsets: number[] = [];
+    for (let off = first.items.length; off < count; off += step) offsets.push(off);
+    const pages: z.infer<S>[][] = new Array(offsets.length);
+    let fetched = first.items.length;
+    let next = 0;
+    const worker = async () => {
+      while (next < offsets.length) {
+        const i = next++;
+        const page = (await this.send('GET', path, {
+          ...opts,
+          query: { ...query, limit: step, offset: offsets[i] },
+          schema,
+          retry: 'idempotent',
+        })) as PageOf<z.infer<S>>;
+        pages[i] = page.items;
+        fetched += page.items.length;
+        opts.onProgress?.(fetched, count);
+      }
+    };
+    const workers = Array.from({ length: Math.min(this.opts.pageConcurrency, offsets.length) }, worker);
+    await Promise.all(workers);
+    const items = first.items.concat(...pages);
+    return { items, count, complete: items.length === count };
+  }
+
+  // ------------------------------------------------------------------ transport
+
+  private async send<S extends z.ZodType>(method: 'GET' | 'POST' | 'DELETE', path: string, o: SendOptions<S>): Promise<z.infer<S>> {
+    const url = new URL(this.base + path);
+    const query: Query = { ...o.query, workspace_uuid: this.opts.workspaceUuid ?? undefined };
+    for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null) url.searchParams.set(k, String(v));
+    if (url.origin !== this.origin) throw new ApiError({ kind: 'config', message: 'Refusing to send a request outside the configured API origin.' });
+
+    const what = `${method} ${path}`;
+    const headers: Record<string, string> = {
+      'x-api-key': this.opts.apiKey,
+      accept: 'application/json',
+      'user-agent': this.opts.userAgent ?? 'aymara-eval-scoring',
+    };
+    let payload: string | undefined;
+    if (o.body !== undefined) {
+      payload = JSON.stringify(o.body);
+      headers['content-type'] = 'application/json';
+    }
+    if (o.signal?.aborted) throw cancelled(what, false);
+
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await request(url, {
+        method,
+        headers,
+        body: payload,
+        signal: o.signal,
+        dispatcher: o.retry === 'post' ? this.post : this.idempotent,
+      });
+    } catch (err) {
+      throw this.transportError(err, what, o.retry === 'post', o.signal);
+    }
+
+    let text: string;
+    try {
+      text = await res.body.text();
+    } catch (err) {
+      throw this.transportError(err, what, o.retry === 'post', o.signal);
+    }
+
+    const status = res.statusCode;
+    if (status >= 300) throw errorFromReply(status, text, res.headers, what, o.retry === 'post');
+    if (o.schema === null) return undefined as z.infer<S>;
+
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      const type = String(res.headers['content-type'] ?? 'no content type');
+      throw new ApiError({
+        kind: 'invalid-reply',
+        status,
+        message: `The API's reply to ${what} is not JSON (${type}).`,
+        requestId: headerString(res.headers['x-request-id']),
+      });
+    }
+    const parsed = o.schema.safeParse(json);
+    if (!parsed.success) {
+      throw new ApiError({
+        kind: 'invalid-reply',
+        status,
+        message: `The API's reply to ${what} is missing or has a wrong field: ${describeZodError(parsed.error, 3)}.`,
+        requestId: headerString(res.headers['x-request-id']),
+      });
+    }
+    return parsed.data as z.infer<S>;
+  }
+
+  private transportError(err: unknown, what: string, isPost: boolean, signal: AbortSignal | undefined): ApiError {
+    if (err instanceof ApiError) return err;
+    if (signal?.aborted) return cancelled(what, isPost);
+    const code = (err as { code?: string }).code ?? '';
+    const reason = (err as Error).message ?? String(err);
+    if (TIMEOUT_ERRORS.includes(code)) {
+      const sent = code !== 'UND_ERR_CONNECT_TIMEOUT';
+      return new ApiError({
+        kind: 'timeout',
+        message: `${what} timed out (${code === 'UND_ERR_CONNECT_TIMEOUT' ? 'could not connect' : 'no reply in time'}).`,
+        ambiguous: isPost && sent,
+        cause: err,
+      });
+    }
+    const sent = !NOT_SENT_ERRORS.includes(code);
+    return new ApiError({
+      kind: 'network',
+      message: `${what} failed: ${code ? `${code}, ` : ''}${reason}.`.replace(/\.\.$/, '.'),
+      ambiguous: isPost && sent,
+      cause: err,
+    });
+  }
+
+  /** The retry decision for undici's RetryHandler: backoff with jitter, Retry-After, x-should-retry, abort-aware waits. */
+  private retryDecider(statuses: number[], codes: string[]) {
+    return (
+      err: Error & { statusCode?: number; code?: string; headers?: Record<string, string | string[] | undefined> },
+      ctx: { state: { counter: number }; opts: Dispatcher.DispatchOptions & { signal?: AbortSignal | { aborted?: boolean } } },
+      cb: (err?: Error | null) => void,
+    ) => {
+      const { statusCode, code, headers } = err;
+      const attempt = ctx.state.counter;
+      const signal = ctx.opts.signal as AbortSignal | undefined;
+      if (signal?.aborted) return cb(err);
+      const shouldRetryHeader = headerString(headers?.['x-should-retry']);
+      let eligible: boolean;
+      if (shouldRetryHeader === 'false') eligible = false;
+      else if (shouldRetryHeader === 'true') eligible = true;
+      else if (statusCode !== undefined) eligible = statuses.includes(statusCode);
+      else eligible = code !== undefined && codes.includes(code);
+      if (!eligible || attempt > this.opts.maxRetries) return cb(err);
+
+      let delay = Math.min(this.opts.retryBaseMs * 2 ** (attempt - 1), this.opts.retryMaxMs);
+      delay = delay * (1 - Math.random() * 0.25);
+      const asked = retryAfterMs(headers);
+      if (asked !== undefined) {
+        if (asked > this.opts.maxRetryAfterMs) return cb(err);
+        delay = Math.max(asked, 0);
+      }
+      const path = typeof ctx.opts.path === 'string' ? ctx.opts.path.split('?')[0] ?? '' : '';
+      this.opts.onRetry?.({ method: String(ctx.opts.method), path, attempt, delayMs: Math.round(delay), reason: statusCode ? `HTTP ${statusCode}` : (code ?? err.message) });
+      const timer = setTimeout(() => {
+        signal?.removeEventListener?.('abort', onAbort);
+        cb(null);
+      }, delay);
+      const onAbort = () => {
+        clearTimeout(timer);
+        cb(err);
+      };
+      signal?.addEventListener?.('abort', onAbort, { once: true });
+    };
+  }
+}
+
+function enc(id: string): string {
+  return encodeURIComponent(id);
+}
+
+function cancelled(what: string, isPost: boolean): ApiError {
+  return new ApiError({ kind: 'cancelled', message: `${what} was cancelled.`, ambiguous: isPost });
+}
+
+function headerString(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** Server-requested delay from `retry-after-ms` or `retry-after` (seconds or HTTP date). */
+export function retryAfterMs(headers: Record<string, string | string[] | undefined> | undefined): number | undefined {
+  if (!headers) return undefined;
+  const ms = Number(headerString(headers['retry-after-ms']));
+  if (headerString(headers['retry-after-ms']) && Number.isFinite(ms) && ms >= 0) return ms;
+  const ra = headerString(headers['retry-after']);
+  if (!ra) return undefined;
+  const secs = Number(ra);
+  if (Number.isFinite(secs)) return Math.max(0, secs * 1000);
+  const date = Date.parse(ra);
+  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
+}
+
+/** Turn an error reply into an ApiError using the v2 envelope, the older `{detail}` shape, or the status alone. */
+export function errorFromReply(
+  status: number,
+  text: string,
+  headers: Record<string, string | string[] | undefined>,
+  what: string,
+  isPost: boolean,
+): ApiError {
+  let code: string | undefined;
+  let message: string | undefined;
+  let requestId = headerString(headers['x-request-id']);
+  let details: unknown;
+  try {
+    const json: unknown = JSON.parse(text);
+    const env = ErrorEnvelope.safeParse(json);
+    if (env.success) {
+      code = env.data.error.code;
+      message = env.data.error.message;
+      details = env.data.error.details;
+      requestId = env.data.request_id || requestId;
+    } else {
+      const legacy = LegacyError.safeParse(json);
+      if (legacy.success) message = legacyDetail(legacy.data.detail);
+    }
+  } catch {
+    // not JSON: an HTML proxy page or similar; the status alone speaks
+  }
+  const kind = kindForStatus(status, code);
+  if (kind === 'redirect') {
+    const location = headerString(headers['location']);
+    let where = 'another location';
+    try {
+      if (location) where = new URL(location).origin;
+    } catch {
+      /* relative or junk location */
+    }
+    message = `The API answered ${what} with a redirect to ${where}, which is not followed.`;
+  }
+  const text1 = clean(message) || `${what} failed with HTTP ${status}.`;
+  return new ApiError({
+    kind,
+    status,
+    code,
+    requestId: requestId || undefined,
+    details,
+    message: text1,
+    ambiguous: isPost && status >= 500,
+  });
+}
+
+function legacyDetail(detail: unknown): string {
+  if (typeof detail === 'string') return detail;
+  if (Array.isArray(detail)) {
+    return detail
+      .slice(0, 3)
+      .map((d) => {
+        const o = d as { loc?: unknown[]; msg?: string };
+        return `${Array.isArray(o.loc) ? o.loc.join('.') + ': ' : ''}${o.msg ?? JSON.stringify(d)}`;
+      })
+      .join('; ');
+  }
+  return JSON.stringify(detail);
+}
+
+/** Server text goes into messages: keep it short, one line, no control characters. */
+function clean(s: string | undefined): string {
+  if (!s) return '';
+  // eslint-disable-next-line no-control-regex
+  const flat = s.replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]+/g, ' ').trim();
+  return flat.length > 500 ? `${flat.slice(0, 499)}…` : flat;
+}
