@@ -1,0 +1,142 @@
+import * as vscode from 'vscode';
+import { headline, type ResultItem, type Verdict } from '../core/results';
+import type { Config, SeverityName } from './config';
+import type { RunStore } from './runStore';
+
+export const DIAGNOSTIC_SOURCE = 'Aymara';
+
+/** The shape of a file problem (responsesFile's Problem) that diagnostics need. */
+export interface ProblemLike {
+  severity: 'error' | 'warning';
+  code: string;
+  message: string;
+  offset: number;
+  length: number;
+  related?: { message: string; offset: number; length: number }[];
+}
+
+const SEVERITY: Record<SeverityName, vscode.DiagnosticSeverity> = {
+  error: vscode.DiagnosticSeverity.Error,
+  warning: vscode.DiagnosticSeverity.Warning,
+  information: vscode.DiagnosticSeverity.Information,
+  hint: vscode.DiagnosticSeverity.Hint,
+};
+
+/**
+ * Results → diagnostics on each entry's range; file problems → diagnostics at the exact place.
+ * Failed and errored responses use the configured severity; refused, excluded and passed are
+ * off by default and shown as hints when turned on. `source` is always "Aymara" and `code` the
+ * verdict (or the problem code), so users of tools like Error Lens can filter them.
+ */
+export class ResultDiagnostics implements vscode.Disposable {
+  private readonly results = vscode.languages.createDiagnosticCollection('aymara');
+  private readonly problems = vscode.languages.createDiagnosticCollection('aymara-file');
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly store: RunStore,
+    private readonly config: Config,
+  ) {
+    this.disposables.push(
+      store.onDidChange((uri) => void this.refresh(uri)),
+      config.onDidChange(() => void this.refresh(undefined)),
+      vscode.workspace.onDidDeleteFiles((e) => {
+        for (const f of e.files) {
+          this.results.delete(f);
+          this.problems.delete(f);
+        }
+      }),
+    );
+  }
+
+  /** Re-derive diagnostics for one file, or for every file when uri is undefined. */
+  async refresh(uri: string | undefined): Promise<void> {
+    const targets = uri === undefined ? this.store.all().map((r) => r.uri) : [uri];
+    if (uri === undefined) this.results.clear();
+    for (const key of targets) {
+      const fileUri = vscode.Uri.parse(key);
+      const rec = this.store.get(key);
+      if (!rec?.latest) {
+        this.results.delete(fileUri);
+        continue;
+      }
+      let doc: vscode.TextDocument;
+      try {
+        doc = await vscode.workspace.openTextDocument(fileUri);
+      } catch {
+        this.results.delete(fileUri);
+        continue;
+      }
+      this.results.set(fileUri, this.toDiagnostics(doc, rec.latest.items, rec.stale));
+    }
+  }
+
+  private toDiagnostics(doc: vscode.TextDocument, items: readonly ResultItem[], stale: boolean): vscode.Diagnostic[] {
+    const hints = this.config.hintVerdicts;
+    const main = SEVERITY[this.config.severity];
+    const out: vscode.Diagnostic[] = [];
+    for (const item of items) {
+      if (!item.location) continue;
+      const severity = severityFor(item.verdict, main, hints);
+      if (severity === undefined) continue;
+      const range = new vscode.Range(doc.positionAt(item.location.offset), doc.positionAt(item.location.offset + item.location.length));
+      const first = headline(item) + (stale ? ' [stale: file changed since scoring]' : '');
+      const full = item.explanation && item.explanation.replace(/\s+/g, ' ').trim() !== first ? `${first}\n\n${item.explanation}` : first;
+      const d = new vscode.Diagnostic(range, full, severity);
+      d.source = DIAGNOSTIC_SOURCE;
+      d.code = item.verdict;
+      out.push(d);
+    }
+    return out;
+  }
+
+  /** Show a file's validation problems (or clear them with an empty list). */
+  setProblems(doc: vscode.TextDocument, problems: readonly ProblemLike[]): void {
+    this.problems.set(
+      doc.uri,
+      problems.map((p) => {
+        const range = new vscode.Range(doc.positionAt(p.offset), doc.positionAt(p.offset + Math.max(p.length, 0)));
+        const d = new vscode.Diagnostic(range, p.message, p.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
+        d.source = DIAGNOSTIC_SOURCE;
+        d.code = p.code;
+        if (p.related?.length) {
+          d.relatedInformation = p.related.map(
+            (r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(doc.uri, new vscode.Range(doc.positionAt(r.offset), doc.positionAt(r.offset + r.length))), r.message),
+          );
+        }
+        return d;
+      }),
+    );
+  }
+
+  clearProblems(uri: vscode.Uri): void {
+    this.problems.delete(uri);
+  }
+
+  /** For tests and navigation: the result diagnostics of a file. */
+  resultDiagnostics(uri: vscode.Uri): readonly vscode.Diagnostic[] {
+    return this.results.get(uri) ?? [];
+  }
+
+  dispose(): void {
+    vscode.Disposable.from(...this.disposables, this.results, this.problems).dispose();
+  }
+}
+
+function severityFor(
+  verdict: Verdict,
+  main: vscode.DiagnosticSeverity,
+  hints: { passed: boolean; refused: boolean; excluded: boolean },
+): vscode.DiagnosticSeverity | undefined {
+  switch (verdict) {
+    case 'failed':
+    case 'errored':
+      return main;
+    case 'passed':
+      return hints.passed ? vscode.DiagnosticSeverity.Hint : undefined;
+    case 'refused':
+      return hints.refused ? vscode.DiagnosticSeverity.Hint : undefined;
+    case 'excluded':
+      return hints.excluded ? vscode.DiagnosticSeverity.Hint : undefined;
+  }
+}

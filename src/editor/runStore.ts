@@ -1,0 +1,167 @@
+import * as vscode from 'vscode';
+import type { EntryLocation, RunResult } from '../core/results';
+
+/** A run whose id is known but whose results have not arrived (saved before waiting on the server). */
+export interface PendingRun {
+  eval_run_uuid: string;
+  eval_uuid: string;
+  name: string | null;
+  started_at: string;
+}
+
+export interface RunSummary {
+  eval_run_uuid: string;
+  run_name: string | null;
+  pass_rate: number | null;
+  counts: RunResult['counts'];
+  completed_at: string;
+  status: RunResult['status'];
+}
+
+/** Everything known about one scored file. */
+export interface FileRecord {
+  uri: string;
+  latest?: RunResult;
+  /** True when the file changed after `latest` was scored: ranges are re-mapped, verdicts may be out of date. */
+  stale: boolean;
+  pending?: PendingRun;
+  /** Newest first, at most HISTORY runs. */
+  history: RunSummary[];
+  /** The eval chosen for this file when the file itself names none. */
+  evalUuid?: string;
+}
+
+const INDEX_KEY = 'aymara.files';
+const RECORD_PREFIX = 'aymara.file:';
+const HISTORY = 20;
+
+/**
+ * The single source of results every view listens to. Records are kept per file URI in
+ * workspace storage and written the moment anything arrives, so a reload restores them.
+ */
+export class RunStore implements vscode.Disposable {
+  private readonly records = new Map<string, FileRecord>();
+  private readonly emitter = new vscode.EventEmitter<string | undefined>();
+  /** Fires with the file URI that changed, or undefined when everything may have. */
+  readonly onDidChange = this.emitter.event;
+  private loaded = false;
+
+  constructor(private readonly memento: vscode.Memento) {}
+
+  /** Load saved records. Cheap (memento is in memory) but kept out of activation on purpose. */
+  load(): void {
+    if (this.loaded) return;
+    this.loaded = true;
+    const index = this.memento.get<string[]>(INDEX_KEY, []);
+    for (const uri of index) {
+      const rec = this.memento.get<FileRecord>(RECORD_PREFIX + uri);
+      if (rec && typeof rec.uri === 'string') this.records.set(uri, { ...rec, history: rec.history ?? [] });
+    }
+    this.emitter.fire(undefined);
+  }
+
+  get(uri: vscode.Uri | string): FileRecord | undefined {
+    this.load();
+    return this.records.get(typeof uri === 'string' ? uri : uri.toString());
+  }
+
+  all(): FileRecord[] {
+    this.load();
+    return [...this.records.values()].sort((a, b) => a.uri.localeCompare(b.uri));
+  }
+
+  async setPending(uri: vscode.Uri, pending: PendingRun): Promise<void> {
+    const rec = this.ensure(uri);
+    rec.pending = pending;
+    await this.save(rec);
+  }
+
+  async clearPending(uri: vscode.Uri): Promise<void> {
+    const rec = this.get(uri);
+    if (!rec?.pending) return;
+    delete rec.pending;
+    await this.save(rec);
+  }
+
+  async setResult(uri: vscode.Uri, result: RunResult): Promise<void> {
+    const rec = this.ensure(uri);
+    rec.latest = result;
+    rec.stale = false;
+    if (rec.pending?.eval_run_uuid === result.eval_run_uuid || result.status === 'finished' || result.status === 'failed') delete rec.pending;
+    rec.history = [summarize(result), ...rec.history.filter((h) => h.eval_run_uuid !== result.eval_run_uuid)].slice(0, HISTORY);
+    await this.save(rec);
+  }
+
+  async setEval(uri: vscode.Uri, evalUuid: string | undefined): Promise<void> {
+    const rec = this.ensure(uri);
+    rec.evalUuid = evalUuid;
+    await this.save(rec);
+  }
+
+  /** New locations after an edit, by result key; results whose entry vanished lose their location. */
+  async remap(uri: vscode.Uri, locations: ReadonlyMap<string, { location: EntryLocation; index: number }>, stale: boolean): Promise<void> {
+    const rec = this.get(uri);
+    if (!rec?.latest) return;
+    for (const item of rec.latest.items) {
+      const hit = locations.get(item.key);
+      item.location = hit?.location ?? null;
+      item.entry_index = hit?.index ?? null;
+    }
+    rec.stale = rec.stale || stale;
+    await this.save(rec);
+  }
+
+  /** Move a file's record when the file is renamed. */
+  async rename(from: vscode.Uri, to: vscode.Uri): Promise<void> {
+    const rec = this.get(from);
+    if (!rec) return;
+    this.records.delete(rec.uri);
+    await this.memento.update(RECORD_PREFIX + rec.uri, undefined);
+    rec.uri = to.toString();
+    this.records.set(rec.uri, rec);
+    await this.save(rec);
+    this.emitter.fire(from.toString());
+  }
+
+  async clear(uri?: vscode.Uri | string): Promise<void> {
+    const targets = uri === undefined ? [...this.records.keys()] : [typeof uri === 'string' ? uri : uri.toString()];
+    for (const key of targets) {
+      this.records.delete(key);
+      await this.memento.update(RECORD_PREFIX + key, undefined);
+    }
+    await this.memento.update(INDEX_KEY, [...this.records.keys()]);
+    this.emitter.fire(uri === undefined ? undefined : targets[0]);
+  }
+
+  private ensure(uri: vscode.Uri): FileRecord {
+    const key = uri.toString();
+    let rec = this.get(key);
+    if (!rec) {
+      rec = { uri: key, stale: false, history: [] };
+      this.records.set(key, rec);
+    }
+    return rec;
+  }
+
+  private async save(rec: FileRecord): Promise<void> {
+    await this.memento.update(RECORD_PREFIX + rec.uri, rec);
+    const index = [...this.records.keys()];
+    await this.memento.update(INDEX_KEY, index);
+    this.emitter.fire(rec.uri);
+  }
+
+  dispose(): void {
+    this.emitter.dispose();
+  }
+}
+
+function summarize(r: RunResult): RunSummary {
+  return {
+    eval_run_uuid: r.eval_run_uuid,
+    run_name: r.run_name,
+    pass_rate: r.pass_rate,
+    counts: r.counts,
+    completed_at: r.completed_at,
+    status: r.status,
+  };
+}

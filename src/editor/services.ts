@@ -1,0 +1,72 @@
+import * as vscode from 'vscode';
+import type { AymaraClient } from '../core/client';
+import { ApiError } from '../core/apiError';
+import { checkBaseUrl, isLoopbackHost } from '../core/baseUrl';
+import { Config } from './config';
+import { ResultDiagnostics } from './diagnostics';
+import { UserError } from './errors';
+import { Log } from './log';
+import { RunStore } from './runStore';
+import { ApiKeys } from './secrets';
+
+/**
+ * The long-lived objects every feature shares. Each owns its own disposables; this container
+ * owns them in turn and is itself pushed to the extension's subscriptions.
+ */
+export class Services implements vscode.Disposable {
+  readonly log = new Log();
+  readonly config = new Config();
+  readonly keys: ApiKeys;
+  readonly store: RunStore;
+  readonly diagnostics: ResultDiagnostics;
+
+  constructor(readonly context: vscode.ExtensionContext) {
+    this.keys = new ApiKeys(context.secrets, this.log);
+    this.store = new RunStore(context.workspaceState);
+    this.diagnostics = new ResultDiagnostics(this.store, this.config);
+  }
+
+  /** The configured API origin, vetted (https, or http to loopback). */
+  apiOrigin(): URL {
+    try {
+      return checkBaseUrl(this.config.apiBaseUrl);
+    } catch (err) {
+      const msg = err instanceof ApiError ? err.message : String(err);
+      throw new UserError(`${msg} ${vscode.l10n.t('Fix "aymara.apiBaseUrl" in your user settings.')}`, [
+        { title: vscode.l10n.t('Open Settings'), command: 'workbench.action.openSettings', args: ['aymara.apiBaseUrl'] },
+      ]);
+    }
+  }
+
+  /**
+   * A client for the configured origin with the key saved for exactly that origin.
+   * The HTTP stack is loaded on first use, never at activation.
+   */
+  async client(): Promise<AymaraClient> {
+    const url = this.apiOrigin();
+    const key = await this.keys.get(url.origin);
+    if (!key) {
+      throw new UserError(vscode.l10n.t('No Aymara API key is set for {0}. Set one to score files.', url.origin), [
+        { title: vscode.l10n.t('Set API Key'), command: 'aymara.setApiKey' },
+      ]);
+    }
+    const { AymaraClient } = await import('../core/client');
+    const version = String(this.context.extension.packageJSON.version ?? '0');
+    return new AymaraClient({
+      baseUrl: url.href,
+      apiKey: key.key,
+      workspaceUuid: this.config.workspaceUuid,
+      requestTimeoutMs: this.config.requestTimeoutMs,
+      userAgent: `aymara-eval-scoring-vscode/${version}`,
+      onRetry: (r) => this.log.warn(`Retrying ${r.method} ${r.path} in ${r.delayMs} ms (attempt ${r.attempt}, ${r.reason}).`),
+    });
+  }
+
+  isLoopback(url: URL): boolean {
+    return isLoopbackHost(url.hostname);
+  }
+
+  dispose(): void {
+    vscode.Disposable.from(this.diagnostics, this.store, this.keys, this.config, this.log).dispose();
+  }
+}
