@@ -6,6 +6,7 @@ import { Config } from './config';
 import { ResultDiagnostics } from './diagnostics';
 import { UserError } from './errors';
 import { Log } from './log';
+import { PromptCache } from './promptCache';
 import { RunStore } from './runStore';
 import { ApiKeys } from './secrets';
 
@@ -19,11 +20,13 @@ export class Services implements vscode.Disposable {
   readonly keys: ApiKeys;
   readonly store: RunStore;
   readonly diagnostics: ResultDiagnostics;
+  readonly prompts: PromptCache;
 
   constructor(readonly context: vscode.ExtensionContext) {
     this.keys = new ApiKeys(context.secrets, this.log);
     this.store = new RunStore(context.workspaceState);
     this.diagnostics = new ResultDiagnostics(this.store, this.config);
+    this.prompts = new PromptCache(context.workspaceState, this.log);
   }
 
   /** The configured API origin, vetted (https, or http to loopback). */
@@ -67,6 +70,6 @@ export class Services implements vscode.Disposable {
   }
 
   dispose(): void {
-    vscode.Disposable.from(this.diagnostics, this.store, this.keys, this.config, this.log).dispose();
+    vscode.Disposable.from(this.diagnostics, this.prompts, this.store, this.keys, this.config, this.log).dispose();
   }
 }
