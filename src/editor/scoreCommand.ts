@@ -91,6 +91,7 @@ class Scorer implements vscode.Disposable {
               this.s.store.setPending(fileUri!, { eval_run_uuid: run.eval_run_uuid, eval_uuid: run.eval_uuid, name: run.name, started_at: new Date().toISOString() }),
           });
           await this.s.store.setResult(fileUri!, result);
+          await this.s.watcher.afterRun(fileUri!, text);
           void this.s.prompts.ensure(result.eval_uuid, () => this.s.client());
           this.announce(fileUri!, result);
           return result;

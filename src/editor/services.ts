@@ -4,6 +4,7 @@ import { ApiError } from '../core/apiError';
 import { checkBaseUrl, isLoopbackHost } from '../core/baseUrl';
 import { Config } from './config';
 import { ResultDiagnostics } from './diagnostics';
+import { FileWatcher } from './fileWatcher';
 import { UserError } from './errors';
 import { Log } from './log';
 import { PromptCache } from './promptCache';
@@ -21,12 +22,14 @@ export class Services implements vscode.Disposable {
   readonly store: RunStore;
   readonly diagnostics: ResultDiagnostics;
   readonly prompts: PromptCache;
+  readonly watcher: FileWatcher;
 
   constructor(readonly context: vscode.ExtensionContext) {
     this.keys = new ApiKeys(context.secrets, this.log);
     this.store = new RunStore(context.workspaceState);
     this.diagnostics = new ResultDiagnostics(this.store, this.config);
     this.prompts = new PromptCache(context.workspaceState, this.log);
+    this.watcher = new FileWatcher(this);
   }
 
   /** The configured API origin, vetted (https, or http to loopback). */
@@ -70,6 +73,6 @@ export class Services implements vscode.Disposable {
   }
 
   dispose(): void {
-    vscode.Disposable.from(this.diagnostics, this.prompts, this.store, this.keys, this.config, this.log).dispose();
+    vscode.Disposable.from(this.watcher, this.diagnostics, this.prompts, this.store, this.keys, this.config, this.log).dispose();
   }
 }

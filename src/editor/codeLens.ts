@@ -1,0 +1,43 @@
+import * as vscode from 'vscode';
+import { headline } from '../core/results';
+import type { Services } from './services';
+
+/** A lens above each scored entry: its verdict, and a click opens its explanation. */
+export class ResultLenses implements vscode.CodeLensProvider, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.emitter.event;
+  private readonly disposables: vscode.Disposable[];
+
+  constructor(private readonly s: Services) {
+    this.disposables = [
+      this.emitter,
+      s.store.onDidChange(() => this.emitter.fire()),
+      vscode.languages.registerCodeLensProvider([{ language: 'json' }, { language: 'jsonc' }, { language: 'jsonl' }, { pattern: '**/*.jsonl' }], this),
+    ];
+  }
+
+  provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
+    const rec = this.s.store.get(doc.uri);
+    const r = rec?.latest;
+    if (!r) return [];
+    const lenses: vscode.CodeLens[] = [];
+    const size = doc.getText().length;
+    for (const i of r.items) {
+      if (!i.location || i.location.offset > size) continue;
+      const pos = doc.positionAt(i.location.offset);
+      const icon = i.verdict === 'failed' ? '$(error)' : i.verdict === 'errored' ? '$(warning)' : i.verdict === 'passed' ? '$(pass)' : '$(circle-slash)';
+      lenses.push(
+        new vscode.CodeLens(new vscode.Range(pos, pos), {
+          title: `${icon} ${headline({ ...i, explanation: null })}${rec.stale ? ' (stale)' : ''} · ${vscode.l10n.t('Show explanation')}`,
+          command: 'aymara.showExplanations',
+          arguments: [doc.uri.toString(), i.key],
+        }),
+      );
+    }
+    return lenses;
+  }
+
+  dispose(): void {
+    vscode.Disposable.from(...this.disposables).dispose();
+  }
+}

@@ -1,0 +1,86 @@
+import * as vscode from 'vscode';
+import type { ResultItem } from '../core/results';
+import { itemIndex, type ResultsTree } from './resultsTree';
+import type { Services } from './services';
+
+const HAS_FAILURES = 'aymara.hasFailures';
+
+/**
+ * Jumping to responses: reveal one entry by key, and Next/Previous Failing Response through the
+ * failed and errored entries of the active file (wrapping around), or of the first scored file
+ * with failures when the active editor has none. A context key enables the commands and keys.
+ */
+export class Navigation implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly s: Services,
+    private readonly tree: ResultsTree,
+  ) {
+    this.disposables.push(
+      vscode.commands.registerCommand('aymara.revealEntry', (uri: string | vscode.Uri, key: string) => this.revealEntry(uri, key)),
+      vscode.commands.registerCommand('aymara.nextFailure', () => this.move(1)),
+      vscode.commands.registerCommand('aymara.previousFailure', () => this.move(-1)),
+      s.store.onDidChange(() => this.updateContext()),
+    );
+    this.updateContext();
+  }
+
+  private updateContext(): void {
+    const any = this.s.store.all().some((r) => (r.latest?.counts.failed ?? 0) + (r.latest?.counts.errored ?? 0) > 0);
+    void vscode.commands.executeCommand('setContext', HAS_FAILURES, any);
+  }
+
+  /** Open a file with one response's entry selected. Returns false when it has no place in the file. */
+  async revealEntry(uri: string | vscode.Uri, key: string, opts: { preserveFocus?: boolean } = {}): Promise<boolean> {
+    const fileUri = typeof uri === 'string' ? vscode.Uri.parse(uri) : uri;
+    const rec = this.s.store.get(fileUri);
+    const item = rec?.latest ? itemIndex(rec.latest).get(key) : undefined;
+    if (!item?.location) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('This response is not in the file (anymore); score the file again to refresh its results.'));
+      return false;
+    }
+    const doc = await vscode.workspace.openTextDocument(fileUri);
+    const range = new vscode.Range(doc.positionAt(item.location.offset), doc.positionAt(item.location.offset + item.location.length));
+    const editor = await vscode.window.showTextDocument(doc, { selection: range, preserveFocus: opts.preserveFocus ?? false, preview: false });
+    editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    return true;
+  }
+
+  private failuresOf(uri: string): ResultItem[] {
+    const r = this.s.store.get(uri)?.latest;
+    if (!r) return [];
+    return r.items.filter((i) => (i.verdict === 'failed' || i.verdict === 'errored') && i.location).sort((a, b) => (a.location?.offset ?? 0) - (b.location?.offset ?? 0));
+  }
+
+  /** Move to the next (1) or previous (-1) failing response; returns its key. */
+  async move(direction: 1 | -1): Promise<string | undefined> {
+    const editor = vscode.window.activeTextEditor;
+    let uri = editor?.document.uri.toString();
+    let failures = uri ? this.failuresOf(uri) : [];
+    let cursor: number | undefined;
+    if (failures.length && editor) cursor = editor.document.offsetAt(editor.selection.start);
+    if (!failures.length) {
+      const rec = this.s.store.all().find((r) => this.failuresOf(r.uri).length > 0);
+      if (!rec) {
+        void vscode.window.showInformationMessage(vscode.l10n.t('No failing responses in the scored files.'));
+        return undefined;
+      }
+      uri = rec.uri;
+      failures = this.failuresOf(uri);
+    }
+    let target: ResultItem | undefined;
+    if (cursor === undefined) target = direction === 1 ? failures[0] : failures[failures.length - 1];
+    else if (direction === 1) target = failures.find((f) => (f.location?.offset ?? 0) > cursor) ?? failures[0];
+    else target = [...failures].reverse().find((f) => (f.location?.offset ?? 0) < cursor) ?? failures[failures.length - 1];
+    if (!target || !uri) return undefined;
+    await this.revealEntry(uri, target.key);
+    void this.tree.reveal(uri, target.key);
+    void vscode.commands.executeCommand('aymara.focusExplanation', uri, target.key);
+    return target.key;
+  }
+
+  dispose(): void {
+    vscode.Disposable.from(...this.disposables).dispose();
+  }
+}

@@ -1,0 +1,259 @@
+import * as vscode from 'vscode';
+import { VERDICTS, formatPercent, sortedItems, type ResultItem, type RunResult, type Verdict } from '../core/results';
+import type { FileRecord, RunSummary } from './runStore';
+import type { Services } from './services';
+
+export const VIEW_ID = 'aymara.results';
+const FAILURES_ONLY_KEY = 'aymara.failuresOnly';
+
+export type Node =
+  | { kind: 'file'; uri: string }
+  | { kind: 'run'; uri: string; runUuid: string; latest: boolean }
+  | { kind: 'group'; uri: string; runUuid: string; verdict: Verdict }
+  | { kind: 'item'; uri: string; runUuid: string; verdict: Verdict; key: string };
+
+const LABEL: Record<Verdict, string> = { failed: 'Failed', errored: 'Errored', refused: 'Refused', excluded: 'Excluded', passed: 'Passed' };
+const ICON: Record<Verdict, [string, string]> = {
+  failed: ['error', 'testing.iconFailed'],
+  errored: ['warning', 'testing.iconErrored'],
+  refused: ['circle-slash', 'testing.iconSkipped'],
+  excluded: ['debug-step-over', 'testing.iconSkipped'],
+  passed: ['pass', 'testing.iconPassed'],
+};
+
+/**
+ * Results tree: scored file → run → verdict groups (failures first) → one item per response.
+ * Nodes are plain keys resolved against the RunStore, so ids stay stable across refreshes and
+ * `reveal` works through getParent.
+ */
+export class ResultsTree implements vscode.TreeDataProvider<Node>, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<Node | undefined>();
+  readonly onDidChangeTreeData = this.emitter.event;
+  readonly view: vscode.TreeView<Node>;
+  private failuresOnly: boolean;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly s: Services) {
+    this.failuresOnly = s.context.workspaceState.get<boolean>(FAILURES_ONLY_KEY, false);
+    this.view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this, showCollapseAll: true });
+    void vscode.commands.executeCommand('setContext', FAILURES_ONLY_KEY, this.failuresOnly);
+    this.disposables.push(
+      this.view,
+      this.emitter,
+      s.store.onDidChange(() => this.refresh()),
+      s.prompts.onDidChange(() => this.refresh()),
+      this.view.onDidChangeSelection((e) => {
+        const n = e.selection[0];
+        if (n?.kind === 'item') void vscode.commands.executeCommand('aymara.focusExplanation', n.uri, n.key);
+      }),
+      vscode.commands.registerCommand('aymara.results.showFailuresOnly', () => this.setFailuresOnly(true)),
+      vscode.commands.registerCommand('aymara.results.showAll', () => this.setFailuresOnly(false)),
+      vscode.commands.registerCommand('aymara.results.clear', (n?: Node) => s.store.clear(n?.uri)),
+    );
+    this.updateMessage();
+  }
+
+  refresh(): void {
+    this.updateMessage();
+    this.emitter.fire(undefined);
+  }
+
+  private async setFailuresOnly(on: boolean): Promise<void> {
+    this.failuresOnly = on;
+    await this.s.context.workspaceState.update(FAILURES_ONLY_KEY, on);
+    await vscode.commands.executeCommand('setContext', FAILURES_ONLY_KEY, on);
+    this.refresh();
+  }
+
+  private updateMessage(): void {
+    const files = this.s.store.all().filter((r) => r.latest || r.pending);
+    if (!files.length) {
+      this.view.message = undefined; // the view's welcome content explains how to start
+      return;
+    }
+    let failed = 0;
+    let total = 0;
+    for (const f of files) {
+      failed += (f.latest?.counts.failed ?? 0) + (f.latest?.counts.errored ?? 0);
+      total += f.latest?.items.length ?? 0;
+    }
+    this.view.message = this.failuresOnly
+      ? vscode.l10n.t('Showing failures only: {0} of {1} responses in {2} file(s).', failed, total, files.length)
+      : undefined;
+  }
+
+  // ------------------------------------------------------------------ model access
+
+  private record(uri: string): FileRecord | undefined {
+    return this.s.store.get(uri);
+  }
+
+  private run(n: { uri: string; runUuid: string }): RunResult | undefined {
+    const latest = this.record(n.uri)?.latest;
+    return latest?.eval_run_uuid === n.runUuid ? latest : undefined;
+  }
+
+  private item(n: Extract<Node, { kind: 'item' }>): ResultItem | undefined {
+    const r = this.run(n);
+    return r ? itemIndex(r).get(n.key) : undefined;
+  }
+
+  /** The tree node of a response, for reveal. */
+  nodeFor(uri: string, key: string): Node | undefined {
+    const r = this.record(uri)?.latest;
+    const i = r ? itemIndex(r).get(key) : undefined;
+    if (!r || !i) return undefined;
+    return { kind: 'item', uri, runUuid: r.eval_run_uuid, verdict: i.verdict, key };
+  }
+
+  async reveal(uri: string, key: string): Promise<void> {
+    const node = this.nodeFor(uri, key);
+    if (node) await this.view.reveal(node, { select: true, focus: false, expand: true });
+  }
+
+  // ------------------------------------------------------------------ TreeDataProvider
+
+  getChildren(n?: Node): Node[] {
+    if (!n) return this.s.store.all().filter((r) => r.latest || r.pending).map((r) => ({ kind: 'file', uri: r.uri }));
+    if (n.kind === 'file') {
+      const rec = this.record(n.uri);
+      if (!rec) return [];
+      const runs: Node[] = [];
+      if (rec.latest) runs.push({ kind: 'run', uri: n.uri, runUuid: rec.latest.eval_run_uuid, latest: true });
+      for (const h of rec.history) if (h.eval_run_uuid !== rec.latest?.eval_run_uuid) runs.push({ kind: 'run', uri: n.uri, runUuid: h.eval_run_uuid, latest: false });
+      return runs;
+    }
+    if (n.kind === 'run') {
+      const r = n.latest ? this.run(n) : undefined;
+      if (!r) return [];
+      const verdicts = this.failuresOnly ? VERDICTS.filter((v) => v === 'failed' || v === 'errored') : VERDICTS;
+      return verdicts.filter((v) => r.counts[v] > 0).map((verdict) => ({ kind: 'group', uri: n.uri, runUuid: n.runUuid, verdict }));
+    }
+    if (n.kind === 'group') {
+      const r = this.run(n);
+      if (!r) return [];
+      return sortedItems(r.items.filter((i) => i.verdict === n.verdict)).map((i) => ({ kind: 'item', uri: n.uri, runUuid: n.runUuid, verdict: i.verdict, key: i.key }));
+    }
+    return [];
+  }
+
+  getParent(n: Node): Node | undefined {
+    switch (n.kind) {
+      case 'file':
+        return undefined;
+      case 'run':
+        return { kind: 'file', uri: n.uri };
+      case 'group':
+        return { kind: 'run', uri: n.uri, runUuid: n.runUuid, latest: true };
+      case 'item':
+        return { kind: 'group', uri: n.uri, runUuid: n.runUuid, verdict: n.verdict };
+    }
+  }
+
+  getTreeItem(n: Node): vscode.TreeItem {
+    const t = vscode.l10n.t;
+    switch (n.kind) {
+      case 'file': {
+        const rec = this.record(n.uri);
+        const uri = vscode.Uri.parse(n.uri);
+        const ti = new vscode.TreeItem(uri, vscode.TreeItemCollapsibleState.Expanded);
+        ti.id = `file|${n.uri}`;
+        ti.contextValue = 'aymara.file';
+        const r = rec?.latest;
+        const bits = [];
+        if (r) bits.push(`${formatPercent(r.pass_rate)}`, t('{0} failed', r.counts.failed + r.counts.errored));
+        if (rec?.pending) bits.push(t('run pending'));
+        if (rec?.stale) bits.push(t('stale'));
+        ti.description = bits.join(' · ');
+        ti.tooltip = rec?.stale ? t('{0}\nThe file changed since it was scored; results are re-mapped to the new text until you score again.', uri.fsPath) : uri.fsPath;
+        return ti;
+      }
+      case 'run': {
+        const rec = this.record(n.uri);
+        const summary: RunSummary | undefined = n.latest ? (rec?.latest ? toSummary(rec.latest) : undefined) : rec?.history.find((h) => h.eval_run_uuid === n.runUuid);
+        const ti = new vscode.TreeItem(summary?.run_name || n.runUuid, n.latest ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+        ti.id = `run|${n.uri}|${n.runUuid}|${n.latest ? 'latest' : 'old'}`;
+        ti.contextValue = n.latest ? 'aymara.run.latest' : 'aymara.run';
+        ti.iconPath = new vscode.ThemeIcon(n.latest ? 'beaker' : 'history');
+        if (summary) {
+          ti.description = `${formatPercent(summary.pass_rate)} · ${when(summary.completed_at)}${summary.status !== 'finished' ? ` · ${summary.status}` : ''}`;
+          const c = summary.counts;
+          ti.tooltip = t('Run {0}\n{1} passed, {2} failed, {3} refused, {4} excluded, {5} errored', n.runUuid, c.passed, c.failed, c.refused, c.excluded, c.errored);
+        }
+        if (n.latest) ti.command = { command: 'aymara.showExplanations', title: t('Show Explanations'), arguments: [n.uri] };
+        return ti;
+      }
+      case 'group': {
+        const r = this.run(n);
+        const ti = new vscode.TreeItem(`${LABEL[n.verdict]} (${r?.counts[n.verdict] ?? 0})`, n.verdict === 'failed' || n.verdict === 'errored' ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+        ti.id = `group|${n.uri}|${n.runUuid}|${n.verdict}`;
+        ti.contextValue = `aymara.group.${n.verdict}`;
+        const [icon, color] = ICON[n.verdict];
+        ti.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
+        return ti;
+      }
+      case 'item': {
+        const i = this.item(n);
+        const r = this.run(n);
+        const prompt = i && r ? this.s.prompts.prompt(r.eval_uuid, i.prompt_uuid) : undefined;
+        const text = prompt?.content ? flat(prompt.content, 120) : (i?.prompt_uuid ?? n.key);
+        const ti = new vscode.TreeItem(i && i.turn_number > 1 ? `${text} (turn ${i.turn_number})` : text, vscode.TreeItemCollapsibleState.None);
+        ti.id = `item|${n.uri}|${n.runUuid}|${n.key}`;
+        ti.contextValue = i?.location ? 'aymara.item' : 'aymara.item.detached';
+        const [icon, color] = ICON[n.verdict];
+        ti.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
+        const bits: string[] = [];
+        if (i?.confidence != null) bits.push(`${Math.round(i.confidence * 100)}%`);
+        if (i && !i.location) bits.push(t('not in file'));
+        ti.description = bits.join(' · ');
+        const md = new vscode.MarkdownString(undefined, false);
+        md.isTrusted = false;
+        md.supportHtml = false;
+        md.appendMarkdown(`**${LABEL[n.verdict]}**`);
+        if (i?.confidence != null) md.appendText(` (${Math.round(i.confidence * 100)}% confidence)`);
+        md.appendMarkdown('\n\n');
+        if (prompt?.content) {
+          md.appendText(flat(prompt.content, 500));
+          md.appendMarkdown('\n\n');
+        }
+        md.appendText(i?.explanation ? flat(i.explanation, 2000) : t('No explanation.'));
+        md.appendMarkdown('\n\n');
+        md.appendText(i?.prompt_uuid ?? '');
+        ti.tooltip = md;
+        if (i?.location) ti.command = { command: 'aymara.revealEntry', title: t('Go to Response'), arguments: [n.uri, n.key] };
+        return ti;
+      }
+    }
+  }
+
+  dispose(): void {
+    vscode.Disposable.from(...this.disposables).dispose();
+  }
+}
+
+const indexes = new WeakMap<RunResult, Map<string, ResultItem>>();
+/** Items of a run by key, built once per run object. */
+export function itemIndex(r: RunResult): Map<string, ResultItem> {
+  let m = indexes.get(r);
+  if (!m) {
+    m = new Map(r.items.map((i) => [i.key, i]));
+    indexes.set(r, m);
+  }
+  return m;
+}
+
+function toSummary(r: RunResult): RunSummary {
+  return { eval_run_uuid: r.eval_run_uuid, run_name: r.run_name, pass_rate: r.pass_rate, counts: r.counts, completed_at: r.completed_at, status: r.status };
+}
+
+function flat(s: string, max: number): string {
+  // eslint-disable-next-line no-control-regex
+  const f = s.replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]+/g, ' ').replace(/\s+/g, ' ').trim();
+  return f.length > max ? `${f.slice(0, max - 1)}…` : f;
+}
+
+function when(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return d.toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+}

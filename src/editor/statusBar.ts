@@ -1,0 +1,41 @@
+import * as vscode from 'vscode';
+import { formatPercent } from '../core/results';
+import type { Services } from './services';
+
+/** Pass rate and counts of the active file's latest run; a click focuses the results tree. */
+export class StatusBar implements vscode.Disposable {
+  readonly item = vscode.window.createStatusBarItem('aymara.status', vscode.StatusBarAlignment.Left, 50);
+  private readonly disposables: vscode.Disposable[];
+
+  constructor(private readonly s: Services) {
+    this.item.name = 'Aymara';
+    this.item.command = 'aymara.results.focus';
+    this.disposables = [this.item, s.store.onDidChange(() => this.update()), vscode.window.onDidChangeActiveTextEditor(() => this.update())];
+    this.update();
+  }
+
+  update(): void {
+    const uri = vscode.window.activeTextEditor?.document.uri;
+    const rec = uri ? this.s.store.get(uri) : undefined;
+    const r = rec?.latest;
+    if (!r && !rec?.pending) {
+      this.item.hide();
+      return;
+    }
+    const t = vscode.l10n.t;
+    if (!r) {
+      this.item.text = `$(sync~spin) ${t('Aymara: run pending')}`;
+      this.item.tooltip = t('Run {0} is being scored. Click to open the results.', rec?.pending?.eval_run_uuid ?? '');
+    } else {
+      const c = r.counts;
+      const bad = c.failed + c.errored;
+      this.item.text = `$(${bad ? 'error' : 'pass'}) ${formatPercent(r.pass_rate)}  $(close) ${bad}  $(check) ${c.passed + c.refused}${rec?.stale ? ' $(history)' : ''}`;
+      this.item.tooltip = t('Aymara: {0} passed, {1} failed, {2} refused, {3} excluded, {4} errored. Pass rate {5}.{6} Click to show the results.', c.passed, c.failed, c.refused, c.excluded, c.errored, formatPercent(r.pass_rate), rec?.stale ? ' ' + t('The file changed since scoring.') : '');
+    }
+    this.item.show();
+  }
+
+  dispose(): void {
+    vscode.Disposable.from(...this.disposables).dispose();
+  }
+}
