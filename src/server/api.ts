@@ -1,0 +1,99 @@
+/**
+ * Handlers of the Aymara v2 endpoints the local server implements. Each returns a Reply;
+ * authentication and faults are handled before they run (see app.ts).
+ */
+import type { IncomingMessage } from 'node:http';
+import { ScoreRequest } from '../core/schemas';
+import { ApiError, invalidRequest, notFound, pageOf, parseBool, parsePaging, readJson, type Reply } from './http';
+import type { RouteName } from './router';
+import type { Store } from './store';
+import type { Fault } from './types';
+
+export interface ApiContext {
+  req: IncomingMessage;
+  query: URLSearchParams;
+  params: Record<string, string>;
+  store: Store;
+  maxBodyBytes: number;
+  asyncPolls: number;
+  /** A fault for the handler to act on (processing, never-finish, run-fails, drop, extra). */
+  fault: Fault | undefined;
+}
+
+const ok = (json: unknown): Reply => ({ status: 200, json });
+
+export async function handleApi(name: RouteName, ctx: ApiContext): Promise<Reply> {
+  const { store, query, params } = ctx;
+  switch (name) {
+    case 'health':
+      return { status: 200 };
+
+    case 'listEvals':
+      return ok(pageOf(store.listEvals(), parsePaging(query)));
+
+    case 'getEval': {
+      const e = store.getEval(params.id!);
+      if (!e) throw notFound('Eval', params.id!);
+      return ok({ ...e.api });
+    }
+
+    case 'listPrompts': {
+      const paging = parsePaging(query);
+      const e = store.getEval(params.id!);
+      if (!e) throw notFound('Eval', params.id!);
+      return ok({ items: e.prompts(paging.offset, paging.limit), count: e.promptCount });
+    }
+
+    case 'scoreResponses':
+    case 'createRun': {
+      const body = await readJson(ctx.req, ctx.maxBodyBytes);
+      const parsed = ScoreRequest.safeParse(body);
+      if (!parsed.success) {
+        throw invalidRequest(parsed.error.issues.map((i) => ({ field: i.path.length ? i.path.map(String).join('.') : '(body)', message: i.message })));
+      }
+      const sandbox = parseBool(query, 'is_sandbox') ?? /^(true|1|on)$/i.test(String(ctx.req.headers['x-use-sandbox'] ?? ''));
+      const { run, scored } = store.submit(parsed.data, {
+        mode: name === 'createRun' ? 'async' : 'sync',
+        isSandbox: sandbox,
+        workspaceUuid: query.get('workspace_uuid') || null,
+        asyncPolls: ctx.asyncPolls,
+        fault: ctx.fault,
+      });
+      return ok(store.runJson(run, name === 'scoreResponses' && run.phase === 'finished' ? scored : null));
+    }
+
+    case 'listRuns': {
+      const paging = parsePaging(query);
+      const runs = store.listRuns(query.get('eval_uuid'));
+      const { items, count } = pageOf(runs, paging);
+      return ok({ items: items.map((r) => store.runJson(r, null)), count });
+    }
+
+    case 'getRun': {
+      const run = store.getRun(params.id!);
+      if (!run) throw notFound('Eval run', params.id!);
+      store.poll(run);
+      return ok(store.runJson(run, null));
+    }
+
+    case 'deleteRun': {
+      if (!store.deleteRun(params.id!)) throw notFound('Eval run', params.id!);
+      return { status: 204 };
+    }
+
+    case 'listResponses': {
+      const paging = parsePaging(query);
+      const run = store.getRun(params.id!);
+      if (!run) throw notFound('Eval run', params.id!);
+      const f = ctx.fault;
+      if (f?.kind === 'drop') store.markDropped(run, f);
+      else if (f?.kind === 'extra') store.addExtra(run, f.promptUuid);
+      return ok(pageOf(store.visibleResponses(run), paging));
+    }
+
+    default: {
+      const never: never = name;
+      throw new ApiError(500, 'server.internal_error', `No handler for ${String(never)}`);
+    }
+  }
+}
