@@ -39,6 +39,8 @@ const common = {
   minify: production,
   logLevel: 'warning',
   legalComments: 'none',
+  // jsonc-parser's UMD build loads its parts with a require esbuild cannot follow; its ESM build bundles cleanly.
+  mainFields: ['module', 'main'],
   define: { __VERSION__: JSON.stringify(version) },
 };
 
