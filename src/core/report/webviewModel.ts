@@ -1,0 +1,311 @@
+/**
+ * What the explanations webview renders, and the messages it exchanges with the extension.
+ * Pure (no vscode): the panel adapter builds the model here and posts it; the webview script
+ * imports only the types. Everything in the model is display-ready text; the webview never
+ * formats numbers, dates or labels itself, and renders every string with textContent.
+ */
+import { VERDICTS, computedPassRate, countVerdicts, formatPercent, sortedItems, type Counts, type ResultItem, type RunResult, type Verdict } from '../results';
+
+/** Display limit per text field (characters). Longer texts are cut here and fetched whole on "Show all". */
+export const TEXT_LIMIT = 20_000;
+
+export const FILTERS = ['all', 'failed', 'passed', 'refused', 'excluded', 'errored'] as const;
+export type Filter = (typeof FILTERS)[number];
+
+export const TEXT_FIELDS = ['prompt', 'response', 'explanation', 'nextPrompt'] as const;
+export type TextField = (typeof TEXT_FIELDS)[number];
+
+/** A text as displayed: `total` is present only when `text` was cut (it is the full length). */
+export interface ModelText {
+  text: string;
+  total?: number;
+}
+
+export interface CardModel {
+  /** The result key (prompt, thread and turn joined by U+0000); unique within the run. */
+  key: string;
+  verdict: Verdict;
+  /** "Failed", "Passed", … */
+  verdictLabel: string;
+  /** The prompt's text, or its prompt_uuid when the text is not known (`promptKnown` false). */
+  prompt: ModelText;
+  promptKnown: boolean;
+  promptUuid: string;
+  category?: string;
+  /** Absent when the response has no text (shown as "No response text."). */
+  response?: ModelText;
+  explanation?: ModelText;
+  nextPrompt?: ModelText;
+  /** "93%" */
+  confidence?: string;
+  /** Multi-turn only: "Thread <id>, turn 2" (thread id may be absent when only the turn is known). */
+  thread?: string;
+  /** 1-based line of the entry in the file; absent when the response is not in the file. */
+  line?: number;
+  responseUuid?: string;
+}
+
+export interface SummaryModel {
+  /** Eval name, or "Eval <uuid>" when the name is unknown. */
+  title: string;
+  evalUuid: string;
+  evalType?: string;
+  /** "93.3%" or "–" */
+  passRate: string;
+  runUuid: string;
+  runName?: string;
+  status: string;
+  /** "2026-01-02 13:45 UTC" (when the results arrived), and the ISO time it came from. */
+  when: string;
+  whenIso: string;
+  sandbox: boolean;
+  stale: boolean;
+  notes: string[];
+  total: number;
+}
+
+export interface FilterModel {
+  id: Filter;
+  label: string;
+  count: number;
+}
+
+export interface WebviewModel {
+  version: 1;
+  fileUri: string;
+  fileName: string;
+  runUuid: string;
+  summary: SummaryModel;
+  counts: Counts;
+  filters: FilterModel[];
+  /** Failures first (VERDICTS order), then by position in the file. */
+  cards: CardModel[];
+  textLimit: number;
+}
+
+export interface PromptText {
+  content: string;
+  category: string | null;
+}
+
+export interface ModelInput {
+  run: RunResult;
+  fileUri: string;
+  fileName: string;
+  stale: boolean;
+  /** Prompt text by prompt_uuid (from the prompt cache), when known. */
+  prompt?: (promptUuid: string) => PromptText | undefined;
+  /** Eval name and type from the prompt cache, used when the run carries none. */
+  evalInfo?: { name: string | null; eval_type: string | null };
+  textLimit?: number;
+  /** Translates an English UI string with {0}-style placeholders; defaults to English. */
+  t?: Translate;
+}
+
+export type Translate = (message: string, ...args: (string | number)[]) => string;
+
+export const english: Translate = (message, ...args) => message.replace(/\{(\d+)\}/g, (m, i: string) => (args[Number(i)] !== undefined ? String(args[Number(i)]) : m));
+
+const VERDICT_LABEL: Record<Verdict, string> = { failed: 'Failed', errored: 'Errored', refused: 'Refused', excluded: 'Excluded', passed: 'Passed' };
+const FILTER_LABEL: Record<Filter, string> = { all: 'All', ...VERDICT_LABEL };
+
+/** Cut `text` to at most `limit` UTF-16 units without splitting a surrogate pair. */
+export function truncateText(text: string, limit: number): ModelText {
+  if (text.length <= limit) return { text };
+  let end = Math.max(0, limit);
+  const last = text.charCodeAt(end - 1);
+  if (end > 0 && last >= 0xd800 && last <= 0xdbff) end--;
+  return { text: text.slice(0, end), total: text.length };
+}
+
+/** "2026-01-02 13:45 UTC"; the input itself when it is not a date. */
+export function formatWhen(iso: string): string {
+  const d = new Date(iso);
+  if (!iso || Number.isNaN(d.getTime())) return iso;
+  return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+function isMultiTurn(i: ResultItem): boolean {
+  return !!i.thread_uuid || i.turn_number > 1;
+}
+
+export function buildWebviewModel(input: ModelInput): WebviewModel {
+  const { run } = input;
+  const t = input.t ?? english;
+  const limit = input.textLimit ?? TEXT_LIMIT;
+  const cut = (s: string): ModelText => truncateText(s, limit);
+  const counts = countVerdicts(run.items);
+
+  const cards: CardModel[] = [];
+  for (const i of sortedItems(run.items)) {
+    const p = input.prompt?.(i.prompt_uuid);
+    const card: CardModel = {
+      key: i.key,
+      verdict: i.verdict,
+      verdictLabel: t(VERDICT_LABEL[i.verdict]),
+      prompt: p?.content ? cut(p.content) : { text: i.prompt_uuid },
+      promptKnown: !!p?.content,
+      promptUuid: i.prompt_uuid,
+    };
+    if (p?.category) card.category = p.category;
+    if (i.response_text) card.response = cut(i.response_text);
+    if (i.explanation) card.explanation = cut(i.explanation);
+    if (i.next_prompt?.content) card.nextPrompt = cut(i.next_prompt.content);
+    if (i.confidence !== null && Number.isFinite(i.confidence)) card.confidence = `${Math.round(i.confidence * 100)}%`;
+    if (isMultiTurn(i)) card.thread = i.thread_uuid ? t('Thread {0}, turn {1}', i.thread_uuid, i.turn_number) : t('Turn {0}', i.turn_number);
+    if (i.location) card.line = i.location.line;
+    if (i.response_uuid) card.responseUuid = i.response_uuid;
+    cards.push(card);
+  }
+
+  const evalName = run.eval_name ?? input.evalInfo?.name ?? null;
+  const evalType = run.eval_type ?? input.evalInfo?.eval_type ?? null;
+  const summary: SummaryModel = {
+    title: evalName || t('Eval {0}', run.eval_uuid),
+    evalUuid: run.eval_uuid,
+    passRate: formatPercent(run.pass_rate ?? computedPassRate(counts)),
+    runUuid: run.eval_run_uuid,
+    status: run.status,
+    when: formatWhen(run.completed_at || run.created_at),
+    whenIso: run.completed_at || run.created_at,
+    sandbox: run.is_sandbox,
+    stale: input.stale,
+    notes: run.notes.map((n) => truncateText(n, 2_000).text),
+    total: run.items.length,
+  };
+  if (evalType) summary.evalType = evalType;
+  if (run.run_name) summary.runName = run.run_name;
+
+  const filters: FilterModel[] = FILTERS.map((id) => ({ id, label: t(FILTER_LABEL[id]), count: id === 'all' ? run.items.length : counts[id] }));
+
+  return { version: 1, fileUri: input.fileUri, fileName: input.fileName, runUuid: run.eval_run_uuid, summary, counts, filters, cards, textLimit: limit };
+}
+
+/** The whole text behind a card field (for "Show all"), or undefined when there is none. */
+export function fullText(input: Pick<ModelInput, 'run' | 'prompt'>, key: string, field: TextField): string | undefined {
+  const i = input.run.items.find((x) => x.key === key);
+  if (!i) return undefined;
+  switch (field) {
+    case 'prompt':
+      return input.prompt?.(i.prompt_uuid)?.content || i.prompt_uuid;
+    case 'response':
+      return i.response_text ?? undefined;
+    case 'explanation':
+      return i.explanation ?? undefined;
+    case 'nextPrompt':
+      return i.next_prompt?.content ?? undefined;
+  }
+}
+
+/** Does the card match a search? Case-insensitive over prompt, response, explanation and ids. */
+export function cardHaystack(c: CardModel): string {
+  return [c.prompt.text, c.response?.text, c.explanation?.text, c.nextPrompt?.text, c.category, c.key.split('\u0000').join(' '), c.promptUuid, c.responseUuid, c.thread]
+    .filter((s) => !!s)
+    .join('\n')
+    .toLowerCase();
+}
+
+export function matchesFilter(c: Pick<CardModel, 'verdict'>, f: Filter): boolean {
+  return f === 'all' || c.verdict === f;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Messages
+
+/** Extension → webview. */
+export type HostMessage =
+  | { type: 'data'; model: WebviewModel; strings: Record<string, string>; focus?: string }
+  | { type: 'focus'; key: string }
+  | { type: 'full'; key: string; field: TextField; text: string }
+  | { type: 'empty'; message: string; strings: Record<string, string> };
+
+/** Webview → extension, after validation. */
+export type WebviewMessage =
+  | { type: 'ready' }
+  | { type: 'reveal'; key: string }
+  | { type: 'expand'; key: string; field: TextField }
+  | { type: 'rendered'; cards: number; matching: number }
+  | { type: 'error'; message: string };
+
+const SHAPES: Record<WebviewMessage['type'], Record<string, 'key' | 'field' | 'count' | 'text'>> = {
+  ready: {},
+  reveal: { key: 'key' },
+  expand: { key: 'key', field: 'field' },
+  rendered: { cards: 'count', matching: 'count' },
+  error: { message: 'text' },
+};
+
+/**
+ * Validate a message from the webview against the allow-list: a plain object with a known
+ * `type` and exactly that type's fields, each of the right kind; `key` must name a result of
+ * the run. Returns undefined for anything else. Never returns a command name or other code.
+ */
+export function parseWebviewMessage(raw: unknown, hasKey: (key: string) => boolean): WebviewMessage | undefined {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return undefined;
+  const proto = Object.getPrototypeOf(raw) as unknown;
+  if (proto !== Object.prototype && proto !== null) return undefined;
+  const msg = raw as Record<string, unknown>;
+  const type = msg.type;
+  if (typeof type !== 'string' || !Object.prototype.hasOwnProperty.call(SHAPES, type)) return undefined;
+  const shape = SHAPES[type as WebviewMessage['type']];
+  const keys = Object.keys(msg);
+  if (keys.length !== Object.keys(shape).length + 1) return undefined;
+  for (const k of keys) {
+    if (k === 'type') continue;
+    const kind = shape[k];
+    const v = msg[k];
+    if (!Object.prototype.hasOwnProperty.call(shape, k) || kind === undefined) return undefined;
+    if (kind === 'key' && !(typeof v === 'string' && v.length <= 4096 && hasKey(v))) return undefined;
+    if (kind === 'field' && !(typeof v === 'string' && (TEXT_FIELDS as readonly string[]).includes(v))) return undefined;
+    if (kind === 'count' && !(typeof v === 'number' && Number.isSafeInteger(v) && v >= 0)) return undefined;
+    if (kind === 'text' && typeof v !== 'string') return undefined;
+  }
+  if (type === 'error') return { type, message: String(msg.message).slice(0, 500) };
+  return msg as unknown as WebviewMessage;
+}
+
+/**
+ * English UI strings of the webview (keys of the `strings` map the extension posts, each
+ * translated with vscode.l10n). The webview falls back to the key itself.
+ */
+export const WEBVIEW_STRINGS = [
+  'Loading…',
+  'Explanations',
+  'Pass rate',
+  'Run',
+  'Run name',
+  'Status',
+  'Scored',
+  'Eval type',
+  'Sandbox run',
+  'Stale: the file changed since it was scored. Verdicts and positions may be out of date; score it again to refresh.',
+  'Notes',
+  'Results',
+  'Filter by verdict',
+  'Search',
+  'Search prompts, responses, explanations and ids',
+  '{0} of {1} responses',
+  'Showing {0} of {1}',
+  'Show more',
+  'No responses match.',
+  'No responses in this run.',
+  'Prompt',
+  'Prompt id (text not loaded)',
+  'Category',
+  'Response',
+  'No response text.',
+  'Explanation',
+  'No explanation.',
+  'Next prompt',
+  '{0} confidence',
+  'Line {0}',
+  'Not in file',
+  'Go to response',
+  'This response is not in the file.',
+  'Show all ({0} characters)',
+  'Show less',
+  'Loading full text…',
+  'Response list. Use the arrow keys to move between responses and Enter to go to one in the file.',
+] as const;
+
+export const VERDICT_ORDER: readonly Verdict[] = VERDICTS;

@@ -1,0 +1,449 @@
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { RunResult } from '../core/results';
+import {
+  WEBVIEW_STRINGS,
+  buildWebviewModel,
+  fullText,
+  parseWebviewMessage,
+  type HostMessage,
+  type ModelInput,
+  type WebviewMessage,
+} from '../core/report/webviewModel';
+import type { Services } from './services';
+
+export const VIEW_TYPE = 'aymara.explanations';
+/** How long updates from the store and prompt cache are coalesced before one post. */
+const UPDATE_DELAY_MS = 150;
+
+/** What the webview persists with setState; the serializer restores a panel from it. */
+export interface PersistedState {
+  fileUri: string;
+  runUuid: string;
+}
+
+export interface ExplanationsSnapshot {
+  panels: {
+    fileUri: string;
+    runUuid: string;
+    title: string;
+    visible: boolean;
+    active: boolean;
+    /** The webview script loaded (under the CSP) and asked for data since it was last shown. */
+    ready: boolean;
+    /** What the webview last reported rendering: card nodes in the DOM, and matching cards. */
+    rendered?: { cards: number; matching: number };
+    /** Messages from the webview that failed validation and were ignored. */
+    rejected: number;
+  }[];
+}
+
+interface Entry {
+  panel: vscode.WebviewPanel;
+  fileUri: vscode.Uri;
+  runUuid: string;
+  ready: boolean;
+  /** A key to scroll to once the webview is ready. */
+  pendingFocus?: string;
+  keys: Set<string>;
+  timer?: ReturnType<typeof setTimeout>;
+  rendered?: { cards: number; matching: number };
+  rejected: number;
+  disposables: vscode.Disposable[];
+}
+
+type ShowTarget = string | vscode.Uri | { uri?: unknown; key?: unknown } | undefined;
+
+/**
+ * The explanations webview: one editor panel per scored run (beside the file), showing the run
+ * summary and a card per response. The HTML is a fixed template with a strict CSP; all run data
+ * travels as a message and is rendered by media/explanations.ts with textContent only. Messages
+ * coming back are checked against an allow-list; the only action they can cause is revealing
+ * an entry of this run through the fixed command `aymara.revealEntry`.
+ */
+export class ExplanationsPanels implements vscode.Disposable {
+  /** Open panels by eval_run_uuid. */
+  private readonly panels = new Map<string, Entry>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly mediaRoot: vscode.Uri;
+
+  constructor(private readonly s: Services) {
+    this.mediaRoot = vscode.Uri.joinPath(s.context.extensionUri, 'media');
+    this.disposables.push(
+      s.store.onDidChange((uri) => {
+        for (const e of this.panels.values()) if (uri === undefined || uri === e.fileUri.toString()) this.schedule(e);
+      }),
+      s.prompts.onDidChange((evalUuid) => {
+        for (const e of this.panels.values()) if (this.run(e)?.eval_uuid === evalUuid) this.schedule(e);
+      }),
+    );
+  }
+
+  /** Open (or reveal) the panel for the file's latest run, optionally scrolled to one response. */
+  async show(fileUri: vscode.Uri, focusKey?: string, opts: { preserveFocus?: boolean } = {}): Promise<void> {
+    const rec = this.s.store.get(fileUri);
+    const run = rec?.latest;
+    if (!run) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('No results for {0} yet. Score the file first.', fileName(fileUri)));
+      return;
+    }
+    const preserveFocus = opts.preserveFocus ?? false;
+    let entry = this.panels.get(run.eval_run_uuid) ?? this.byFile(fileUri);
+    if (entry) {
+      if (entry.runUuid !== run.eval_run_uuid || entry.fileUri.toString() !== fileUri.toString()) this.retarget(entry, fileUri, run);
+      entry.panel.reveal(undefined, preserveFocus);
+    } else {
+      const panel = vscode.window.createWebviewPanel(VIEW_TYPE, title(fileUri), { viewColumn: vscode.ViewColumn.Beside, preserveFocus }, this.options());
+      entry = this.adopt(panel, fileUri, run.eval_run_uuid);
+    }
+    if (focusKey !== undefined) this.focusEntry(entry, focusKey);
+  }
+
+  /** Scroll an open panel of the file to a response and highlight it. False when no panel is open or the key is unknown. */
+  focus(fileUri: vscode.Uri | string, key: string): boolean {
+    const entry = this.byFile(typeof fileUri === 'string' ? vscode.Uri.parse(fileUri) : fileUri);
+    return entry ? this.focusEntry(entry, key) : false;
+  }
+
+  /** The serializer that brings panels back after a reload (activation event onWebviewPanel:aymara.explanations). */
+  register(): vscode.Disposable {
+    return vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown) => {
+        const saved = persistedState(state);
+        if (!saved) {
+          this.s.log.warn('Closing a restored explanations panel whose saved state is not usable.');
+          panel.dispose();
+          return;
+        }
+        // Re-set the options: the saved ones may point at an old extension location.
+        panel.webview.options = this.options();
+        const fileUri = vscode.Uri.parse(saved.fileUri);
+        const run = this.s.store.get(fileUri)?.latest;
+        const existing = this.panels.get(run?.eval_run_uuid ?? saved.runUuid) ?? this.byFile(fileUri);
+        if (existing) {
+          // Two restored panels for one run: keep the first.
+          panel.dispose();
+          return;
+        }
+        panel.title = title(fileUri);
+        this.adopt(panel, fileUri, run?.eval_run_uuid ?? saved.runUuid);
+      },
+    });
+  }
+
+  /**
+   * `aymara.showExplanations` (args: file URI string/Uri or a results-tree node, optional key;
+   * no args = the active editor's file) and `aymara.focusExplanation` (file URI, key).
+   */
+  registerCommands(): vscode.Disposable {
+    return vscode.Disposable.from(
+      vscode.commands.registerCommand('aymara.showExplanations', (target?: ShowTarget, key?: unknown) => {
+        const resolved = resolveTarget(target, key);
+        const uri = resolved?.uri ?? vscode.window.activeTextEditor?.document.uri;
+        if (!uri) {
+          void vscode.window.showInformationMessage(vscode.l10n.t('Open a scored responses file to see its explanations.'));
+          return undefined;
+        }
+        // Invoked with arguments = from the tree or a code lens: leave focus where it is.
+        return this.show(uri, resolved?.key, { preserveFocus: target !== undefined });
+      }),
+      vscode.commands.registerCommand('aymara.focusExplanation', (uri: unknown, key: unknown) => {
+        const resolved = resolveTarget(uri as ShowTarget, key);
+        return resolved?.uri && resolved.key !== undefined ? this.focus(resolved.uri, resolved.key) : false;
+      }),
+    );
+  }
+
+  /**
+   * Handle a message as if the file's panel had posted it (same validation and effects).
+   * For the integration suite, which cannot drive the webview's DOM.
+   */
+  async receiveMessage(fileUri: vscode.Uri | string, raw: unknown): Promise<boolean> {
+    const entry = this.byFile(typeof fileUri === 'string' ? vscode.Uri.parse(fileUri) : fileUri);
+    return entry ? this.receive(entry, raw) : false;
+  }
+
+  snapshot(): ExplanationsSnapshot {
+    return {
+      panels: [...this.panels.values()].map((e) => ({
+        fileUri: e.fileUri.toString(),
+        runUuid: e.runUuid,
+        title: e.panel.title,
+        visible: e.panel.visible,
+        active: e.panel.active,
+        ready: e.ready,
+        ...(e.rendered ? { rendered: { ...e.rendered } } : {}),
+        rejected: e.rejected,
+      })),
+    };
+  }
+
+  dispose(): void {
+    for (const e of [...this.panels.values()]) e.panel.dispose();
+    this.panels.clear();
+    vscode.Disposable.from(...this.disposables).dispose();
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private options(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    return {
+      enableScripts: true,
+      enableCommandUris: false,
+      enableForms: false,
+      localResourceRoots: [this.mediaRoot],
+      retainContextWhenHidden: false,
+      enableFindWidget: true,
+    };
+  }
+
+  private adopt(panel: vscode.WebviewPanel, fileUri: vscode.Uri, runUuid: string): Entry {
+    const entry: Entry = { panel, fileUri, runUuid, ready: false, keys: new Set(), rejected: 0, disposables: [] };
+    this.panels.set(runUuid, entry);
+    panel.iconPath = vscode.Uri.joinPath(this.mediaRoot, 'aymara.svg');
+    panel.webview.html = this.html(panel.webview);
+    entry.disposables.push(
+      panel.webview.onDidReceiveMessage((m: unknown) => void this.receive(entry, m)),
+      panel.onDidChangeViewState(() => {
+        // Not retained when hidden: the page reloads when shown again and asks for data anew.
+        if (!panel.visible) entry.ready = false;
+      }),
+      panel.onDidDispose(() => this.forget(entry)),
+    );
+    this.refreshKeys(entry);
+    return entry;
+  }
+
+  private forget(entry: Entry): void {
+    clearTimeout(entry.timer);
+    vscode.Disposable.from(...entry.disposables).dispose();
+    if (this.panels.get(entry.runUuid) === entry) this.panels.delete(entry.runUuid);
+  }
+
+  private byFile(fileUri: vscode.Uri): Entry | undefined {
+    const key = fileUri.toString();
+    for (const e of this.panels.values()) if (e.fileUri.toString() === key) return e;
+    return undefined;
+  }
+
+  private run(entry: Entry): RunResult | undefined {
+    const run = this.s.store.get(entry.fileUri)?.latest;
+    return run?.eval_run_uuid === entry.runUuid ? run : undefined;
+  }
+
+  /** Point a panel at another run (the file was scored again) or file (it was renamed). */
+  private retarget(entry: Entry, fileUri: vscode.Uri, run: RunResult): void {
+    if (entry.runUuid !== run.eval_run_uuid) {
+      const other = this.panels.get(run.eval_run_uuid);
+      if (other && other !== entry) {
+        entry.panel.dispose();
+        return;
+      }
+      this.panels.delete(entry.runUuid);
+      entry.runUuid = run.eval_run_uuid;
+      this.panels.set(entry.runUuid, entry);
+    }
+    entry.fileUri = fileUri;
+    entry.panel.title = title(fileUri);
+    this.refreshKeys(entry);
+  }
+
+  private refreshKeys(entry: Entry): void {
+    entry.keys = new Set(this.run(entry)?.items.map((i) => i.key) ?? []);
+  }
+
+  private schedule(entry: Entry): void {
+    clearTimeout(entry.timer);
+    entry.timer = setTimeout(() => {
+      entry.timer = undefined;
+      this.update(entry);
+    }, UPDATE_DELAY_MS);
+  }
+
+  /** Follow the store: a newer run for the file, a rename, or results cleared. Then post. */
+  private update(entry: Entry): void {
+    if (!this.panels.has(entry.runUuid)) return;
+    let latest = this.s.store.get(entry.fileUri)?.latest;
+    if (!latest) {
+      // Renamed? The record moved to the new URI with the same run.
+      const moved = this.s.store.all().find((r) => r.latest?.eval_run_uuid === entry.runUuid);
+      if (moved?.latest) {
+        latest = moved.latest;
+        this.retarget(entry, vscode.Uri.parse(moved.uri), latest);
+      }
+    } else if (latest.eval_run_uuid !== entry.runUuid) {
+      this.retarget(entry, entry.fileUri, latest);
+    }
+    if (!this.panels.has(entry.runUuid)) return; // disposed as a duplicate
+    this.refreshKeys(entry);
+    if (entry.ready) void this.postData(entry);
+  }
+
+  private input(entry: Entry, run: RunResult): ModelInput {
+    const rec = this.s.store.get(entry.fileUri);
+    return {
+      run,
+      fileUri: entry.fileUri.toString(),
+      fileName: fileName(entry.fileUri),
+      stale: rec?.stale ?? false,
+      prompt: (p) => this.s.prompts.prompt(run.eval_uuid, p),
+      evalInfo: this.s.prompts.evalInfo(run.eval_uuid),
+      t: (m, ...args) => vscode.l10n.t(m, ...args),
+    };
+  }
+
+  private async postData(entry: Entry): Promise<void> {
+    const run = this.run(entry);
+    let msg: HostMessage;
+    if (!run) {
+      msg = { type: 'empty', message: vscode.l10n.t('There are no results for {0} any more. Score the file to see explanations.', fileName(entry.fileUri)), strings: strings() };
+    } else {
+      const started = Date.now();
+      const model = buildWebviewModel(this.input(entry, run));
+      msg = { type: 'data', model, strings: strings() };
+      if (entry.pendingFocus !== undefined && entry.keys.has(entry.pendingFocus)) msg.focus = entry.pendingFocus;
+      entry.pendingFocus = undefined;
+      const ms = Date.now() - started;
+      if (ms > 200) this.s.log.info(`Explanations: built the view of ${model.cards.length} responses in ${ms} ms.`);
+    }
+    await this.post(entry, msg);
+  }
+
+  private async post(entry: Entry, msg: HostMessage): Promise<void> {
+    try {
+      await entry.panel.webview.postMessage(msg);
+    } catch (err) {
+      // The panel was closed meanwhile.
+      this.s.log.warn(`Explanations: could not post to the panel: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  private focusEntry(entry: Entry, key: string): boolean {
+    if (!entry.keys.has(key)) return false;
+    if (entry.ready) void this.post(entry, { type: 'focus', key });
+    else entry.pendingFocus = key;
+    return true;
+  }
+
+  private async receive(entry: Entry, raw: unknown): Promise<boolean> {
+    const msg: WebviewMessage | undefined = parseWebviewMessage(raw, (k) => entry.keys.has(k));
+    if (!msg) {
+      entry.rejected++;
+      this.s.log.warn(`Explanations: ignored a message from the webview that is not allowed: ${describe(raw)}`);
+      return false;
+    }
+    switch (msg.type) {
+      case 'ready':
+        entry.ready = true;
+        await this.postData(entry);
+        return true;
+      case 'reveal':
+        // A fixed command with the panel's own file; the webview only chooses which entry.
+        await vscode.commands.executeCommand('aymara.revealEntry', entry.fileUri.toString(), msg.key);
+        return true;
+      case 'expand': {
+        const run = this.run(entry);
+        const text = run ? fullText(this.input(entry, run), msg.key, msg.field) : undefined;
+        if (text === undefined) return false;
+        await this.post(entry, { type: 'full', key: msg.key, field: msg.field, text });
+        return true;
+      }
+      case 'rendered':
+        entry.rendered = { cards: msg.cards, matching: msg.matching };
+        return true;
+      case 'error':
+        this.s.log.warn(`Explanations webview: ${msg.message}`);
+        return true;
+    }
+  }
+
+  private html(webview: vscode.Webview): string {
+    const nonce = randomBytes(16).toString('base64');
+    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.mediaRoot, 'dist', 'explanations.js'));
+    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.mediaRoot, 'explanations.css'));
+    const csp = [
+      "default-src 'none'",
+      `img-src ${webview.cspSource}`,
+      `style-src ${webview.cspSource}`,
+      `script-src 'nonce-${nonce}'`,
+      `font-src ${webview.cspSource}`,
+      "base-uri 'none'",
+      "form-action 'none'",
+    ].join('; ');
+    // A fixed template: no run data, file names or other text from outside goes in here.
+    return `<!DOCTYPE html>
+<html lang="${attr(vscode.env.language)}">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${attr(style.toString())}">
+<title>Aymara explanations</title>
+</head>
+<body>
+<main id="aymara-explanations" class="aymara-root" data-state="loading" aria-busy="true"></main>
+<script nonce="${nonce}" src="${attr(script.toString())}"></script>
+</body>
+</html>`;
+  }
+}
+
+let cachedStrings: Record<string, string> | undefined;
+function strings(): Record<string, string> {
+  if (!cachedStrings) {
+    cachedStrings = {};
+    for (const s of WEBVIEW_STRINGS) cachedStrings[s] = vscode.l10n.t(s);
+  }
+  return cachedStrings;
+}
+
+function persistedState(state: unknown): PersistedState | undefined {
+  if (typeof state !== 'object' || state === null) return undefined;
+  const { fileUri, runUuid } = state as Record<string, unknown>;
+  if (typeof fileUri !== 'string' || typeof runUuid !== 'string' || !fileUri || !runUuid) return undefined;
+  try {
+    vscode.Uri.parse(fileUri, true);
+  } catch {
+    return undefined;
+  }
+  return { fileUri, runUuid };
+}
+
+function resolveTarget(target: ShowTarget, key: unknown): { uri: vscode.Uri; key?: string } | undefined {
+  const k = typeof key === 'string' ? key : undefined;
+  if (target instanceof vscode.Uri) return { uri: target, key: k };
+  if (typeof target === 'string' && target) return { uri: vscode.Uri.parse(target), key: k };
+  if (typeof target === 'object' && target !== null && typeof target.uri === 'string') {
+    // A results-tree node: { kind, uri, key? }
+    return { uri: vscode.Uri.parse(target.uri), key: k ?? (typeof target.key === 'string' ? target.key : undefined) };
+  }
+  return undefined;
+}
+
+/** The file's name without bidi or other control characters, for titles and messages. */
+export function fileName(uri: vscode.Uri): string {
+  const base = uri.path.split('/').pop() || uri.toString();
+  // eslint-disable-next-line no-control-regex
+  return base.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '');
+}
+
+function title(uri: vscode.Uri): string {
+  return vscode.l10n.t('Aymara: {0}', fileName(uri));
+}
+
+function attr(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** A short, safe description of a rejected message for the log. */
+function describe(raw: unknown): string {
+  let s: string;
+  try {
+    s = JSON.stringify(raw) ?? String(raw);
+  } catch {
+    s = Object.prototype.toString.call(raw);
+  }
+  // eslint-disable-next-line no-control-regex
+  s = s.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '?');
+  return s.length > 200 ? `${s.slice(0, 199)}…` : s;
+}
