@@ -4,7 +4,7 @@
  * need the API key too and are not counted in stats or subject to faults.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
 import { handleApi } from './api';
 import type { Faults } from './faults';
 import { ApiError, codeForStatus, errorReply, newRequestId, readJson, send, type Reply, type Sleeper } from './http';
@@ -29,8 +29,14 @@ export interface AppState {
 
 const CONTROL_BODY_LIMIT = 1024 * 1024;
 
-const HTML_PAGE = (status: number) =>
-  `<!DOCTYPE html>\n<html><head><title>${status} Bad Gateway</title></head>\n<body><center><h1>${status} Bad Gateway</h1></center>\n<hr><center>local-proxy</center></body></html>\n`;
+/** What a proxy in front of the API might send: an error page, or (for 200) a network sign-in page. */
+function htmlPage(status: number): string {
+  if (status < 300) {
+    return '<!DOCTYPE html>\n<html><head><title>Network sign-in required</title></head>\n<body><h1>Sign in to continue</h1><p>This network requires you to sign in before you can use the internet.</p></body></html>\n';
+  }
+  const title = `${status} ${STATUS_CODES[status] ?? 'Error'}`;
+  return `<!DOCTYPE html>\n<html><head><title>${title}</title></head>\n<body><center><h1>${title}</h1></center>\n<hr><center>local-proxy</center></body></html>\n`;
+}
 
 const MALFORMED_BODY = '{"eval_run_uuid": "score_run.00000000-0000-4000-8000-000000000000", "status": "fini';
 
@@ -122,7 +128,7 @@ function applyPreFault(fault: Fault, req: IncomingMessage, res: ServerResponse, 
       return true;
     case 'html': {
       const status = fault.status ?? 502;
-      send(res, { status, headers: { 'content-type': 'text/html; charset=utf-8' }, text: fault.body ?? HTML_PAGE(status) }, requestId);
+      send(res, { status, headers: { 'content-type': 'text/html; charset=utf-8' }, text: fault.body ?? htmlPage(status) }, requestId);
       return true;
     }
     case 'redirect':

@@ -130,16 +130,20 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       }
       chunks.push(chunk);
     };
+    let ended = false;
+    const incomplete = () => {
+      if (ended || failed) return;
+      failed = true;
+      chunks.length = 0;
+      reject(new ApiError(400, 'validation.invalid_request', 'The request body ended early (the client went away).'));
+    };
     req.on('data', onData);
     req.once('end', () => {
+      ended = true;
       if (!failed) resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
     });
-    req.once('error', (err) => {
-      if (!failed) {
-        failed = true;
-        reject(err);
-      }
-    });
+    req.once('error', incomplete);
+    req.once('close', incomplete);
   });
 }
 

@@ -201,6 +201,7 @@ describe('local server: fault injection', () => {
       const b = await call(server, '/v2/evals');
       assert.equal(b.status, 200);
       assert.match(b.text, /^<!DOCTYPE html>/);
+      assert.throws(() => JSON.parse(b.text));
     });
 
     it('processing: score-responses answers processing with responses null, finished after N GETs', async () => {

@@ -81,6 +81,19 @@ describe('local server: large bodies and concurrency', function () {
     }
   });
 
+  it('survives a client that goes away in the middle of a body', async () => {
+    const u = new URL(server.url);
+    await new Promise<void>((resolve) => {
+      const req = request({ host: u.hostname, port: u.port, path: SCORE, method: 'POST', headers: { 'x-api-key': KEY, 'content-length': '1000000' } });
+      req.on('error', () => resolve());
+      req.write('{"eval_uuid": "'.padEnd(5000, 'x'), () => setTimeout(() => req.destroy(), 50));
+      req.on('close', () => resolve());
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal((await call(server, '/health/')).status, 200);
+    assert.equal(server.runs.count(), 0);
+  });
+
   it('keeps concurrent requests overlapping under the latencyMs option', async () => {
     const s = await startServer({ port: 0, latencyMs: 100 });
     try {
