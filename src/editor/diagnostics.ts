@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { headline, type ResultItem, type Verdict } from '../core/results';
+import { toDiagnosticData } from '../core/report/diagnosticsModel';
+import type { ResultItem } from '../core/results';
 import type { Config, SeverityName } from './config';
 import type { RunStore } from './runStore';
 
@@ -72,22 +73,13 @@ export class ResultDiagnostics implements vscode.Disposable {
   }
 
   private toDiagnostics(doc: vscode.TextDocument, items: readonly ResultItem[], stale: boolean): vscode.Diagnostic[] {
-    const hints = this.config.hintVerdicts;
-    const main = SEVERITY[this.config.severity];
-    const out: vscode.Diagnostic[] = [];
-    for (const item of items) {
-      if (!item.location) continue;
-      const severity = severityFor(item.verdict, main, hints);
-      if (severity === undefined) continue;
-      const range = new vscode.Range(doc.positionAt(item.location.offset), doc.positionAt(item.location.offset + item.location.length));
-      const first = headline(item) + (stale ? ' [stale: file changed since scoring]' : '');
-      const full = item.explanation && item.explanation.replace(/\s+/g, ' ').trim() !== first ? `${first}\n\n${item.explanation}` : first;
-      const d = new vscode.Diagnostic(range, full, severity);
-      d.source = DIAGNOSTIC_SOURCE;
-      d.code = item.verdict;
-      out.push(d);
-    }
-    return out;
+    const data = toDiagnosticData(items, { level: this.config.severity, hints: this.config.hintVerdicts, stale });
+    return data.map((d) => {
+      const diag = new vscode.Diagnostic(new vscode.Range(doc.positionAt(d.offset), doc.positionAt(d.end)), d.message, SEVERITY[d.level]);
+      diag.source = DIAGNOSTIC_SOURCE;
+      diag.code = d.code;
+      return diag;
+    });
   }
 
   /** Show a file's validation problems (or clear them with an empty list). */
@@ -120,23 +112,5 @@ export class ResultDiagnostics implements vscode.Disposable {
 
   dispose(): void {
     vscode.Disposable.from(...this.disposables, this.results, this.problems).dispose();
-  }
-}
-
-function severityFor(
-  verdict: Verdict,
-  main: vscode.DiagnosticSeverity,
-  hints: { passed: boolean; refused: boolean; excluded: boolean },
-): vscode.DiagnosticSeverity | undefined {
-  switch (verdict) {
-    case 'failed':
-    case 'errored':
-      return main;
-    case 'passed':
-      return hints.passed ? vscode.DiagnosticSeverity.Hint : undefined;
-    case 'refused':
-      return hints.refused ? vscode.DiagnosticSeverity.Hint : undefined;
-    case 'excluded':
-      return hints.excluded ? vscode.DiagnosticSeverity.Hint : undefined;
   }
 }
