@@ -1,0 +1,481 @@
+/**
+ * Helpers for end-to-end tests that drive the real VS Code workbench (code-server) in headless
+ * Chromium, as a person would. They run in plain Node under mocha (`npm run test:e2e`).
+ *
+ * Typical test:
+ *
+ *   import { clickContextMenuItem, openProblems, problemRows, rightClickExplorerItem, useWorkbench } from './workbench';
+ *
+ *   describe('score from the explorer', function () {
+ *     const wb = useWorkbench({ fixture: 'demo', aymaraServer: true });   // before/after hooks
+ *     it('shows failures in Problems', async () => {
+ *       const { page } = wb();
+ *       await rightClickExplorerItem(page, 'responses.json');
+ *       await clickContextMenuItem(page, 'Score Responses File');
+ *       await openProblems(page);
+ *       await waitFor(async () => (await problemRows(page)).length > 0, { timeoutMs: 30_000, what: 'problems' });
+ *     });
+ *   });
+ *
+ * Every wait has a timeout and says what it waited for. On a failed test useWorkbench() saves a
+ * screenshot and the logs under test-results/e2e/<test title>/.
+ *
+ * Selectors are those of VS Code 1.139's workbench (code-server 4.139.1).
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
+import type * as HostLib from '../harness/host.mjs';
+
+export type { AymaraServer, CodeServer, LaunchedBrowser } from '../harness/host.mjs';
+
+/** The repository root: the nearest folder up from here whose package.json is the extension's. */
+export const repoRoot: string = (() => {
+  let dir = __dirname;
+  for (;;) {
+    const pj = path.join(dir, 'package.json');
+    if (fs.existsSync(pj)) {
+      try {
+        if (JSON.parse(fs.readFileSync(pj, 'utf8')).name === 'aymara-eval-scoring') return dir;
+      } catch { /* keep looking */ }
+    }
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error(`Cannot find the repository root above ${__dirname}`);
+    dir = up;
+  }
+})();
+
+/** Where screenshots and logs go (gitignored). */
+export const resultsDir = path.join(repoRoot, 'test-results');
+
+let hostLib: Promise<typeof HostLib> | undefined;
+/**
+ * The harness library (test/harness/host.mjs), loaded at run time as an ES module so that the
+ * test bundle does not inline it: one copy, one registry of processes to clean up.
+ */
+export function harness(): Promise<typeof HostLib> {
+  const url = pathToFileURL(path.join(repoRoot, 'test', 'harness', 'host.mjs')).href;
+  hostLib ??= import(url) as Promise<typeof HostLib>;
+  return hostLib;
+}
+
+// ------------------------------------------------------------------------------------------
+// Sessions: code-server + (optionally) the local Aymara server + Chromium
+
+export interface WorkbenchOptions {
+  /** name of a folder under test/fixtures/workspaces/, copied to a temp dir (tests may edit it) */
+  fixture?: string;
+  /** or an absolute folder to open as is */
+  workspace?: string;
+  /** start dist/server.js too and point the extension at it (aymara.apiBaseUrl + AYMARA_AI_API_KEY) */
+  aymaraServer?: boolean | HostLib.AymaraServerOptions;
+  /** more user settings */
+  settings?: Record<string, unknown>;
+  /** more environment for code-server and its extension host */
+  env?: Record<string, string | undefined>;
+  /** leave Workspace Trust on (default false) */
+  trust?: boolean;
+  /** install this repository's extension (default true) */
+  withExtension?: boolean;
+  /** install another extension folder instead of this repository */
+  extensionPath?: string;
+  viewport?: { width: number; height: number };
+  /** how long to wait for the workbench (default 60 s) */
+  readyTimeoutMs?: number;
+}
+
+export interface WorkbenchSession {
+  server: HostLib.CodeServer;
+  aymara: HostLib.AymaraServer | undefined;
+  browser: HostLib.LaunchedBrowser;
+  page: Page;
+  /** absolute path of the opened folder (a temp copy of the fixture) */
+  workspace: string;
+  /** saves test-results/<name>.png and returns its path */
+  screenshot(name: string): Promise<string>;
+  /** stops Chromium, code-server, the Aymara server; removes temp dirs */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts everything and opens the workbench on the workspace folder; resolves when the workbench
+ * is ready (see waitForWorkbench). Always call close() (useWorkbench does it for you).
+ */
+export async function startWorkbench(opts: WorkbenchOptions = {}): Promise<WorkbenchSession> {
+  const h = await harness();
+  const cleanups: Array<() => Promise<void>> = [];
+  const close = async (): Promise<void> => {
+    for (const c of cleanups.reverse()) await c().catch(() => undefined);
+    cleanups.length = 0;
+  };
+  try {
+    let workspace = opts.workspace;
+    if (!workspace) {
+      const fixture = opts.fixture ?? 'smoke';
+      const src = path.join(repoRoot, 'test', 'fixtures', 'workspaces', fixture);
+      if (!fs.existsSync(src)) throw new Error(`No fixture workspace test/fixtures/workspaces/${fixture}/`);
+      const tmp = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), `aymara-e2e-${fixture}-`));
+      cleanups.push(h.trackTempDir(tmp));
+      workspace = path.join(tmp, fixture);
+      fs.cpSync(src, workspace, { recursive: true });
+    }
+
+    let aymara: HostLib.AymaraServer | undefined;
+    const settings: Record<string, unknown> = { ...(opts.settings ?? {}) };
+    const env: Record<string, string | undefined> = { ...(opts.env ?? {}) };
+    if (opts.aymaraServer) {
+      aymara = await h.startAymaraServer(typeof opts.aymaraServer === 'object' ? opts.aymaraServer : {});
+      const a = aymara;
+      cleanups.push(() => a.stop());
+      settings['aymara.apiBaseUrl'] ??= aymara.url;
+      env.AYMARA_AI_API_KEY ??= aymara.apiKey;
+    }
+
+    const server = await h.startCodeServer({
+      label: 'e2e code-server',
+      withExtension: opts.withExtension ?? true,
+      ...(opts.extensionPath ? { extensionPath: opts.extensionPath } : {}),
+      trust: opts.trust ?? false,
+      settings,
+      env,
+    });
+    cleanups.push(() => server.stop());
+    const browser = await h.launchBrowser(opts.viewport ? { viewport: opts.viewport } : {});
+    cleanups.push(() => browser.close());
+    const { page } = browser;
+    await openWorkbench(page, server, workspace, opts.readyTimeoutMs);
+    return {
+      server,
+      aymara,
+      browser,
+      page,
+      workspace,
+      screenshot: (name) => screenshot(page, name),
+      close,
+    };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
+
+/**
+ * Registers mocha hooks in the current describe(): starts a session before the tests, saves a
+ * screenshot + logs when a test fails, closes everything after. Returns a getter for the session.
+ */
+export function useWorkbench(opts: WorkbenchOptions = {}): () => WorkbenchSession {
+  let session: WorkbenchSession | undefined;
+  before(async function () {
+    this.timeout((opts.readyTimeoutMs ?? 60_000) + 120_000);
+    session = await startWorkbench(opts);
+  });
+  afterEach(async function () {
+    if (session && this.currentTest?.state === 'failed') {
+      const dir = await saveFailureArtefacts(session, this.currentTest.fullTitle());
+      console.log(`      screenshot and logs: ${path.relative(repoRoot, dir)}/`);
+    }
+  });
+  after(async function () {
+    this.timeout(60_000);
+    await session?.close();
+    session = undefined;
+  });
+  return () => {
+    if (!session) throw new Error('The workbench session is not running (did before() fail?)');
+    return session;
+  };
+}
+
+/** Saves a screenshot, the code-server and extension host logs, and browser errors. */
+export async function saveFailureArtefacts(session: WorkbenchSession, title: string): Promise<string> {
+  const dir = path.join(resultsDir, 'e2e', title.replace(/[^\w.-]+/g, '_').slice(0, 120));
+  fs.mkdirSync(dir, { recursive: true });
+  await session.page.screenshot({ path: path.join(dir, 'screenshot.png'), timeout: 10_000 }).catch(() => undefined);
+  fs.writeFileSync(path.join(dir, 'code-server.log'), session.server.log());
+  fs.writeFileSync(path.join(dir, 'exthost.log'), session.server.extHostLog());
+  fs.writeFileSync(path.join(dir, 'browser-console.log'), session.browser.consoleErrors().join('\n'));
+  if (session.aymara) fs.writeFileSync(path.join(dir, 'aymara-server.log'), session.aymara.log());
+  return dir;
+}
+
+// ------------------------------------------------------------------------------------------
+// Workbench
+
+/** Navigates to the workbench with `folder` open and waits until it is ready. */
+export async function openWorkbench(page: Page, server: HostLib.CodeServer, folder: string, timeoutMs = 60_000): Promise<void> {
+  await page.goto(server.workbenchUrl(folder), { waitUntil: 'domcontentloaded', timeout: timeoutMs });
+  await waitForWorkbench(page, timeoutMs);
+}
+
+/**
+ * Ready = the workbench is rendered, the remote connection is up (status bar shows the folder's
+ * explorer) and no "connecting" progress remains.
+ */
+export async function waitForWorkbench(page: Page, timeoutMs = 60_000): Promise<void> {
+  await expectVisible(page.locator('.monaco-workbench'), timeoutMs, 'the workbench (.monaco-workbench) to render');
+  await expectVisible(page.locator('.monaco-workbench .part.statusbar'), timeoutMs, 'the status bar');
+  await expectVisible(page.locator('.monaco-workbench .part.activitybar, .monaco-workbench .activitybar'), timeoutMs, 'the activity bar');
+  // The explorer is the default view when a folder is open; its rows mean the remote file system answers.
+  await openExplorer(page, timeoutMs);
+}
+
+/** Shows the Explorer view and waits for its first row (the folder is non-empty). */
+export async function openExplorer(page: Page, timeoutMs = 30_000): Promise<void> {
+  const rows = page.locator('.explorer-folders-view .monaco-list-row');
+  if (!(await rows.first().isVisible().catch(() => false))) {
+    await page.keyboard.press('Control+Shift+E');
+  }
+  await expectVisible(rows.first(), timeoutMs, 'a row in the Explorer (.explorer-folders-view .monaco-list-row)');
+}
+
+/** The Explorer row of a file or folder, by its exact name. */
+export function explorerRow(page: Page, name: string): Locator {
+  return page.locator('.explorer-folders-view .monaco-list-row').filter({
+    has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(name)}$`) }),
+  });
+}
+
+/** Right-clicks an Explorer row by file name and waits for the context menu. */
+export async function rightClickExplorerItem(page: Page, name: string, timeoutMs = 20_000): Promise<void> {
+  await openExplorer(page, timeoutMs);
+  const row = explorerRow(page, name);
+  await expectVisible(row.first(), timeoutMs, `the Explorer row "${name}"`);
+  await row.first().click({ button: 'right', timeout: timeoutMs });
+  await expectVisible(page.locator('.monaco-menu .action-item').first(), timeoutMs, 'the context menu (.monaco-menu)');
+}
+
+/** Labels of the open context menu's items. */
+export async function contextMenuItems(page: Page): Promise<string[]> {
+  const labels = await page.locator('.monaco-menu .action-item .action-label').allTextContents();
+  return labels.map((l) => l.trim()).filter(Boolean);
+}
+
+/** Clicks the item of the open context menu whose label is exactly `label`. */
+export async function clickContextMenuItem(page: Page, label: string, timeoutMs = 20_000): Promise<void> {
+  const item = page.locator('.monaco-menu .action-item').filter({
+    has: page.locator('.action-label', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }),
+  });
+  try {
+    await expectVisible(item.first(), timeoutMs, `the context menu item "${label}"`);
+  } catch (e) {
+    const seen = await contextMenuItems(page).catch(() => []);
+    throw new Error(`${(e as Error).message}; the menu has: ${seen.join(' | ') || '(no menu)'}`);
+  }
+  await item.first().click({ timeout: timeoutMs });
+}
+
+// ------------------------------------------------------------------------------------------
+// Command palette
+
+/** Opens the command palette (F1) and types `query`; the quick-input list updates. */
+export async function openCommandPalette(page: Page, query = '', timeoutMs = 20_000): Promise<void> {
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('F1');
+  await expectVisible(input, timeoutMs, 'the command palette (F1)');
+  await input.fill(`>${query}`);
+}
+
+/** Labels of the rows the command palette shows for `query` (the palette is closed afterwards). */
+export async function commandPaletteEntries(page: Page, query: string, timeoutMs = 20_000): Promise<string[]> {
+  await openCommandPalette(page, query, timeoutMs);
+  const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+  await rows.first().waitFor({ state: 'visible', timeout: timeoutMs }).catch(() => undefined);
+  const labels = await rows.evaluateAll((els) => els.map((e) => (e.getAttribute('aria-label') ?? e.textContent ?? '').trim()));
+  await page.keyboard.press('Escape');
+  return labels;
+}
+
+/**
+ * Runs a command through the palette as a person would: F1, type the label (e.g.
+ * "Aymara: Score Responses File"), wait for a row whose label starts with it, press Enter.
+ * Retries while the palette does not list it yet (extensions still registering).
+ */
+export async function runCommand(page: Page, label: string, timeoutMs = 30_000): Promise<void> {
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+  const deadline = Date.now() + timeoutMs;
+  let seen: string[] = [];
+  for (;;) {
+    await openCommandPalette(page, label, timeoutMs);
+    // Exact label first ("Category: Title"); rows also carry data-quick-input-id = the command id.
+    const match = rows.filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }) });
+    const found = await match.first().waitFor({ state: 'visible', timeout: 3_000 }).then(() => true, () => false);
+    if (found) {
+      await match.first().click({ timeout: timeoutMs });
+      await input.waitFor({ state: 'hidden', timeout: timeoutMs }).catch(() => undefined);
+      return;
+    }
+    seen = await rows.evaluateAll((els) => els.map((e) => (e.getAttribute('aria-label') ?? '').trim())).catch(() => []);
+    await page.keyboard.press('Escape');
+    if (Date.now() > deadline) {
+      throw new Error(`The command palette never listed "${label}" (within ${timeoutMs / 1000} s); it showed: ${seen.slice(0, 8).join(' | ') || '(nothing)'}`);
+    }
+    await page.waitForTimeout(500);
+  }
+}
+
+/** Opens a file of the workspace by name through Quick Open (Ctrl+P) and waits for its editor tab. */
+export async function openFile(page: Page, name: string, timeoutMs = 20_000): Promise<void> {
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+P');
+  await expectVisible(input, timeoutMs, 'Quick Open (Ctrl+P)');
+  await input.fill(name);
+  const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({
+    has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(path.basename(name))}$`) }),
+  });
+  await expectVisible(row.first(), timeoutMs, `"${name}" in Quick Open`);
+  await row.first().click();
+  await expectVisible(editorTab(page, path.basename(name)), timeoutMs, `an editor tab for "${name}"`);
+}
+
+/** The editor tab of a file by name (tabs split the name into "responses" + ".json"; match the resource name). */
+export function editorTab(page: Page, name: string): Locator {
+  return page.locator(`.tabs-container .tab[data-resource-name=${JSON.stringify(name)}]`);
+}
+
+// ------------------------------------------------------------------------------------------
+// Problems panel
+
+/** Opens the Problems panel (Ctrl+Shift+M, or the View command if the key did not show it). */
+export async function openProblems(page: Page, timeoutMs = 20_000): Promise<Locator> {
+  const panel = page.locator('.markers-panel');
+  if (!(await panel.isVisible().catch(() => false))) {
+    await page.keyboard.press('Control+Shift+M');
+    const shown = await panel.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false);
+    if (!shown) await runCommand(page, 'View: Focus Problems', timeoutMs);
+  }
+  await expectVisible(panel, timeoutMs, 'the Problems panel (.markers-panel)');
+  return panel;
+}
+
+/**
+ * Text of every row of the Problems panel (file rows and marker rows), from their aria-label,
+ * which holds the message, the source and the position, e.g.
+ * "Error: responses[0]: fails … Aymara … at line 4 column 7". Call openProblems first.
+ */
+export async function problemRows(page: Page): Promise<string[]> {
+  const rows = page.locator('.markers-panel .monaco-list-row');
+  return rows.evaluateAll((els) => els.map((e) => (e.getAttribute('aria-label') ?? e.textContent ?? '').trim()));
+}
+
+/** Waits until the Problems panel has a row matching `pattern`; returns all rows then. */
+export async function waitForProblem(page: Page, pattern: RegExp | string, timeoutMs = 30_000): Promise<string[]> {
+  const h = await harness();
+  await openProblems(page, timeoutMs);
+  let last: string[] = [];
+  try {
+    return await h.waitFor(async () => {
+      last = await problemRows(page);
+      return last.some((r) => (typeof pattern === 'string' ? r.includes(pattern) : pattern.test(r))) ? last : undefined;
+    }, { timeoutMs, intervalMs: 300, what: `a Problems row matching ${String(pattern)}` });
+  } catch (e) {
+    throw new Error(`${(e as Error).message}; rows: ${last.join(' | ') || '(none)'}`);
+  }
+}
+
+// ------------------------------------------------------------------------------------------
+// Notifications
+
+/**
+ * Texts of notifications. In headless Chromium information messages often do not pop up as
+ * toasts, but are announced in the aria alert region; this reads toasts, the aria alerts, and
+ * (openCenter: true) the Notifications center ("Notifications: Show Notifications").
+ */
+export async function notifications(page: Page, opts: { openCenter?: boolean } = {}): Promise<string[]> {
+  const texts: string[] = [];
+  texts.push(...await page.locator('.notification-toast .notification-list-item-message').allTextContents());
+  texts.push(...await page.locator('.monaco-aria-container .monaco-alert, .monaco-aria-container [role="alert"]').allTextContents());
+  if (opts.openCenter) {
+    await runCommand(page, 'Notifications: Show Notifications');
+    const items = page.locator('.notifications-center .notification-list-item-message');
+    await items.first().waitFor({ state: 'visible', timeout: 3_000 }).catch(() => undefined);
+    texts.push(...await items.allTextContents());
+    await page.keyboard.press('Escape');
+  }
+  return [...new Set(texts.map((t) => t.trim()).filter(Boolean))];
+}
+
+/**
+ * Waits until a notification matches `pattern`: polls toasts and aria alerts, and every few
+ * seconds also the Notifications center (opening it moves focus, so not on every poll).
+ */
+export async function waitForNotification(page: Page, pattern: RegExp | string, timeoutMs = 30_000): Promise<string> {
+  const test = (t: string) => (typeof pattern === 'string' ? t.includes(pattern) : pattern.test(t));
+  const deadline = Date.now() + timeoutMs;
+  let nextCenter = Date.now() + 2_000;
+  let last: string[] = [];
+  for (;;) {
+    const openCenter = Date.now() >= nextCenter;
+    if (openCenter) nextCenter = Date.now() + 4_000;
+    last = await notifications(page, { openCenter });
+    const hit = last.find(test);
+    if (hit) return hit;
+    if (Date.now() > deadline) {
+      throw new Error(`Timed out after ${Math.round(timeoutMs / 1000)} s waiting for a notification matching ${String(pattern)}; seen: ${last.join(' | ') || '(none)'}`);
+    }
+    await page.waitForTimeout(400);
+  }
+}
+
+// ------------------------------------------------------------------------------------------
+// Webviews, screenshots, extension host
+
+/**
+ * The DOM of a webview: the outer `iframe.webview.ready`, then its `iframe#active-frame`.
+ * With several webviews open, `nth` picks one (default: the last one, usually the newest).
+ */
+export function webviewFrame(page: Page, nth = -1): FrameLocator {
+  const outer = page.locator('iframe.webview.ready');
+  const chosen = nth === -1 ? outer.last() : outer.nth(nth);
+  return chosen.contentFrame().locator('iframe#active-frame').contentFrame();
+}
+
+/** Waits until a webview exists and an element matching `selector` is visible inside it. */
+export async function waitForWebview(page: Page, selector: string, timeoutMs = 30_000): Promise<FrameLocator> {
+  await expectVisible(page.locator('iframe.webview.ready').last(), timeoutMs, 'a webview (iframe.webview.ready)');
+  const frame = webviewFrame(page);
+  await expectVisible(frame.locator(selector).first(), timeoutMs, `"${selector}" inside the webview`);
+  return frame;
+}
+
+/** Saves a PNG of the page to test-results/<name>.png and returns the path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  const file = path.join(resultsDir, `${name.replace(/[^\w.-]+/g, '_')}.png`);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  await page.screenshot({ path: file, timeout: 15_000 });
+  return file;
+}
+
+/**
+ * Waits until the extension host log says the extension was activated
+ * ("ExtensionService#_doActivateExtension <id>"). Default id: this repository's extension.
+ */
+export async function waitForActivation(server: HostLib.CodeServer, id?: string, timeoutMs = 30_000): Promise<void> {
+  const h = await harness();
+  const extId = id ?? h.extensionId();
+  const needle = `_doActivateExtension ${extId}`.toLowerCase();
+  await h.waitFor(() => server.extHostLog().toLowerCase().includes(needle), {
+    timeoutMs, intervalMs: 300, what: `the extension host to activate ${extId}`,
+  });
+}
+
+/** Extension host log lines that look like errors of the given extension (for assertions). */
+export function extensionErrors(server: HostLib.CodeServer, id: string): string[] {
+  return server.extHostLog().split('\n').filter((l) => /\[error\]/i.test(l) && l.toLowerCase().includes(id.toLowerCase()));
+}
+
+async function expectVisible(locator: Locator, timeoutMs: number, what: string): Promise<void> {
+  try {
+    await locator.waitFor({ state: 'visible', timeout: timeoutMs });
+  } catch {
+    throw new Error(`Timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`);
+  }
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
