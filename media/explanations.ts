@@ -3,9 +3,10 @@
  *
  * All data arrives in a `data` message and is rendered with createElement + textContent only:
  * responses, prompts and explanations are hostile text. Nothing here creates links, sets HTML,
- * inline styles or loads anything. Cards are rendered a page at a time (PAGE), more as the
- * "show more" sentinel scrolls into view, so a run of 10,000 responses never builds 10,000
- * cards at once; filtering and search work on the data array.
+ * inline styles or loads anything. Cards are rendered as a window over the filtered data: a page
+ * (PAGE) at a time as the "show more"/"show earlier" sentinels scroll into view, never more than
+ * MAX_DOM at once (the far end is dropped), and a jump to a distant card (focus, Home/End, a
+ * restored position) replaces the window around it. Filtering and search work on the data array.
  *
  * DOM hooks (stable, for end-to-end tests):
  *   #aymara-explanations            root; data-state = loading | ready | empty; data-run = run id
@@ -20,7 +21,8 @@
  *     .card-reveal                  the card's button (click / Enter / Space → reveal in file)
  *     .field-prompt|response|explanation|next-prompt .field-text, button.show-all[data-field]
  *     .card-highlight               the card last focused from the extension or clicked
- *   #aymara-more, #aymara-show-more the incremental-rendering sentinel and its button
+ *   #aymara-more, #aymara-show-more       sentinel + button below the window (hidden when at the end)
+ *   #aymara-earlier, #aymara-show-earlier sentinel + button above the window (hidden when at the start)
  *   #aymara-status                  polite live region for short notices
  */
 import {
@@ -48,10 +50,18 @@ interface ViewState {
   runUuid?: string;
   filter: Filter;
   search: string;
+  /** Key of the card at the top of the view, to come back to after the page reloads. */
+  anchor?: string;
+  /** Scroll position when no card is at the top (the summary is in view). */
   scrollY: number;
 }
 
+/** Cards rendered per step. */
 const PAGE = 100;
+/** At most this many cards are in the DOM; the window drops cards at the far end as it grows. */
+const MAX_DOM = 500;
+/** Cards rendered above a card jumped to, so there is context when scrolling up. */
+const JUMP_BEFORE = 20;
 const vscode = acquireVsCodeApi();
 const root = document.getElementById('aymara-explanations') as HTMLElement;
 
@@ -60,7 +70,9 @@ const t = (key: string, ...args: (string | number)[]): string => english(strings
 
 let model: WebviewModel | undefined;
 let filtered: CardModel[] = [];
-let rendered = 0;
+/** The rendered window of `filtered`: cards [start, end) are in the DOM. */
+let start = 0;
+let end = 0;
 let highlighted: string | undefined;
 let haystacks = new WeakMap<CardModel, string>();
 /** Full texts fetched for "Show all", and which of them are shown, by `${key}\u0001${field}`. */
@@ -76,6 +88,8 @@ let ui:
       search: HTMLInputElement;
       matchCount: HTMLElement;
       list: HTMLOListElement;
+      earlier: HTMLElement;
+      earlierText: HTMLElement;
       more: HTMLElement;
       moreText: HTMLElement;
       noMatch: HTMLElement;
@@ -85,7 +99,11 @@ let ui:
 
 const observer = new IntersectionObserver(
   (entries) => {
-    if (entries.some((e) => e.isIntersecting)) renderMore();
+    for (const e of entries) {
+      if (!e.isIntersecting || !ui) continue;
+      if (e.target === ui.more) renderMore();
+      else if (e.target === ui.earlier) renderEarlier();
+    }
   },
   { rootMargin: '600px 0px' },
 );
@@ -101,6 +119,7 @@ function readState(): ViewState {
     runUuid: typeof s?.runUuid === 'string' ? s.runUuid : undefined,
     filter,
     search: typeof s?.search === 'string' ? s.search : '',
+    anchor: typeof s?.anchor === 'string' ? s.anchor : undefined,
     scrollY: typeof s?.scrollY === 'number' && s.scrollY >= 0 ? s.scrollY : 0,
   };
 }
@@ -195,6 +214,16 @@ function buildSkeleton(): NonNullable<typeof ui> {
   list.setAttribute('aria-label', t('Results'));
   list.setAttribute('aria-describedby', hint.id);
 
+  const earlier = el('div', 'more earlier');
+  earlier.id = 'aymara-earlier';
+  earlier.hidden = true;
+  const earlierText = el('span', 'more-text');
+  const earlierButton = el('button', 'more-button', t('Show earlier'));
+  earlierButton.id = 'aymara-show-earlier';
+  earlierButton.type = 'button';
+  earlierButton.addEventListener('click', () => renderEarlier());
+  earlier.append(earlierText, earlierButton);
+
   const noMatch = el('p', 'no-match');
   noMatch.id = 'aymara-no-match';
   noMatch.hidden = true;
@@ -213,7 +242,7 @@ function buildSkeleton(): NonNullable<typeof ui> {
   status.setAttribute('role', 'status');
   status.setAttribute('aria-live', 'polite');
 
-  root.append(summary, toolbar, hint, list, noMatch, more, status);
+  root.append(summary, toolbar, hint, earlier, list, noMatch, more, status);
 
   filter.addEventListener('change', (ev) => {
     const input = ev.target as HTMLInputElement;
@@ -232,7 +261,8 @@ function buildSkeleton(): NonNullable<typeof ui> {
   list.addEventListener('click', onListClick);
   list.addEventListener('keydown', onListKey);
   observer.observe(more);
-  return { summary, filter, search, matchCount, list, more, moreText, noMatch, status };
+  observer.observe(earlier);
+  return { summary, filter, search, matchCount, list, earlier, earlierText, more, moreText, noMatch, status };
 }
 
 function renderSummary(m: WebviewModel): void {
@@ -395,57 +425,117 @@ function cardEl(c: CardModel, index: number): HTMLLIElement {
   return li;
 }
 
-function appendCards(upTo: number): void {
-  if (!ui) return;
-  const end = Math.min(upTo, filtered.length);
-  if (end <= rendered) return;
+/** Render cards [from, to) of `filtered` as list items. */
+function buildCards(from: number, to: number): DocumentFragment {
   const frag = document.createDocumentFragment();
-  for (let i = rendered; i < end; i++) {
+  for (let i = from; i < to; i++) {
     const c = filtered[i];
     if (!c) continue;
     const li = cardEl(c, i);
     cardEls.set(c.key, li);
     frag.append(li);
   }
-  ui.list.append(frag);
-  rendered = end;
-  updateMore();
+  return frag;
+}
+
+function dropCard(li: Element | null): void {
+  const key = (li as HTMLElement | null)?.dataset.key;
+  if (key !== undefined) cardEls.delete(key);
+  li?.remove();
+}
+
+/** Extend the window downwards to `upTo` (exclusive), dropping cards from the top past MAX_DOM. */
+function appendCards(upTo: number): void {
+  if (!ui) return;
+  const to = Math.min(upTo, filtered.length);
+  if (to <= end) return;
+  ui.list.append(buildCards(end, to));
+  end = to;
+  while (end - start > MAX_DOM) {
+    dropCard(ui.list.firstElementChild);
+    start++;
+  }
+  updateWindow();
+}
+
+/** Extend the window upwards to `from`, dropping cards from the bottom past MAX_DOM. */
+function prependCards(from: number): void {
+  if (!ui) return;
+  const f = Math.max(0, from);
+  if (f >= start) return;
+  ui.list.prepend(buildCards(f, start));
+  start = f;
+  while (end - start > MAX_DOM) {
+    dropCard(ui.list.lastElementChild);
+    end--;
+  }
+  updateWindow();
+}
+
+/** Replace the window with cards around `index` (for jumps far from what is rendered). */
+function jumpTo(index: number): void {
+  if (!ui) return;
+  ui.list.replaceChildren();
+  cardEls.clear();
+  start = end = Math.max(0, Math.min(index - JUMP_BEFORE, filtered.length));
+  appendCards(Math.max(index + 1, start + PAGE));
+}
+
+/** Make sure card `index` is in the DOM, growing the window when it is near, jumping otherwise. */
+function ensureRendered(index: number): void {
+  if (index >= start && index < end) return;
+  if (index >= end && index < end + 2 * PAGE) appendCards(index + 1 + PAGE / 2);
+  else if (index < start && index >= start - 2 * PAGE) prependCards(index - PAGE / 2);
+  else jumpTo(index);
 }
 
 function renderMore(): void {
-  if (rendered >= filtered.length) return;
-  appendCards(rendered + PAGE);
-  // Re-arm the observer: if the sentinel is still in view, it reports again.
-  if (ui) {
-    observer.unobserve(ui.more);
-    observer.observe(ui.more);
+  if (end >= filtered.length) return;
+  appendCards(end + PAGE);
+  rearm();
+}
+
+function renderEarlier(): void {
+  if (start <= 0) return;
+  prependCards(start - PAGE);
+  rearm();
+}
+
+/** Re-arm the observer: a sentinel still in view reports again. */
+function rearm(): void {
+  if (!ui) return;
+  for (const s of [ui.more, ui.earlier]) {
+    observer.unobserve(s);
+    observer.observe(s);
   }
 }
 
-function updateMore(): void {
+function updateWindow(): void {
   if (!ui || !model) return;
-  const left = filtered.length - rendered;
-  ui.more.hidden = left <= 0;
-  ui.moreText.textContent = t('Showing {0} of {1}', rendered, filtered.length);
+  ui.more.hidden = end >= filtered.length;
+  ui.earlier.hidden = start <= 0;
+  ui.moreText.textContent = t('Showing {0}–{1} of {2}', filtered.length ? start + 1 : 0, end, filtered.length);
+  ui.earlierText.textContent = t('{0} earlier responses', start);
   ui.matchCount.textContent = t('{0} of {1} responses', filtered.length, model.cards.length);
   ui.noMatch.hidden = filtered.length > 0;
   ui.noMatch.textContent = model.cards.length ? t('No responses match.') : t('No responses in this run.');
-  post({ type: 'rendered', cards: rendered, matching: filtered.length });
+  post({ type: 'rendered', cards: end - start, matching: filtered.length });
 }
 
-/** Recompute the matching cards and render the first page (or `keep` cards, to hold the scroll position). */
-function applyFilter(userChange: boolean, keep = 0): void {
+/** Recompute the matching cards and render from the top, or keep the window [keepFrom, keepTo) (live updates). */
+function applyFilter(userChange: boolean, keep?: { from: number; to: number }): void {
   if (!ui || !model) return;
   const q = state.search.trim().toLowerCase();
   filtered = model.cards.filter((c) => matchesFilter(c, state.filter) && (!q || haystack(c).includes(q)));
   ui.list.replaceChildren();
   cardEls.clear();
-  rendered = 0;
-  appendCards(Math.max(PAGE, keep));
+  start = end = Math.min(keep?.from ?? 0, filtered.length);
+  appendCards(Math.max(start + PAGE, keep?.to ?? 0));
+  rearm();
   if (userChange) {
     const top = ui.list.getBoundingClientRect().top + window.scrollY;
     if (window.scrollY > top) window.scrollTo(0, Math.max(0, top - 120));
-    state.scrollY = window.scrollY;
+    state.anchor = undefined;
     saveState();
   }
 }
@@ -476,9 +566,10 @@ function focusCard(key: string): void {
     applyFilter(false);
     index = filtered.findIndex((c) => c.key === key);
   }
-  if (index >= rendered) appendCards(index + 1 + Math.floor(PAGE / 2));
+  ensureRendered(index);
   setHighlight(key);
   cardEls.get(key)?.scrollIntoView({ block: 'center' });
+  rearm();
 }
 
 function onListClick(ev: MouseEvent): void {
@@ -545,11 +636,12 @@ function onListKey(ev: KeyboardEvent): void {
   if (ev.key === 'ArrowDown') next = index + 1;
   else if (ev.key === 'ArrowUp') next = index - 1;
   else if (ev.key === 'Home') next = 0;
-  else if (ev.key === 'End') next = rendered - 1;
+  else if (ev.key === 'End') next = filtered.length - 1;
   if (next === undefined) return;
   ev.preventDefault();
   if (next < 0 || next >= filtered.length) return;
-  if (next >= rendered) appendCards(next + PAGE);
+  ensureRendered(next);
+  rearm();
   const c = filtered[next];
   const btn = c ? (cardEls.get(c.key)?.querySelector('button.card-reveal') as HTMLButtonElement | null) : null;
   btn?.focus();
@@ -560,10 +652,11 @@ function onListKey(ev: KeyboardEvent): void {
 // messages
 
 function onData(m: WebviewModel, focus: string | undefined): void {
-  const sameRun = model?.runUuid === m.runUuid || (model === undefined && state.runUuid === m.runUuid);
-  const keep = model?.runUuid === m.runUuid ? rendered : 0;
-  const scroll = model?.runUuid === m.runUuid ? window.scrollY : sameRun ? state.scrollY : 0;
-  if (model?.runUuid !== m.runUuid) {
+  const live = model?.runUuid === m.runUuid; // an update of the run on screen
+  const reloaded = model === undefined && state.runUuid === m.runUuid; // the page came back (reload, shown again)
+  const keep = live ? { from: start, to: end } : undefined;
+  const scroll = live ? window.scrollY : 0;
+  if (!live) {
     fullTexts.clear();
     expanded.clear();
     highlighted = undefined;
@@ -582,22 +675,47 @@ function onData(m: WebviewModel, focus: string | undefined): void {
   applyFilter(false, keep);
   if (focus !== undefined) {
     focusCard(focus);
-  } else if (scroll > 0) {
-    // Render enough cards to reach the saved position, then go there.
-    while (rendered < filtered.length && document.documentElement.scrollHeight < scroll + window.innerHeight) appendCards(rendered + PAGE);
+  } else if (live) {
     window.scrollTo(0, scroll);
-  } else if (!sameRun) {
+  } else if (reloaded && state.anchor !== undefined && filtered.some((c) => c.key === state.anchor)) {
+    const anchor = state.anchor;
+    ensureRendered(filtered.findIndex((c) => c.key === anchor));
+    scrollCardToTop(anchor);
+    // Cards above were laid out at their estimated size (content-visibility); settle, then again.
+    requestAnimationFrame(() => requestAnimationFrame(() => scrollCardToTop(anchor)));
+  } else if (reloaded) {
+    window.scrollTo(0, state.scrollY);
+  } else {
     window.scrollTo(0, 0);
+    state.anchor = undefined;
   }
-  state.scrollY = window.scrollY;
+  rearm();
   saveState();
+}
+
+/** Scroll so a card sits just below the sticky toolbar. */
+function scrollCardToTop(key: string): void {
+  const li = cardEls.get(key);
+  const bar = document.getElementById('aymara-toolbar');
+  if (!li) return;
+  const offset = bar ? bar.getBoundingClientRect().height : 0;
+  window.scrollTo(0, Math.max(0, li.getBoundingClientRect().top + window.scrollY - offset - 4));
+}
+
+/** The card at the top of the view (under the toolbar), if any. */
+function topCard(): string | undefined {
+  const bar = document.getElementById('aymara-toolbar');
+  const y = (bar ? bar.getBoundingClientRect().bottom : 0) + 8;
+  const x = Math.min(window.innerWidth - 1, 40);
+  const li = document.elementFromPoint(x, y)?.closest('li.card') as HTMLElement | null;
+  return li?.dataset.key;
 }
 
 function onEmpty(message: string): void {
   model = undefined;
   ui = undefined;
   filtered = [];
-  rendered = 0;
+  start = end = 0;
   cardEls.clear();
   observer.disconnect();
   root.dataset.state = 'empty';
@@ -637,6 +755,7 @@ window.addEventListener(
     scrollTimer = window.setTimeout(() => {
       if (!model) return;
       state.scrollY = window.scrollY;
+      state.anchor = topCard();
       saveState();
     }, 200);
   },
