@@ -203,10 +203,26 @@ export async function saveFailureArtefacts(session: WorkbenchSession, title: str
 // ------------------------------------------------------------------------------------------
 // Workbench
 
-/** Navigates to the workbench with `folder` open and waits until it is ready. */
+/**
+ * Navigates to the workbench with `folder` open and waits until it is ready: the UI is rendered
+ * (waitForWorkbench) and the extension host has started and run its startup activations
+ * (waitForExtensionHost), so the extensions' menus, commands and views are registered.
+ */
 export async function openWorkbench(page: Page, server: HostLib.CodeServer, folder: string, timeoutMs = 60_000): Promise<void> {
   await page.goto(server.workbenchUrl(folder), { waitUntil: 'domcontentloaded', timeout: timeoutMs });
   await waitForWorkbench(page, timeoutMs);
+  await waitForExtensionHost(server, timeoutMs);
+}
+
+/**
+ * Waits for the extension host's "Eager extensions activated" log line. Before it, contributed
+ * menu items (e.g. the Explorer context menu entry) and views may be missing.
+ */
+export async function waitForExtensionHost(server: HostLib.CodeServer, timeoutMs = 60_000): Promise<void> {
+  const h = await harness();
+  await h.waitFor(() => server.extHostLog().includes('Eager extensions activated'), {
+    timeoutMs, intervalMs: 250, what: 'the extension host to start ("Eager extensions activated" in its log)',
+  });
 }
 
 /**
@@ -452,15 +468,29 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 
 /**
  * Waits until the extension host log says the extension was activated
- * ("ExtensionService#_doActivateExtension <id>"). Default id: this repository's extension.
+ * ("ExtensionService#_doActivateExtension <id>") and did not fail: VS Code logs
+ * "Activating extension <id> failed" right after a throwing activate() or a broken bundle, so
+ * after the start line this keeps watching for `settleMs` (default 1.5 s) before it resolves.
+ * Default id: this repository's extension.
  */
-export async function waitForActivation(server: HostLib.CodeServer, id?: string, timeoutMs = 30_000): Promise<void> {
+export async function waitForActivation(server: HostLib.CodeServer, id?: string, timeoutMs = 30_000, settleMs = 1_500): Promise<void> {
   const h = await harness();
-  const extId = id ?? h.extensionId();
-  const needle = `_doActivateExtension ${extId}`.toLowerCase();
-  await h.waitFor(() => server.extHostLog().toLowerCase().includes(needle), {
+  const extId = (id ?? h.extensionId()).toLowerCase();
+  const started = `_doactivateextension ${extId}`;
+  const failed = new RegExp(`activating extension '?${escapeRegExp(extId)}'? failed[^\n]*(\n[^\n]*){0,3}`, 'i');
+  const check = (): void => {
+    const m = failed.exec(server.extHostLog());
+    if (m) throw Object.assign(new Error(`The extension host failed to activate ${extId}:\n${m[0]}`), { fatal: true });
+  };
+  await h.waitFor(() => { check(); return server.extHostLog().toLowerCase().includes(started); }, {
     timeoutMs, intervalMs: 300, what: `the extension host to activate ${extId}`,
   });
+  const until = Date.now() + settleMs;
+  while (Date.now() < until) {
+    check();
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  check();
 }
 
 /** Extension host log lines that look like errors of the given extension (for assertions). */
