@@ -338,6 +338,7 @@ export class ExplanationsPanels implements vscode.Disposable {
         await this.postData(entry);
         return true;
       case 'reveal':
+        await this.activateFileColumn(entry, msg.key);
         // A fixed command with the panel's own file; the webview only chooses which entry.
         await vscode.commands.executeCommand('aymara.revealEntry', entry.fileUri.toString(), msg.key);
         return true;
@@ -354,6 +355,26 @@ export class ExplanationsPanels implements vscode.Disposable {
       case 'error':
         this.s.log.warn(`Explanations webview: ${msg.message}`);
         return true;
+    }
+  }
+
+  /**
+   * `aymara.revealEntry` opens the file in the active editor group, which is the panel's own
+   * group after a click in the webview: the file would cover the panel. So first make the group
+   * that already shows the file (or any other group, or a new one beside) the active one.
+   */
+  private async activateFileColumn(entry: Entry, key: string): Promise<void> {
+    if (!this.run(entry)?.items.some((i) => i.key === key && i.location)) return;
+    const panelColumn = entry.panel.viewColumn;
+    const uri = entry.fileUri.toString();
+    const shown = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri && e.viewColumn !== undefined && e.viewColumn !== panelColumn);
+    const other = vscode.window.tabGroups.all.find((g) => g.viewColumn !== panelColumn);
+    const viewColumn = shown?.viewColumn ?? other?.viewColumn ?? vscode.ViewColumn.Beside;
+    try {
+      const doc = await vscode.workspace.openTextDocument(entry.fileUri);
+      await vscode.window.showTextDocument(doc, { viewColumn, preserveFocus: false, preview: false });
+    } catch (err) {
+      this.s.log.warn(`Explanations: could not open ${fileName(entry.fileUri)}: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
 

@@ -13,6 +13,8 @@ const CONSENT_KEY = 'aymara.uploadConsent';
 /** Registers Score, Select Eval, Refresh, and the API key commands. */
 export function registerScoring(s: Services): vscode.Disposable {
   const scorer = new Scorer(s);
+  // A run whose id was saved before a reload is picked up again, off the activation path.
+  setTimeout(() => void scorer.resumePending(), 500);
   return vscode.Disposable.from(
     scorer,
     vscode.commands.registerCommand('aymara.scoreFile', (uri?: unknown) => scorer.score(asUri(uri))),
@@ -131,6 +133,16 @@ class Scorer implements vscode.Disposable {
       }
     }
     return out;
+  }
+
+  /** Resume every run that was still pending when the window closed (trusted workspaces only). */
+  async resumePending(): Promise<void> {
+    if (!vscode.workspace.isTrusted) return;
+    for (const rec of this.s.store.all()) {
+      if (!rec.pending || this.running.has(rec.uri)) continue;
+      this.s.log.info(`Resuming run ${rec.pending.eval_run_uuid} for ${rec.uri} after a reload.`);
+      await this.refresh(vscode.Uri.parse(rec.uri));
+    }
   }
 
   async selectEval(uri: vscode.Uri | undefined): Promise<string | undefined> {

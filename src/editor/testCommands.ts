@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { RunResult } from '../core/results';
+import { recentMessages } from './errors';
 import type { ExplanationsPanels } from './explanations';
 import type { Node, ResultsTree } from './resultsTree';
 import type { Services } from './services';
@@ -39,7 +40,11 @@ export function registerTestCommands(s: Services, parts: { tree: ResultsTree; st
       statusVisible: (parts.status.item as { visible?: boolean }).visible,
       records: s.store.all(),
       explanations: parts.explanations.snapshot(),
+      messages: [...recentMessages],
     })),
+    vscode.commands.registerCommand('aymara._test.clearMessages', () => void recentMessages.splice(0)),
+    vscode.commands.registerCommand('aymara._test.setKey', (origin: string, key: string | undefined) => (key ? s.keys.set(origin, key) : s.keys.clear(origin))),
+    vscode.commands.registerCommand('aymara._test.setEval', (uri: string, evalUuid: string | undefined) => s.store.setEval(vscode.Uri.parse(uri), evalUuid)),
     vscode.commands.registerCommand('aymara._test.seedRun', (uri: string, result: RunResult) => s.store.setResult(vscode.Uri.parse(uri), result)),
     vscode.commands.registerCommand('aymara._test.revealInTree', (uri: string, key: string) => parts.tree.reveal(uri, key)),
     vscode.commands.registerCommand('aymara._test.selection', () => parts.tree.view.selection.map((n) => parts.tree.getTreeItem(n).id)),
