@@ -21,6 +21,7 @@ export function activate(context: vscode.ExtensionContext): void {
     status,
     explanations,
     explanations.register(),
+    explanations.registerCommands(),
     new Navigation(services, tree),
     new ResultLenses(services),
     registerTestCommands(services, { tree, status, explanations }),
