@@ -283,7 +283,7 @@ export class AymaraClient {
     }
 
     const status = res.statusCode;
-    if (status >= 300) throw errorFromReply(status, text, res.headers, what, o.retry === 'post');
+    if (status >= 300) throw this.scrub(errorFromReply(status, text, res.headers, what, o.retry === 'post'));
     if (o.schema === null) return undefined as z.infer<S>;
 
     let json: unknown;
@@ -308,6 +308,13 @@ export class AymaraClient {
       });
     }
     return parsed.data as z.infer<S>;
+  }
+
+  /** A server may echo what it was sent; never let the key travel on in an error message. */
+  private scrub(e: ApiError): ApiError {
+    const key = this.opts.apiKey;
+    if (!key || !e.message.includes(key)) return e;
+    return new ApiError({ kind: e.kind, status: e.status, code: e.code, requestId: e.requestId, ambiguous: e.ambiguous, message: e.message.split(key).join('«redacted»') });
   }
 
   private transportError(err: unknown, what: string, isPost: boolean, signal: AbortSignal | undefined): ApiError {

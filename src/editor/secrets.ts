@@ -40,7 +40,10 @@ export class ApiKeys implements vscode.Disposable {
       return { key: stored, source: 'secret-storage' };
     }
     const env = process.env[ENV_KEY]?.trim();
-    if (env) return { key: env, source: 'environment' };
+    if (env) {
+      this.log.addSecret(env);
+      return { key: env, source: 'environment' };
+    }
     return undefined;
   }
 

@@ -41,6 +41,7 @@ export function registerTestCommands(s: Services, parts: { tree: ResultsTree; st
       records: s.store.all(),
       explanations: parts.explanations.snapshot(),
       messages: [...recentMessages],
+      dirs: { globalStorage: s.context.globalStorageUri.fsPath, log: s.context.logUri.fsPath, workspaceStorage: s.context.storageUri?.fsPath },
     })),
     vscode.commands.registerCommand('aymara._test.clearMessages', () => void recentMessages.splice(0)),
     vscode.commands.registerCommand('aymara._test.setKey', (origin: string, key: string | undefined) => (key ? s.keys.set(origin, key) : s.keys.clear(origin))),

@@ -13,10 +13,10 @@ export function workspaceFile(name: string): vscode.Uri {
 }
 
 /** Start the local Aymara server and point the extension at it (user settings + env key). */
-export async function useLocalServer(): Promise<LocalServer> {
-  const server = await startServer({ port: 0, apiKey: DEMO_KEY });
+export async function useLocalServer(apiKey = DEMO_KEY): Promise<LocalServer> {
+  const server = await startServer({ port: 0, apiKey });
   await vscode.workspace.getConfiguration('aymara').update('apiBaseUrl', server.url, vscode.ConfigurationTarget.Global);
-  process.env.AYMARA_AI_API_KEY = DEMO_KEY;
+  process.env.AYMARA_AI_API_KEY = apiKey;
   await activate();
   return server;
 }

@@ -84,6 +84,11 @@ describe('client contract (local server, real HTTP)', function () {
       assert.equal(server.runs.count(), 0);
     });
 
+    it('never repeats the key when the server echoes it in an error', async () => {
+      server.faults.add({ route: 'GET /v2/evals', kind: 'status', status: 400, code: 'validation.invalid_request', message: 'key demo-key is not allowed here' });
+      await assert.rejects(client().listEvals(), (e: ApiError) => e.kind === 'validation' && !e.message.includes('demo-key') && e.message.includes('«redacted»'));
+    });
+
     it('reports an unknown eval as not-found and an unknown prompt as a validation error naming it', async () => {
       await assert.rejects(client().getEval('test.nope'), (e: ApiError) => e.kind === 'not-found' && e.status === 404);
       const bad = { eval_uuid: DEMO_EVAL, responses: [{ ...demo[0]!.response, prompt_uuid: 'question.not-in-eval' }] };
