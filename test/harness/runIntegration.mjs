@@ -12,12 +12,13 @@
 // ("workspace" defaults to the suite name; trust defaults to false = --disable-workspace-trust).
 //
 // Usage: node test/harness/runIntegration.mjs [suite ...]   (needs `npm run build` first)
-// Env: AYMARA_TEST_GREP=<text> runs only matching tests; AYMARA_HARNESS_VERBOSE=1 prints the whole
+// Env: AYMARA_TEST_GREP=<text> runs only matching tests; AYMARA_SUITE_TIMEOUT_SECONDS (default 300)
+// bounds a suite without its own timeoutSeconds; AYMARA_HARNESS_VERBOSE=1 prints the whole
 // workbench log; AYMARA_HARNESS_KEEP=1 keeps temp dirs.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { format } from 'node:util';
-import { launchBrowser, startCodeServer, stopAll, trackTempDir } from './host.mjs';
+import { launchBrowser, shuttingDown, startCodeServer, stopAll, trackTempDir } from './host.mjs';
 import { ensureHost } from './installHost.mjs';
 import { copySuiteWorkspace, selectSuites, suiteConfig, suiteTestsModule } from './suites.mjs';
 import { log, makeTempDir, repoRoot, resultsDir, withTimeout } from './util.mjs';
@@ -57,7 +58,7 @@ async function runSuite(suite) {
     return { suite, ok: false, seconds: 0, detail: e instanceof Error ? e.message : String(e) };
   }
   const workspaceName = cfg.workspace ?? suite;
-  const timeoutMs = (cfg.timeoutSeconds ?? 300) * 1000;
+  const timeoutMs = (cfg.timeoutSeconds ?? Number(process.env.AYMARA_SUITE_TIMEOUT_SECONDS || 300)) * 1000;
   const wsRoot = await makeTempDir(`aymara-ws-${suite}`);
   const removeWorkspace = trackTempDir(wsRoot);
   let workspace;
@@ -130,6 +131,7 @@ async function runSuite(suite) {
     return { suite, ok: true, seconds: (Date.now() - started) / 1000, detail: '' };
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
+    if (shuttingDown()) return { suite, ok: false, seconds: (Date.now() - started) / 1000, detail: 'interrupted' };
     if (server) await saveArtefacts(suite, server, browser, workbenchLog, undefined);
     return { suite, ok: false, seconds: (Date.now() - started) / 1000, detail: msg };
   } finally {
@@ -193,6 +195,10 @@ async function main() {
   const results = [];
   for (const suite of suites) {
     const r = await runSuite(suite);
+    if (shuttingDown()) {
+      // Ctrl+C / SIGTERM: host.mjs is stopping everything and exits with 130/143.
+      await new Promise(() => undefined);
+    }
     results.push(r);
     log(`suite ${suite}: ${r.ok ? 'PASSED' : 'FAILED'} in ${r.seconds.toFixed(1)} s${r.detail ? ` (${r.detail})` : ''}`);
   }
