@@ -368,6 +368,8 @@ export class ExplanationsPanels implements vscode.Disposable {
     const panelColumn = entry.panel.viewColumn;
     const uri = entry.fileUri.toString();
     const shown = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri && e.viewColumn !== undefined && e.viewColumn !== panelColumn);
+    // Where the panel is not known yet (not laid out), leave the choice to the reveal command.
+    if (!shown && panelColumn === undefined) return;
     const other = vscode.window.tabGroups.all.find((g) => g.viewColumn !== panelColumn);
     const viewColumn = shown?.viewColumn ?? other?.viewColumn ?? vscode.ViewColumn.Beside;
     try {
