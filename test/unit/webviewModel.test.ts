@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { countVerdicts, responseKey, type ResultItem, type RunResult, type Verdict } from '../../src/core/results';
 import {
+  TEXT_BUDGET,
   TEXT_LIMIT,
   buildWebviewModel,
   cardHaystack,
@@ -176,6 +177,18 @@ describe('webview model', () => {
     assert.deepEqual(truncateText('abcdef', 3), { text: 'abc', total: 6 });
   });
 
+  it('lowers the display limit when all texts together would exceed the budget, never below the minimum', () => {
+    const items = [0, 1, 2, 3].map((k) => item(`question.${k}`, 'failed', { response_text: 'r'.repeat(10_000), explanation: 'short' }));
+    const m = buildWebviewModel(input(run(items), { textBudget: 20_000 }));
+    const shown = m.cards.reduce((n, c) => n + c.prompt.text.length + (c.response?.text.length ?? 0) + (c.explanation?.text.length ?? 0), 0);
+    assert.ok(shown <= 20_000, `${shown} characters shown`);
+    assert.ok(m.textLimit < 10_000 && m.textLimit > 4_000, `limit ${m.textLimit}`);
+    assert.equal(m.cards[0]?.response?.total, 10_000, '"Show all" is offered');
+    assert.equal(m.cards[0]?.explanation?.text, 'short', 'short texts are untouched');
+    assert.equal(buildWebviewModel(input(run(items), { textBudget: 10 })).textLimit, 1_000, 'floor');
+    assert.equal(buildWebviewModel(input(run(items))).textLimit, TEXT_LIMIT, 'within budget: the normal limit');
+  });
+
   it('keeps hostile text verbatim: the view renders it as text, so nothing is escaped or interpreted here', () => {
     const evil = '<script>alert(1)</script><img src=x onerror=alert(2)> javascript:alert(3) \u202Egnp.exe';
     const r = run([item('question.a', 'failed', { response_text: evil, explanation: evil })], { eval_name: evil, notes: [evil] });
@@ -251,6 +264,16 @@ describe('webview model', () => {
     const perCard = bytes / 10_000;
     const textPerCard = (m.cards[0]?.prompt.text.length ?? 0) + (m.cards[0]?.response?.text.length ?? 0) + (m.cards[0]?.explanation?.text.length ?? 0);
     assert.ok(perCard < textPerCard + 400, `about ${perCard.toFixed(0)} bytes per card for ${textPerCard} characters of text`);
+
+    // Worst case: every response at the display limit. The budget keeps the message bounded.
+    const long = 'z'.repeat(TEXT_LIMIT);
+    const heavy = run(items.map((i) => ({ ...i, response_text: long, explanation: long })));
+    const t2 = process.hrtime.bigint();
+    const hm = buildWebviewModel(input(heavy, { prompt: prompts }));
+    const heavyMs = Number(process.hrtime.bigint() - t2) / 1e6;
+    const heavyBytes = JSON.stringify(hm).length;
+    console.log(`      10,000 responses with 2 × 20,000-character texts each: built in ${heavyMs.toFixed(0)} ms, display limit lowered to ${hm.textLimit}, ${(heavyBytes / 1e6).toFixed(1)} MB`);
+    assert.ok(heavyBytes < TEXT_BUDGET + 10_000 * 1_000, `${heavyBytes} bytes`);
   });
 });
 

@@ -8,6 +8,12 @@ import { VERDICTS, computedPassRate, countVerdicts, formatPercent, sortedItems, 
 
 /** Display limit per text field (characters). Longer texts are cut here and fetched whole on "Show all". */
 export const TEXT_LIMIT = 20_000;
+/**
+ * Budget for all texts of one model (characters). When a run's texts would exceed it, the
+ * per-field limit shrinks (not below MIN_TEXT_LIMIT) so the message stays bounded.
+ */
+export const TEXT_BUDGET = 24_000_000;
+export const MIN_TEXT_LIMIT = 1_000;
 
 export const FILTERS = ['all', 'failed', 'passed', 'refused', 'excluded', 'errored'] as const;
 export type Filter = (typeof FILTERS)[number];
@@ -98,6 +104,7 @@ export interface ModelInput {
   /** Eval name and type from the prompt cache, used when the run carries none. */
   evalInfo?: { name: string | null; eval_type: string | null };
   textLimit?: number;
+  textBudget?: number;
   /** Translates an English UI string with {0}-style placeholders; defaults to English. */
   t?: Translate;
 }
@@ -132,7 +139,7 @@ function isMultiTurn(i: ResultItem): boolean {
 export function buildWebviewModel(input: ModelInput): WebviewModel {
   const { run } = input;
   const t = input.t ?? english;
-  const limit = input.textLimit ?? TEXT_LIMIT;
+  const limit = effectiveLimit(input);
   const cut = (s: string): ModelText => truncateText(s, limit);
   const counts = countVerdicts(run.items);
 
@@ -179,6 +186,33 @@ export function buildWebviewModel(input: ModelInput): WebviewModel {
   const filters: FilterModel[] = FILTERS.map((id) => ({ id, label: t(FILTER_LABEL[id]), count: id === 'all' ? run.items.length : counts[id] }));
 
   return { version: 1, fileUri: input.fileUri, fileName: input.fileName, runUuid: run.eval_run_uuid, summary, counts, filters, cards, textLimit: limit };
+}
+
+/** The per-field limit: TEXT_LIMIT, lowered when the run's texts would exceed the budget. */
+export function effectiveLimit(input: Pick<ModelInput, 'run' | 'prompt' | 'textLimit' | 'textBudget'>): number {
+  const limit = input.textLimit ?? TEXT_LIMIT;
+  const budget = input.textBudget ?? TEXT_BUDGET;
+  const lengths: number[] = [];
+  let total = 0;
+  for (const i of input.run.items) {
+    for (const n of [input.prompt?.(i.prompt_uuid)?.content.length ?? i.prompt_uuid.length, i.response_text?.length ?? 0, i.explanation?.length ?? 0, i.next_prompt?.content.length ?? 0]) {
+      if (!n) continue;
+      lengths.push(n);
+      total += Math.min(n, limit);
+    }
+  }
+  if (total <= budget) return limit;
+  // The largest cap c with sum(min(len, c)) <= budget, by bisection.
+  let lo = Math.min(MIN_TEXT_LIMIT, limit);
+  let hi = limit;
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    let sum = 0;
+    for (const n of lengths) sum += Math.min(n, mid);
+    if (sum <= budget) lo = mid;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** The whole text behind a card field (for "Show all"), or undefined when there is none. */
