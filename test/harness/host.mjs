@@ -266,6 +266,21 @@ export function placeExtension(extensionsDir, { extensionPath = repoRoot, mode =
  * @returns {Promise<CodeServer>}
  */
 export async function startCodeServer(opts = {}) {
+  // A port picked by freePort() can be taken by someone else before code-server binds it (tests
+  // running side by side): then try another one. A port the caller chose is never changed.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startCodeServerOnce(opts);
+    } catch (e) {
+      const inUse = e instanceof Error && /EADDRINUSE/.test(e.message);
+      if (!inUse || opts.port !== undefined || attempt >= 3) throw e;
+      log(`port taken before code-server could bind it; retrying on another port`);
+    }
+  }
+}
+
+/** @param {CodeServerOptions} opts @returns {Promise<CodeServer>} */
+async function startCodeServerOnce(opts) {
   const {
     host = '127.0.0.1', settings = {}, quiet = true, env = {}, trust = false, smokeTestDriver = false,
     withExtension = false, extensionMode = 'link', extensionPath = repoRoot, isolateHome = true,
@@ -380,8 +395,10 @@ export async function startCodeServer(opts = {}) {
       return res.ok;
     }, { timeoutMs: startTimeoutMs, intervalMs: 150, what: `code-server /healthz on ${url}` });
   } catch (e) {
-    process.stderr.write(`[harness] ${label} failed to start; its output:\n${indent(out.text())}\n`);
+    const output = out.text();
     await server.stop();
+    if (/EADDRINUSE/.test(output)) throw new Error(`code-server could not listen on ${host}:${port}: EADDRINUSE (port in use)`);
+    process.stderr.write(`[harness] ${label} failed to start; its output:\n${indent(output)}\n`);
     throw e;
   }
   return server;
