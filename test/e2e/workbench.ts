@@ -197,6 +197,9 @@ export async function saveFailureArtefacts(session: WorkbenchSession, title: str
   fs.writeFileSync(path.join(dir, 'exthost.log'), session.server.extHostLog());
   fs.writeFileSync(path.join(dir, 'browser-console.log'), session.browser.consoleErrors().join('\n'));
   if (session.aymara) fs.writeFileSync(path.join(dir, 'aymara-server.log'), session.aymara.log());
+  // Every log of the server side (extension host, output channels such as the extension's own).
+  const logs = path.join(session.server.dirs.userData, 'logs');
+  if (fs.existsSync(logs)) fs.cpSync(logs, path.join(dir, 'logs'), { recursive: true });
   return dir;
 }
 
@@ -237,13 +240,24 @@ export async function waitForWorkbench(page: Page, timeoutMs = 60_000): Promise<
   await openExplorer(page, timeoutMs);
 }
 
-/** Shows the Explorer view and waits for its first row (the folder is non-empty). */
+/**
+ * Shows the Explorer view and waits for its first row (the folder is non-empty). Retries: right
+ * after a (re)load the workbench may not take keys yet, and another view container (e.g. the
+ * extension's own) may be showing. Alternates Ctrl+Shift+E with a click on the activity bar icon
+ * (a click only when the Explorer is not showing: clicking the active icon hides the side bar).
+ */
 export async function openExplorer(page: Page, timeoutMs = 30_000): Promise<void> {
   const rows = page.locator('.explorer-folders-view .monaco-list-row');
-  if (!(await rows.first().isVisible().catch(() => false))) {
-    await page.keyboard.press('Control+Shift+E');
+  const icon = page.locator('.part.activitybar a.action-label[aria-label^="Explorer"]');
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 0; !(await rows.first().isVisible().catch(() => false)); attempt++) {
+    if (Date.now() > deadline) {
+      throw new Error(`Timed out after ${Math.round(timeoutMs / 1000)} s waiting for a row in the Explorer (.explorer-folders-view .monaco-list-row)`);
+    }
+    if (attempt % 2 === 0) await page.keyboard.press('Control+Shift+E');
+    else await icon.first().click({ timeout: 2_000 }).catch(() => undefined);
+    await rows.first().waitFor({ state: 'visible', timeout: 3_000 }).catch(() => undefined);
   }
-  await expectVisible(rows.first(), timeoutMs, 'a row in the Explorer (.explorer-folders-view .monaco-list-row)');
 }
 
 /** The Explorer row of a file or folder, by its exact name. */

@@ -15,7 +15,7 @@
 // Env: AYMARA_TEST_GREP=<text> runs only matching tests; AYMARA_SUITE_TIMEOUT_SECONDS (default 300)
 // bounds a suite without its own timeoutSeconds; AYMARA_HARNESS_VERBOSE=1 prints the whole
 // workbench log; AYMARA_HARNESS_KEEP=1 keeps temp dirs.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { format } from 'node:util';
 import { launchBrowser, shuttingDown, startCodeServer, stopAll, trackTempDir } from './host.mjs';
@@ -157,6 +157,9 @@ async function saveArtefacts(suite, server, browser, workbenchLog, exitLogs) {
     writeFileSync(join(dir, 'code-server.log'), server.log());
     writeFileSync(join(dir, 'exthost.log'), server.extHostLog());
     writeFileSync(join(dir, 'workbench.log'), workbenchLog.join('\n'));
+    // Every log of the server side (extension host, output channels such as the extension's own).
+    const logs = join(server.dirs.userData, 'logs');
+    if (existsSync(logs)) cpSync(logs, join(dir, 'logs'), { recursive: true });
     if (Array.isArray(exitLogs)) {
       for (const l of exitLogs) {
         if (l && typeof l.relativePath === 'string' && typeof l.contents === 'string') {
