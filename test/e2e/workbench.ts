@@ -110,6 +110,9 @@ export async function startWorkbench(opts: WorkbenchOptions = {}): Promise<Workb
     for (const c of cleanups.reverse()) await c().catch(() => undefined);
     cleanups.length = 0;
   };
+  let server: HostLib.CodeServer | undefined;
+  let browser: HostLib.LaunchedBrowser | undefined;
+  let aymara: HostLib.AymaraServer | undefined;
   try {
     let workspace = opts.workspace;
     if (!workspace) {
@@ -122,7 +125,6 @@ export async function startWorkbench(opts: WorkbenchOptions = {}): Promise<Workb
       fs.cpSync(src, workspace, { recursive: true });
     }
 
-    let aymara: HostLib.AymaraServer | undefined;
     const settings: Record<string, unknown> = { ...(opts.settings ?? {}) };
     const env: Record<string, string | undefined> = { ...(opts.env ?? {}) };
     if (opts.aymaraServer) {
@@ -133,7 +135,7 @@ export async function startWorkbench(opts: WorkbenchOptions = {}): Promise<Workb
       env.AYMARA_AI_API_KEY ??= aymara.apiKey;
     }
 
-    const server = await h.startCodeServer({
+    const srv = await h.startCodeServer({
       label: 'e2e code-server',
       withExtension: opts.withExtension ?? true,
       ...(opts.extensionPath ? { extensionPath: opts.extensionPath } : {}),
@@ -141,21 +143,33 @@ export async function startWorkbench(opts: WorkbenchOptions = {}): Promise<Workb
       settings,
       env,
     });
-    cleanups.push(() => server.stop());
-    const browser = await h.launchBrowser(opts.viewport ? { viewport: opts.viewport } : {});
-    cleanups.push(() => browser.close());
-    const { page } = browser;
-    await openWorkbench(page, server, workspace, opts.readyTimeoutMs);
+    server = srv;
+    cleanups.push(() => srv.stop());
+    const br = await h.launchBrowser(opts.viewport ? { viewport: opts.viewport } : {});
+    browser = br;
+    cleanups.push(() => br.close());
+    const { page } = br;
+    await openWorkbench(page, srv, workspace, opts.readyTimeoutMs);
     return {
-      server,
+      server: srv,
       aymara,
-      browser,
+      browser: br,
       page,
       workspace,
       screenshot: (name) => screenshot(page, name),
       close,
     };
   } catch (e) {
+    if (server && browser) {
+      const b = browser;
+      const partial: WorkbenchSession = {
+        server, aymara, browser: b, page: b.page, workspace: '', screenshot: (n) => screenshot(b.page, n), close,
+      };
+      const dir = await saveFailureArtefacts(partial, `startup failure ${new Date().toISOString()}`).catch(() => undefined);
+      if (dir) console.log(`      workbench did not start; screenshot and logs: ${path.relative(repoRoot, dir)}/`);
+    } else if (server) {
+      console.log(`      last lines of the code-server log:\n${server.log().split('\n').slice(-30).join('\n')}`);
+    }
     await close();
     throw e;
   }

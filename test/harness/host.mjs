@@ -82,7 +82,7 @@ function track(r) {
         const reg2 = registry();
         if (reg2.stopping) return;
         reg2.stopping = true;
-        log(`${sig}: stopping ${reg2.resources.size} child process group(s)…`);
+        log(`${sig}: stopping what the harness started (${reg2.resources.size} item(s))…`);
         const code = reg2.signalExitCode ?? (sig === 'SIGINT' ? 130 : sig === 'SIGTERM' ? 143 : 129);
         withTimeout(stopAll(), 15_000, 'cleanup').catch(() => undefined).finally(() => process.exit(code));
       });
