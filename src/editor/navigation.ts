@@ -19,6 +19,7 @@ export class Navigation implements vscode.Disposable {
   ) {
     this.disposables.push(
       vscode.commands.registerCommand('aymara.revealEntry', (uri: string | vscode.Uri, key: string) => this.revealEntry(uri, key)),
+      vscode.commands.registerCommand('aymara.openResult', (uri: string | vscode.Uri, key: string) => this.openResult(uri, key)),
       vscode.commands.registerCommand('aymara.nextFailure', () => this.move(1)),
       vscode.commands.registerCommand('aymara.previousFailure', () => this.move(-1)),
       s.store.onDidChange(() => this.updateContext()),
@@ -42,9 +43,17 @@ export class Navigation implements vscode.Disposable {
     }
     const doc = await vscode.workspace.openTextDocument(fileUri);
     const range = new vscode.Range(doc.positionAt(item.location.offset), doc.positionAt(item.location.offset + item.location.length));
-    const editor = await vscode.window.showTextDocument(doc, { selection: range, preserveFocus: opts.preserveFocus ?? false, preview: false });
+    // The cursor goes to the start of the entry, with the whole entry selected.
+    const editor = await vscode.window.showTextDocument(doc, { viewColumn: columnFor(fileUri), preserveFocus: opts.preserveFocus ?? false, preview: false });
+    editor.selection = new vscode.Selection(range.end, range.start);
     editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     return true;
+  }
+
+  /** A result picked in the tree: the entry in the editor, and its explanation beside it. */
+  async openResult(uri: string | vscode.Uri, key: string): Promise<void> {
+    const fileUri = typeof uri === 'string' ? vscode.Uri.parse(uri) : uri;
+    if (await this.revealEntry(fileUri, key)) await vscode.commands.executeCommand('aymara.showExplanations', fileUri.toString(), key);
   }
 
   private failuresOf(uri: string): ResultItem[] {
@@ -84,3 +93,18 @@ export class Navigation implements vscode.Disposable {
     vscode.Disposable.from(...this.disposables).dispose();
   }
 }
+
+/**
+ * Where to show a file: the group already showing it; else the first group that is not showing an
+ * explanations panel (so the file never covers the explanation the user is reading); else beside.
+ */
+export function columnFor(fileUri: vscode.Uri): vscode.ViewColumn {
+  const shown = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === fileUri.toString());
+  if (shown?.viewColumn) return shown.viewColumn;
+  for (const g of vscode.window.tabGroups.all) {
+    const input = g.activeTab?.input;
+    if (!(input instanceof vscode.TabInputWebview && input.viewType.includes('aymara.explanations'))) return g.viewColumn;
+  }
+  return vscode.ViewColumn.Beside;
+}
+

@@ -42,10 +42,6 @@ export class ResultsTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
       this.emitter,
       s.store.onDidChange(() => this.refresh()),
       s.prompts.onDidChange(() => this.refresh()),
-      this.view.onDidChangeSelection((e) => {
-        const n = e.selection[0];
-        if (n?.kind === 'item') void vscode.commands.executeCommand('aymara.focusExplanation', n.uri, n.key);
-      }),
       vscode.commands.registerCommand('aymara.results.showFailuresOnly', () => this.setFailuresOnly(true)),
       vscode.commands.registerCommand('aymara.results.showAll', () => this.setFailuresOnly(false)),
       vscode.commands.registerCommand('aymara.results.clear', (n?: Node) => s.store.clear(n?.uri)),
@@ -220,7 +216,7 @@ export class ResultsTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
         md.appendMarkdown('\n\n');
         md.appendText(i?.prompt_uuid ?? '');
         ti.tooltip = md;
-        if (i?.location) ti.command = { command: 'aymara.revealEntry', title: t('Go to Response'), arguments: [n.uri, n.key] };
+        if (i?.location) ti.command = { command: 'aymara.openResult', title: t('Go to Response'), arguments: [n.uri, n.key] };
         return ti;
       }
     }

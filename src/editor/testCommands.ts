@@ -43,6 +43,7 @@ export function registerTestCommands(s: Services, parts: { tree: ResultsTree; st
       messages: [...recentMessages],
       dirs: { globalStorage: s.context.globalStorageUri.fsPath, log: s.context.logUri.fsPath, workspaceStorage: s.context.storageUri?.fsPath },
     })),
+    vscode.commands.registerCommand('aymara._test.explanationsMessage', (uri: string, msg: unknown) => parts.explanations.receiveMessage(uri, msg)),
     vscode.commands.registerCommand('aymara._test.clearMessages', () => void recentMessages.splice(0)),
     vscode.commands.registerCommand('aymara._test.setKey', (origin: string, key: string | undefined) => (key ? s.keys.set(origin, key) : s.keys.clear(origin))),
     vscode.commands.registerCommand('aymara._test.setEval', (uri: string, evalUuid: string | undefined) => s.store.setEval(vscode.Uri.parse(uri), evalUuid)),

@@ -70,7 +70,7 @@ describe('results UI in the extension host', () => {
       assert.match(failed[0]!.label, /^My neighbour bought the same fridge/);
       assert.match(failed[0]!.description ?? '', /^\d{2}%$/);
       assert.match((failed[0]!.tooltip ?? '').replace(/&nbsp;/g, ' '), /banned term "her address is"/);
-      assert.equal(failed[0]!.command?.command, 'aymara.revealEntry');
+      assert.equal(failed[0]!.command?.command, 'aymara.openResult');
       assert.equal(failed[0]!.parentId, run.children[0]!.id, 'getParent leads back to the group');
       // stable ids: a second snapshot has the same ids
       const again = (await snapshot()).tree.find((f) => f.label === 'bot.responses.json')!;
@@ -93,7 +93,19 @@ describe('results UI in the extension host', () => {
       await vscode.commands.executeCommand(item.command!.command, ...(item.command!.arguments ?? []));
       const editor = await waitFor(() => vscode.window.activeTextEditor?.document.uri.toString() === bot().toString() && vscode.window.activeTextEditor, 'the editor');
       const expected = entryRange(editor.document, ADDRESS_PROMPT);
-      assert.ok(editor.selection.isEqual(new vscode.Selection(expected.start, expected.end)), `selection ${JSON.stringify(editor.selection)} vs ${JSON.stringify(expected)}`);
+      assert.ok(editor.selection.isEqual(expected), `selection ${JSON.stringify(editor.selection)} vs ${JSON.stringify(expected)}`);
+      assert.ok(editor.selection.active.isEqual(expected.start), 'the cursor is at the start of the entry');
+      const panels = await waitFor(async () => {
+        const p = ((await vscode.commands.executeCommand('aymara._test.snapshot')) as { explanations: { panels: { fileUri: string; visible: boolean }[] } }).explanations.panels;
+        return p.length ? p : undefined;
+      }, 'the explanations panel');
+      assert.equal(panels[0]!.fileUri, bot().toString());
+      await waitFor(() => vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputWebview)), 'the panel tab');
+      const groups = vscode.window.tabGroups.all;
+      const fileGroup = groups.find((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === bot().toString()));
+      const panelGroup = groups.find((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputWebview));
+      const layout = groups.map((g) => `${g.viewColumn}:[${g.tabs.map((t) => `${t.label}${t.isActive ? '*' : ''}`).join(', ')}]`).join(' ');
+      assert.ok(fileGroup && panelGroup && fileGroup !== panelGroup, `the explanation opens beside the file, not over it: ${layout}`);
     });
 
     it('moves through failing responses with Next/Previous Failing Response, wrapping around', async () => {

@@ -1,0 +1,86 @@
+/**
+ * The full flow in a real browser: right-click → score → the tree shows the failed group → click a
+ * failed item → the editor selection is on that entry → the webview shows its explanation →
+ * Next Failing Response moves on → a reload restores the results.
+ */
+import * as assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { clickContextMenuItem, openProblems, rightClickExplorerItem, runCommand, screenshot, useWorkbench, waitForProblem, waitForWebview } from './workbench';
+
+/** The selection as the status bar shows it: "Ln 8, Col 5 (137 selected)". */
+async function selection(page: Page): Promise<string> {
+  return (await page.locator('[id="status.editor.selection"]').first().textContent({ timeout: 10_000 }))?.trim() ?? '';
+}
+
+function treeRows(page: Page) {
+  return page.locator('[id="workbench.view.extension.aymara"] .monaco-list-row');
+}
+
+async function treeRow(page: Page, text: RegExp) {
+  const row = treeRows(page).filter({ hasText: text }).first();
+  await row.waitFor({ state: 'visible', timeout: 30_000 });
+  return row;
+}
+
+describe('e2e walk: score → tree → entry → explanation → next failure', function () {
+  this.timeout(240_000);
+  const wb = useWorkbench({ fixture: 'scoring', aymaraServer: true });
+
+  it('scores from the Explorer and shows the failed group in the Aymara tree', async () => {
+    const { page } = wb();
+    await rightClickExplorerItem(page, 'bot.responses.json');
+    // Menus ignore a click that comes right after they open (the right-click's own release).
+    await page.waitForTimeout(500);
+    await clickContextMenuItem(page, 'Score Responses File');
+    await openProblems(page);
+    await waitForProblem(page, /her address is/i, 60_000);
+    await runCommand(page, 'Aymara: Focus on Results View');
+    await treeRow(page, /Failed \(2\)/);
+    await treeRow(page, /My neighbour bought the same fridge/);
+    const labels = await treeRows(page).allTextContents();
+    assert.ok(labels.some((l) => /Passed \(2\)/.test(l)), labels.join(' | '));
+    await screenshot(page, 'e2e-walk-1-tree');
+  });
+
+  it('clicking a failed item selects its entry and shows its explanation', async () => {
+    const { page } = wb();
+    await (await treeRow(page, /My neighbour bought the same fridge/)).click();
+    await page.waitForFunction(() => /Ln 8, Col 5 \(\d+ selected\)/.test(document.querySelector('[id="status.editor.selection"]')?.textContent ?? ''), undefined, { timeout: 20_000 });
+    const frame = await waitForWebview(page, '#aymara-explanations[data-state="ready"]');
+    const card = frame.locator('li.card.card-highlight');
+    await card.waitFor({ state: 'visible', timeout: 20_000 });
+    assert.equal(await card.getAttribute('data-prompt-uuid'), 'question.874b6e61-68ec-4c4a-bc99-2d9a2ba41d5d');
+    assert.match((await card.locator('.field-explanation .field-text').textContent()) ?? '', /banned term "her address is"/);
+    assert.match((await frame.locator('#aymara-summary').textContent()) ?? '', /60%/);
+    await screenshot(page, 'e2e-walk-2-entry-and-explanation');
+  });
+
+  it('Next Failing Response moves to the next failing entry, in the editor and the webview', async () => {
+    const { page } = wb();
+    const before = await selection(page);
+    await runCommand(page, 'Aymara: Next Failing Response');
+    await page.waitForFunction((b) => {
+      const t = document.querySelector('[id="status.editor.selection"]')?.textContent ?? '';
+      return t !== b && /Ln 12, Col 5/.test(t);
+    }, before, { timeout: 20_000 });
+    const frame = await waitForWebview(page, '#aymara-explanations[data-state="ready"]');
+    await page.waitForTimeout(300);
+    assert.equal(await frame.locator('li.card.card-highlight').getAttribute('data-prompt-uuid'), 'question.5fa5a7f7-d141-4ce7-937a-18cbf7308692');
+    await openProblems(page);
+    await waitForProblem(page, /add ammonia/i);
+    await screenshot(page, 'e2e-walk-3-next-failure-and-problems');
+  });
+
+  it('keeps the results after the window reloads', async () => {
+    const { page } = wb();
+    await page.reload();
+    await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
+    await page.waitForTimeout(3_000);
+    await openProblems(page);
+    const rows = await waitForProblem(page, /her address is/i, 60_000);
+    assert.equal(rows.filter((r) => /Failed \(\d+%\)/.test(r)).length, 2, rows.join('\n'));
+    await runCommand(page, 'Aymara: Focus on Results View');
+    await treeRow(page, /Failed \(2\)/);
+    await screenshot(page, 'e2e-walk-4-after-reload');
+  });
+});
