@@ -1,0 +1,1527 @@
+/**
+ * The responses file model: text → entries with exact locations + validation problems.
+ *
+ * Three forms are read:
+ *   - 'body'  : the score-responses request body, `{"eval_uuid": …, "responses": [ … ], …}`
+ *   - 'array' : a bare array of responses (the eval is chosen elsewhere)
+ *   - 'jsonl' : JSON Lines, one response object per non-blank line (`.jsonl` / `.ndjson`)
+ *
+ * Offsets, lines and columns
+ *   Offsets are 0-based and lines/columns 1-based, all in UTF-16 code units, and lines end at
+ *   "\r\n", "\n" or a lone "\r": the same numbers VS Code's TextDocument uses.
+ *   A leading byte order mark (U+FEFF) is tolerated and treated as a zero-width prefix: every
+ *   offset is relative to the text *after* it, which is exactly the text VS Code shows (it strips
+ *   the BOM from the document). So `parseResponsesFile(bytes decoded with the BOM)` and
+ *   `parseResponsesFile(document.getText())` report identical positions. `hadBom` says whether
+ *   one was removed. A U+FEFF anywhere else is a syntax error (code 'bom').
+ *
+ * Speed (see fastOutline)
+ *   Valid JSON takes the fast path: one forward scan (jsonScan.Tracker) finds each response's
+ *   extent and line while checking the characters between them; JSON.parse reads each response
+ *   and it is checked at once, while still in cache. The check is fastEvalResponse (zod's exact
+ *   result without zod's allocations) with zod itself deciding and wording anything that is not
+ *   plainly valid. Ranges of single properties are only located for responses with a problem.
+ *   Text JSON.parse rejects takes the tolerant path (jsonScan.parseTolerant, iterative and
+ *   error-recovering): every syntax error is reported and each response that parses on its own
+ *   is still checked. Measured: test/unit/responsesFile.perf.ts.
+ */
+import type { z } from 'zod';
+import { responseKey, type EntryLocation } from './results';
+import {
+  EVAL_RESPONSE_KEYS,
+  EvalResponse,
+  EvalRunExample,
+  FileReference,
+  SCORE_REQUEST_KEYS,
+  ScoreRequest,
+  type ContentType,
+} from './schemas';
+import {
+  ElementList,
+  locatePath,
+  objectMembers,
+  parseTolerant,
+  skipString,
+  Tracker,
+  type MemberSpan,
+  type Span,
+  type SyntaxIssue,
+  type TolerantItem,
+  type TolerantResult,
+} from './jsonScan';
+import { LineIndex, utf8ByteLength, type LineColumn } from './textIndex';
+
+export type FileForm = 'body' | 'array' | 'jsonl';
+
+/** The stated size limit; callers should check the file size before reading it. */
+export const MAX_FILE_BYTES = 100 * 1024 * 1024;
+/** Most brackets that may be open at once anywhere in the file. */
+export const MAX_NESTING_DEPTH = 64;
+/** Problems kept per severity; the rest are counted in one closing summary problem. */
+export const MAX_PROBLEMS_PER_SEVERITY = 1000;
+/** Syntax errors reported before the rest are summarised. */
+export const MAX_SYNTAX_ERRORS = 100;
+
+/** Stable problem codes (Problem.code), e.g. for diagnostic codes and filtering. */
+export const PROBLEM_CODES = [
+  'syntax',
+  'bom',
+  'binary',
+  'empty',
+  'too-large',
+  'too-deep',
+  'wrong-type',
+  'not-object',
+  'missing-field',
+  'bad-value',
+  'bad-enum',
+  'bad-file-reference',
+  'content-type-mismatch',
+  'duplicate',
+  'duplicate-key',
+  'unknown-key',
+  'no-eval',
+  'no-responses',
+  'not-json-lines',
+  'too-many-problems',
+] as const;
+export type ProblemCode = (typeof PROBLEM_CODES)[number];
+
+export interface RelatedLocation {
+  message: string;
+  offset: number;
+  length: number;
+  line: number;
+  column: number;
+}
+
+export interface Problem {
+  severity: 'error' | 'warning';
+  code: ProblemCode;
+  /** A sentence or two: names the field and says what to do. */
+  message: string;
+  offset: number;
+  length: number;
+  /** 1-based. */
+  line: number;
+  /** 1-based, UTF-16 code units. */
+  column: number;
+  /** RFC 6901 pointer to what the problem is about, e.g. "/responses/3/turn_number"; "" for the whole file. */
+  pointer: string;
+  /** Index of the response the problem belongs to (its position among the file's responses). */
+  entryIndex?: number;
+  related?: RelatedLocation[];
+}
+
+export interface Entry {
+  /** Position among the file's responses (0-based; for JSON Lines, among the non-blank lines). Unique. */
+  index: number;
+  /** The response as `EvalResponse.parse` returns it: defaults applied, unknown keys removed. */
+  response: EvalResponse;
+  /** The whole object's range; pointer "/responses/3", "/3", or for JSON Lines "/<0-based line number>". */
+  location: EntryLocation;
+  /** responseKey(response): prompt, thread and turn. */
+  key: string;
+}
+
+export interface ScoreOptions {
+  eval_run_uuid?: string | null;
+  name?: string | null;
+  ai_description?: string | null;
+  continue_thread?: boolean | null;
+  eval_run_examples?: EvalRunExample[] | null;
+}
+
+export interface ResponsesFile {
+  form: FileForm;
+  /** The body's eval_uuid; null for arrays, JSON Lines, or a body without one. */
+  evalUuid: string | null;
+  /** The body's other request fields that are present and valid. */
+  options: ScoreOptions;
+  /**
+   * Responses that passed validation, in file order. Elements with an error (and the later of
+   * two duplicates) are not here, so `key` and `index` are unique across entries.
+   */
+  entries: Entry[];
+  /** Sorted by offset. */
+  problems: Problem[];
+  hasErrors: boolean;
+  /** How many responses the file holds, valid or not (array elements, or non-blank lines). */
+  responseCount: number;
+  /** Whether a leading byte order mark was removed before reading (offsets are relative to the text after it). */
+  hadBom: boolean;
+  /** offset ↔ line/column for this text (see positionAt). */
+  lines: LineIndex;
+}
+
+export interface ParseOptions {
+  /** A name ending in .jsonl or .ndjson selects JSON Lines. */
+  fileName?: string;
+  /** Force a form; otherwise it follows the file name and the top-level value. */
+  form?: FileForm;
+  /** Skip the fast path and read with the tolerant parser (for tests and diagnostics; same results, slower). */
+  forceTolerant?: boolean;
+}
+
+/** 1-based line/column of an offset into the file's text (BOM excluded). */
+export function positionAt(file: ResponsesFile, offset: number): LineColumn {
+  return file.lines.positionAt(offset);
+}
+
+/** Thrown by toScoreRequest when the file cannot be sent. */
+export class ResponsesFileError extends Error {
+  override readonly name = 'ResponsesFileError';
+  constructor(
+    message: string,
+    readonly problems: readonly Problem[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** "3:14 error: message [code]" — one line per problem, for logs and the command line. */
+export function formatProblem(p: Problem, fileName?: string): string {
+  return `${fileName ? `${fileName}:` : ''}${p.line}:${p.column} ${p.severity}: ${p.message} [${p.code}]`;
+}
+
+/**
+ * The score-responses request body for a file without errors.
+ * `evalUuid`, when given (non-empty), takes precedence over the file's own eval_uuid.
+ * Unknown keys are never sent: entries hold zod output, which drops them.
+ * Throws ResponsesFileError when the file has errors, has no responses, or no eval id is known.
+ */
+export function toScoreRequest(file: ResponsesFile, evalUuid?: string): ScoreRequest {
+  if (file.hasErrors) {
+    const errors = file.problems.filter((p) => p.severity === 'error');
+    const first = errors[0];
+    const count = errors.length;
+    throw new ResponsesFileError(
+      `The responses file has ${count === 1 ? 'an error' : `${count}${count >= MAX_PROBLEMS_PER_SEVERITY ? '+' : ''} errors`}; fix ${count === 1 ? 'it' : 'them'} before scoring.` +
+        (first ? ` First: line ${first.line}, column ${first.column}: ${first.message}` : ''),
+      errors,
+    );
+  }
+  const id = evalUuid && evalUuid.trim() ? evalUuid : file.evalUuid;
+  if (!id) {
+    throw new ResponsesFileError('No eval to score against: the file has no "eval_uuid" and none was given.');
+  }
+  if (!file.entries.length) throw new ResponsesFileError('The responses file has no responses to score.');
+  const request: ScoreRequest = { eval_uuid: id, responses: file.entries.map((e) => ({ ...e.response })) };
+  for (const [k, v] of Object.entries(file.options)) if (v !== undefined) (request as Record<string, unknown>)[k] = v;
+  return request;
+}
+
+// ------------------------------------------------------------------ problems
+
+const ERROR = 'error' as const;
+const WARNING = 'warning' as const;
+type Severity = typeof ERROR | typeof WARNING;
+
+/** Collects problems, capped per severity, with positions resolved through the line index. */
+class Report {
+  readonly problems: Problem[] = [];
+  private readonly kept = { error: 0, warning: 0 };
+  private readonly hidden = { error: 0, warning: 0 };
+  syntaxErrors = 0;
+  hiddenSyntaxErrors = 0;
+
+  constructor(
+    readonly text: string,
+    readonly lines: LineIndex,
+  ) {}
+
+  /** True when a problem of this severity will be kept; otherwise it is counted as hidden. */
+  admit(severity: Severity): boolean {
+    if (this.kept[severity] < MAX_PROBLEMS_PER_SEVERITY) return true;
+    this.hidden[severity]++;
+    return false;
+  }
+
+  get hasErrors(): boolean {
+    return this.kept.error + this.hidden.error > 0;
+  }
+
+  add(severity: Severity, code: ProblemCode, message: string, start: number, length: number, pointer: string, entryIndex?: number, related?: RelatedLocation[]): void {
+    if (!this.admit(severity)) return;
+    this.kept[severity]++;
+    const { line, column } = this.lines.positionAt(start);
+    const p: Problem = { severity, code, message, offset: start, length, line, column, pointer };
+    if (entryIndex !== undefined) p.entryIndex = entryIndex;
+    if (related?.length) p.related = related;
+    this.problems.push(p);
+  }
+
+  related(message: string, start: number, length: number): RelatedLocation {
+    return { message, offset: start, length, ...this.lines.positionAt(start) };
+  }
+
+  finish(): Problem[] {
+    const hiddenSyntax = this.hiddenSyntaxErrors;
+    const hiddenErrors = this.hidden.error;
+    const hiddenWarnings = this.hidden.warning;
+    this.problems.sort((a, b) => a.offset - b.offset);
+    if (hiddenSyntax || hiddenErrors || hiddenWarnings) {
+      const parts: string[] = [];
+      if (hiddenSyntax) parts.push(`${hiddenSyntax} more syntax error${hiddenSyntax === 1 ? '' : 's'}`);
+      if (hiddenErrors) parts.push(`${hiddenErrors} more error${hiddenErrors === 1 ? '' : 's'}`);
+      if (hiddenWarnings) parts.push(`${hiddenWarnings} more warning${hiddenWarnings === 1 ? '' : 's'}`);
+      const last = this.problems[this.problems.length - 1];
+      const at = last ? last.offset : 0;
+      this.problems.push({
+        severity: hiddenSyntax || hiddenErrors ? ERROR : WARNING,
+        code: 'too-many-problems',
+        message: `${parts.join(' and ')} not shown; fix the ones above and check again.`,
+        offset: at,
+        length: 0,
+        ...this.lines.positionAt(at),
+        pointer: '',
+      });
+    }
+    return this.problems;
+  }
+}
+
+// ------------------------------------------------------------------ values, pointers, wording
+
+const BROKEN: unique symbol = Symbol('unparsable');
+type Value = unknown;
+
+const RESPONSE_KEYS: ReadonlySet<string> = new Set<string>(EVAL_RESPONSE_KEYS);
+const BODY_KEYS: ReadonlySet<string> = new Set<string>(SCORE_REQUEST_KEYS);
+const FILE_REFERENCE_KEYS: readonly string[] = Object.keys(FileReference.shape);
+const FILE_REFERENCE_KEY_SET: ReadonlySet<string> = new Set(FILE_REFERENCE_KEYS);
+const EXAMPLE_KEYS: readonly string[] = Object.keys(EvalRunExample.shape);
+const EXAMPLE_KEY_SET: ReadonlySet<string> = new Set(EXAMPLE_KEYS);
+
+function isPlainObject(v: Value): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function escapePointer(seg: string | number): string {
+  return typeof seg === 'number' ? String(seg) : seg.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+function pointerOf(base: string, path: readonly (string | number | symbol)[]): string {
+  let p = base;
+  for (const s of path) p += `/${escapePointer(typeof s === 'symbol' ? String(s) : s)}`;
+  return p;
+}
+
+function valueAt(v: Value, path: readonly PropertyKey[]): Value {
+  let cur = v;
+  for (const s of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    if (!Object.prototype.hasOwnProperty.call(cur, s)) return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[s];
+  }
+  return cur;
+}
+
+function truncate(s: string, max: number): string {
+  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}
+
+/** "the string \"2\"", "the number 1.5", "null", "an object", … */
+export function describeValue(v: Value): string {
+  if (v === undefined) return 'nothing';
+  if (v === null) return 'null';
+  if (typeof v === 'boolean') return String(v);
+  if (typeof v === 'number') return Number.isFinite(v) ? `the number ${v}` : 'a number too large to represent';
+  if (typeof v === 'string') return v === '' ? 'an empty string' : `the string ${JSON.stringify(truncate(v, 40))}`;
+  if (Array.isArray(v)) return v.length ? 'an array' : 'an empty array';
+  if (typeof v === 'object') return 'an object';
+  return typeof v;
+}
+
+const RESPONSE_EXPECT: Record<string, string> = {
+  prompt_uuid: 'a non-empty string: the id of the eval prompt this response answers (e.g. "question.…")',
+  thread_uuid: 'a string or null',
+  turn_number: 'a whole number, 1 or more (leave it out for 1)',
+  continue_thread: 'true or false',
+  content: 'the response text (a string), null, or a file reference such as {"file_uuid": "…"}',
+  content_type: '"text", "image" or "video"',
+  exclude_from_scoring: 'true or false',
+  ai_refused: 'true or false',
+  file_uuid: 'a string (the uploaded file\'s id) or null',
+  remote_file_path: 'a string or null',
+};
+const BODY_EXPECT: Record<string, string> = {
+  eval_uuid: 'a non-empty string: the id of the eval to score against (e.g. "test.…")',
+  eval_run_uuid: 'a string (an existing run to add these responses to) or null',
+  name: 'a string or null',
+  ai_description: 'a string or null',
+  continue_thread: 'true, false or null',
+  eval_run_examples: 'an array of examples ({"type": "pass" | "fail", "prompt": "…", "response": "…"}) or null',
+  responses: 'an array of response objects',
+};
+const ITEM_EXPECT = 'an object such as {"type": "pass", "prompt": "…", "response": "…", "explanation": "…"}';
+const EXAMPLE_EXPECT: Record<string, string> = {
+  example_uuid: 'a string or null',
+  type: '"pass" or "fail"',
+  prompt: 'a string',
+  response: 'a string',
+  explanation: 'a string or null',
+};
+
+const SYNONYMS: Record<string, string> = {
+  promptid: 'prompt_uuid',
+  prompt: 'prompt_uuid',
+  question: 'prompt_uuid',
+  questionuuid: 'prompt_uuid',
+  response: 'content',
+  answer: 'content',
+  text: 'content',
+  output: 'content',
+  completion: 'content',
+  refused: 'ai_refused',
+  isrefusal: 'ai_refused',
+  refusal: 'ai_refused',
+  turn: 'turn_number',
+  threadid: 'thread_uuid',
+  conversationid: 'thread_uuid',
+  type: 'content_type',
+  excluded: 'exclude_from_scoring',
+  exclude: 'exclude_from_scoring',
+  evalid: 'eval_uuid',
+  testuuid: 'eval_uuid',
+  eval: 'eval_uuid',
+  examples: 'eval_run_examples',
+  runname: 'name',
+  fileid: 'file_uuid',
+};
+
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2) return 3;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min((prev[j] as number) + 1, (cur[j - 1] as number) + 1, (prev[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length] as number;
+}
+
+/** A known key the user probably meant, if any. */
+function suggestKey(key: string, known: readonly string[]): string | undefined {
+  const norm = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
+  const k = norm(key);
+  for (const c of known) if (norm(c) === k) return c;
+  const syn = SYNONYMS[k];
+  if (syn && known.includes(syn)) return syn;
+  if (k.length >= 4) {
+    let best: string | undefined;
+    let bestD = 3;
+    for (const c of known) {
+      const d = editDistance(k, norm(c));
+      if (d < bestD) {
+        bestD = d;
+        best = c;
+      }
+    }
+    return best;
+  }
+  return undefined;
+}
+
+// ------------------------------------------------------------------ the analysis
+
+/** A JSON value in the text: where it is and what JSON.parse made of it (BROKEN when it does not parse). */
+interface Piece extends MemberSpan {
+  value: Value;
+  deepAt: number;
+  /** Elements, when the value is an array (responses). */
+  elements?: ElementList;
+  values?: Value[];
+  /** The elements were already checked, as they were read (fast path). */
+  checked?: boolean;
+}
+
+/** Everything the checks need from either parser. */
+interface Outline {
+  kind: 'object' | 'array' | 'other';
+  start: number;
+  end: number;
+  value: Value;
+  deepAt: number;
+  members: Piece[];
+  elements: ElementList;
+  values: Value[];
+  /** The root array's elements were already checked (fast path). */
+  checked?: boolean;
+}
+
+interface Analysis {
+  text: string;
+  report: Report;
+  form: FileForm;
+  evalUuid: string | null;
+  options: ScoreOptions;
+  entries: Entry[];
+  responseCount: number;
+  /** promptHash of every entry so far, for duplicates. */
+  prompts: IntSet;
+  /** Entries per prompt_uuid, built on the first repeated prompt. */
+  byPrompt?: Map<string, Entry[]>;
+  /** Offsets already reported as too deep. */
+  tooDeepAt: Set<number>;
+}
+
+function tooDeep(an: Analysis, at: number, pointer: string, entryIndex?: number): void {
+  if (an.tooDeepAt.has(at)) return;
+  an.tooDeepAt.add(at);
+  an.report.add(
+    ERROR,
+    'too-deep',
+    `Nested more than ${MAX_NESTING_DEPTH} levels deep here; a responses file never needs this. Remove the deeply nested value.`,
+    at,
+    1,
+    pointer,
+    entryIndex,
+  );
+}
+
+function reportUnknownKey(
+  an: Analysis,
+  containerStart: number,
+  key: string,
+  pointerBase: string,
+  context: 'response' | 'file-reference' | 'body' | 'example',
+  entryIndex?: number,
+  span?: Span,
+): void {
+  if (!an.report.admit(WARNING)) return;
+  let m: Span | undefined = span;
+  if (!m) for (const x of objectMembers(an.text, containerStart)) if (x.key === key) m = { start: x.keyStart, end: x.keyEnd };
+  const known = context === 'response' ? EVAL_RESPONSE_KEYS : context === 'body' ? SCORE_REQUEST_KEYS : context === 'example' ? EXAMPLE_KEYS : FILE_REFERENCE_KEYS;
+  const hint = suggestKey(key, known);
+  const dym = hint ? ` Did you mean "${hint}"?` : '';
+  const where =
+    context === 'response'
+      ? 'in this response: the API does not define it, so it is left out of the request.'
+      : context === 'body'
+        ? 'at the top level: it is not part of the score-responses request, so it is left out.'
+        : context === 'example'
+          ? 'in this eval_run_examples item: it is left out of the request.'
+          : 'in the file reference: only "file_uuid" and "remote_file_path" are sent, so it is left out.';
+  const start = m ? m.start : containerStart;
+  const length = m ? m.end - m.start : 1;
+  an.report.add(WARNING, 'unknown-key', `Unknown key "${key}" ${where}${dym}`, start, length, pointerOf(pointerBase, [key]), entryIndex);
+}
+
+/** Warn about keys given twice in the object at `start` (JSON.parse keeps the last; the earlier ones are ignored). */
+function reportDuplicateKeys(an: Analysis, start: number, pointerBase: string, what: string, entryIndex?: number): void {
+  const members = objectMembers(an.text, start);
+  const lastByKey = new Map<string, MemberSpan>();
+  for (const m of members) lastByKey.set(m.key, m);
+  for (const m of members) {
+    const last = lastByKey.get(m.key);
+    if (!last || last === m) continue;
+    if (!an.report.admit(WARNING)) return;
+    const pos = an.report.lines.positionAt(last.keyStart);
+    an.report.add(
+      WARNING,
+      'duplicate-key',
+      `"${m.key}" appears more than once in ${what}; this value is ignored and the one on line ${pos.line} is used. Remove one of them.`,
+      m.keyStart,
+      m.keyEnd - m.keyStart,
+      pointerOf(pointerBase, [m.key]),
+      entryIndex,
+      [an.report.related(`the "${m.key}" that is used`, last.keyStart, last.keyEnd - last.keyStart)],
+    );
+  }
+}
+
+type Ctx = 'response' | 'body' | 'example';
+
+function expectFor(ctx: Ctx, field: string): string {
+  const table = ctx === 'body' ? BODY_EXPECT : ctx === 'example' ? EXAMPLE_EXPECT : RESPONSE_EXPECT;
+  return table[field] ?? RESPONSE_EXPECT[field] ?? 'a valid value';
+}
+
+function quotedHint(actual: Value, expected: 'boolean' | 'number'): string {
+  if (typeof actual !== 'string') return '';
+  const t = actual.trim();
+  if (expected === 'boolean' && (t === 'true' || t === 'false')) return ` Write ${t} without quotes.`;
+  if (expected === 'number' && /^\d+$/.test(t)) return ` Write ${t} without quotes.`;
+  return '';
+}
+
+/**
+ * Turn zod issues for the value at `start` (parsed as `value`) into problems with exact ranges.
+ * `prefix` is the path from the value to the checked container (e.g. [] for a response).
+ */
+function reportIssues(
+  an: Analysis,
+  issues: readonly z.core.$ZodIssue[],
+  value: Value,
+  start: number,
+  pointerBase: string,
+  ctx: Ctx,
+  entryIndex: number | undefined,
+  what: string,
+): void {
+  const done = new Set<string>();
+  for (const issue of issues) {
+    const path = issue.path as (string | number)[];
+    const key = path.map(String).join('\u0000');
+    if (done.has(key)) continue;
+    done.add(key);
+    if (!an.report.admit(ERROR)) return;
+    const actual = valueAt(value, path);
+    const lastSeg = path[path.length - 1];
+    const fieldCtx: Ctx = ctx === 'body' && what === 'eval_run_examples' && path.length > 0 ? 'example' : ctx;
+    const field = typeof lastSeg === 'number' ? `${what}[${lastSeg}]` : String(lastSeg ?? what);
+    const expected = typeof lastSeg === 'number' ? ITEM_EXPECT : expectFor(fieldCtx, field);
+    const pointer = pointerOf(pointerBase, path);
+    const valueRange = (): Span => locatePath(an.text, start, path) ?? { start, end: start + 1 };
+
+    if (issue.code === 'invalid_union' && isPlainObject(actual) && field === 'content') {
+      // A file reference that is wrong inside: report what is wrong in it.
+      const r = FileReference.safeParse(actual);
+      if (!r.success) {
+        const inner = locatePath(an.text, start, path);
+        if (inner) {
+          reportIssues(an, r.error.issues, actual, inner.start, pointer, 'response', entryIndex, 'content');
+          continue;
+        }
+      }
+    }
+    if (issue.code === 'invalid_type' && actual === undefined) {
+      const parent = locatePath(an.text, start, path.slice(0, -1));
+      const at = parent ? parent.start : start;
+      const message =
+        field === 'prompt_uuid'
+          ? 'Missing "prompt_uuid": every response needs the id of the eval prompt it answers (e.g. "question.…").'
+          : `Missing "${field}"${fieldCtx === 'example' ? ' in this eval_run_examples item' : ''}: it must be ${expected}.`;
+      an.report.add(ERROR, 'missing-field', message, at, 1, pointer, entryIndex);
+      continue;
+    }
+    const r = valueRange();
+    const got = describeValue(actual);
+    if (issue.code === 'invalid_type') {
+      const exp = (issue as { expected?: string }).expected;
+      if (exp === 'int' || (exp === 'number' && typeof actual === 'number')) {
+        an.report.add(ERROR, 'bad-value', `"${field}" must be ${expected}; got ${got}.`, r.start, r.end - r.start, pointer, entryIndex);
+      } else {
+        const hint = quotedHint(actual, exp === 'boolean' ? 'boolean' : 'number');
+        an.report.add(ERROR, 'wrong-type', `"${field}" must be ${expected}; got ${got}.${hint}`, r.start, r.end - r.start, pointer, entryIndex);
+      }
+    } else if (issue.code === 'invalid_value') {
+      an.report.add(ERROR, 'bad-enum', `"${field}" must be ${expected}; got ${got}.`, r.start, r.end - r.start, pointer, entryIndex);
+    } else if (issue.code === 'too_small' || issue.code === 'too_big') {
+      const message =
+        typeof actual === 'string' ? `"${field}" must not be empty: it must be ${expected}.` : `"${field}" must be ${expected}; got ${got}.`;
+      an.report.add(ERROR, 'bad-value', message, r.start, r.end - r.start, pointer, entryIndex);
+    } else if (issue.code === 'custom' && isPlainObject(actual)) {
+      an.report.add(
+        ERROR,
+        'bad-file-reference',
+        `The file reference in "${field}" needs "file_uuid" (preferred) or "remote_file_path" set to the uploaded file's id; it has neither.`,
+        r.start,
+        r.end - r.start,
+        pointer,
+        entryIndex,
+      );
+    } else {
+      an.report.add(ERROR, 'wrong-type', `"${field}" must be ${expected}; got ${got}.`, r.start, r.end - r.start, pointer, entryIndex);
+    }
+  }
+}
+
+/** Check one element of the responses; returns its Entry when it is valid. */
+function checkElement(an: Analysis, value: Value, els: ElementList, slot: number, pointer: string): Entry | null {
+  return checkResponse(
+    an,
+    value,
+    els.start[slot] as number,
+    els.end[slot] as number,
+    els.line[slot] as number,
+    els.lineStart[slot] as number,
+    els.colons[slot] as number,
+    els.deepAt[slot] as number,
+    slot,
+    pointer,
+  );
+}
+
+/**
+ * Check one response: `value` as parsed, found at [start, end), starting on 0-based `line`
+ * (which starts at `lineStart`), with `colons` members counted in the text and `deepAt` ≥ 0
+ * when it nests too deep. Returns its Entry when it is valid.
+ */
+function checkResponse(
+  an: Analysis,
+  value: Value,
+  start: number,
+  end: number,
+  line: number,
+  lineStart: number,
+  colons: number,
+  deepAt: number,
+  index: number,
+  pointer: string,
+): Entry | null {
+  if (value === BROKEN) return null; // a syntax error inside is already reported
+  if (deepAt >= 0) {
+    tooDeep(an, deepAt, pointer, index);
+    return null;
+  }
+  if (!isPlainObject(value)) {
+    an.report.add(
+      ERROR,
+      'not-object',
+      `Each response must be an object such as {"prompt_uuid": "…", "content": "…"}; this one is ${describeValue(value)}.`,
+      start,
+      end - start,
+      pointer,
+      index,
+    );
+    return null;
+  }
+  let response = fastEvalResponse(value);
+  // When the members counted in the text are exactly the known fields the fast check found,
+  // nothing is unknown or given twice, and the walk over the keys can be skipped.
+  const content = value.content;
+  if (!response || colons !== fastKnownCount || (typeof content === 'object' && content !== null)) {
+    let count = 0;
+    let unknown: string[] | undefined;
+    for (const k in value) {
+      count++;
+      if (!RESPONSE_KEYS.has(k)) (unknown ??= []).push(k);
+    }
+    if (colons > count) reportDuplicateKeys(an, start, pointer, 'this response', index);
+    if (unknown) for (const k of unknown) reportUnknownKey(an, start, k, pointer, 'response', index);
+    if (isPlainObject(content)) {
+      for (const k in content) {
+        if (!FILE_REFERENCE_KEY_SET.has(k)) {
+          const at = locatePath(an.text, start, ['content']);
+          if (at) reportUnknownKey(an, at.start, k, `${pointer}/content`, 'file-reference', index);
+        }
+      }
+    }
+  }
+  if (!response) {
+    const parsed = EvalResponse.safeParse(value);
+    if (!parsed.success) {
+      reportIssues(an, parsed.error.issues, value, start, pointer, 'response', index, 'response');
+      return null;
+    }
+    response = parsed.data;
+  }
+  if (!checkContentType(an, value, response, start, pointer, index)) return null;
+  const entry: Entry = {
+    index,
+    response,
+    location: { offset: start, length: end - start, line: line + 1, column: start - lineStart + 1, pointer },
+    key: responseKey(response),
+  };
+  // Duplicates. Hashing every prompt_uuid string costs as much as a fifth of JSON.parse, so the
+  // first sieve is a number made from its length and last characters; only when that number was
+  // seen before are the entries with the same prompt_uuid compared by prompt, thread and turn.
+  if (!an.prompts.add(promptHash(response.prompt_uuid)) || an.byPrompt) {
+    const byPrompt = (an.byPrompt ??= groupByPrompt(an.entries));
+    const list = byPrompt.get(response.prompt_uuid) ?? [];
+    const first = list.find((e) => e.key === entry.key);
+    if (first) {
+      reportDuplicate(an, first, entry);
+      return null;
+    }
+    list.push(entry);
+    byPrompt.set(response.prompt_uuid, list);
+  }
+  return entry;
+}
+
+const FAST_KEYS = ['prompt_uuid', 'thread_uuid', 'turn_number', 'continue_thread', 'content', 'content_type', 'exclude_from_scoring', 'ai_refused'];
+/** The fast check below mirrors EvalResponse field by field; if the schema's fields ever change, it stands down. */
+const FAST_PATH_MATCHES_SCHEMA =
+  Object.keys(EvalResponse.shape).join() === FAST_KEYS.join() && FILE_REFERENCE_KEYS.join() === 'file_uuid,remote_file_path';
+
+/** How many of the known fields the last successful fastEvalResponse found present (-1 after a miss). */
+let fastKnownCount = -1;
+
+function isNullishString(v: unknown): v is string | null | undefined {
+  return v === undefined || v === null || typeof v === 'string';
+}
+
+/**
+ * `EvalResponse.parse(v)` for input that is valid, without zod's allocations: the same object zod
+ * returns (same keys in the same order, same defaults, unknown keys dropped), or undefined whenever
+ * anything is off, in which case zod decides and words the errors. Equivalence is tested on
+ * generated inputs (test/unit/responsesFile.fast.test.ts).
+ */
+export function fastEvalResponse(v: Record<string, unknown>): EvalResponse | undefined {
+  fastKnownCount = -1;
+  if (!FAST_PATH_MATCHES_SCHEMA) return undefined;
+  const prompt = v.prompt_uuid;
+  if (typeof prompt !== 'string' || prompt.length === 0) return undefined;
+  const thread = v.thread_uuid;
+  if (!isNullishString(thread)) return undefined;
+  const turn = v.turn_number;
+  if (turn !== undefined && !(typeof turn === 'number' && Number.isSafeInteger(turn) && turn >= 1)) return undefined;
+  const cont = v.continue_thread;
+  if (cont !== undefined && typeof cont !== 'boolean') return undefined;
+  const type = v.content_type;
+  if (type !== undefined && type !== 'text' && type !== 'image' && type !== 'video') return undefined;
+  const excl = v.exclude_from_scoring;
+  if (excl !== undefined && typeof excl !== 'boolean') return undefined;
+  const refused = v.ai_refused;
+  if (refused !== undefined && typeof refused !== 'boolean') return undefined;
+  const c = v.content;
+  let content: EvalResponse['content'];
+  if (c === undefined || c === null || typeof c === 'string') content = c;
+  else if (isPlainObject(c)) {
+    const fu = c.file_uuid;
+    const rp = c.remote_file_path;
+    if (!isNullishString(fu) || !isNullishString(rp) || !(fu || rp)) return undefined;
+    const ref: { file_uuid?: string | null; remote_file_path?: string | null } = {};
+    if (fu !== undefined) ref.file_uuid = fu;
+    if (rp !== undefined) ref.remote_file_path = rp;
+    content = ref;
+  } else return undefined;
+  fastKnownCount =
+    1 +
+    (thread !== undefined ? 1 : 0) +
+    (turn !== undefined ? 1 : 0) +
+    (cont !== undefined ? 1 : 0) +
+    (c !== undefined ? 1 : 0) +
+    (type !== undefined ? 1 : 0) +
+    (excl !== undefined ? 1 : 0) +
+    (refused !== undefined ? 1 : 0);
+  const turn_number = turn === undefined ? 1 : (turn as number);
+  const continue_thread = cont === undefined ? false : cont;
+  const content_type = type === undefined ? 'text' : type;
+  const exclude_from_scoring = excl === undefined ? false : excl;
+  const ai_refused = refused === undefined ? false : refused;
+  // One literal per shape (zod leaves absent optional keys out), so each object is built in one go.
+  if (thread === undefined) {
+    return c === undefined
+      ? { prompt_uuid: prompt, turn_number, continue_thread, content_type, exclude_from_scoring, ai_refused }
+      : { prompt_uuid: prompt, turn_number, continue_thread, content, content_type, exclude_from_scoring, ai_refused };
+  }
+  return c === undefined
+    ? { prompt_uuid: prompt, thread_uuid: thread, turn_number, continue_thread, content_type, exclude_from_scoring, ai_refused }
+    : { prompt_uuid: prompt, thread_uuid: thread, turn_number, continue_thread, content, content_type, exclude_from_scoring, ai_refused };
+}
+
+/** content_type must fit content: a file reference is never "text"; a string for image/video is suspicious. */
+function checkContentType(an: Analysis, raw: Record<string, unknown>, r: EvalResponse, start: number, pointer: string, index: number): boolean {
+  const content = r.content;
+  const type: ContentType = r.content_type;
+  const explicit = raw.content_type !== undefined;
+  if (content !== null && typeof content === 'object' && type === 'text') {
+    const at = locatePath(an.text, start, [explicit ? 'content_type' : 'content']) ?? { start, end: start + 1 };
+    an.report.add(
+      ERROR,
+      'content-type-mismatch',
+      `"content" is a file reference but "content_type" is "text"${explicit ? '' : ' (the default)'}. Set "content_type" to "image" or "video", or make "content" the response text.`,
+      at.start,
+      at.end - at.start,
+      `${pointer}/${explicit ? 'content_type' : 'content'}`,
+      index,
+    );
+    return false;
+  }
+  if (typeof content === 'string' && type !== 'text') {
+    const at = locatePath(an.text, start, ['content_type']) ?? { start, end: start + 1 };
+    an.report.add(
+      WARNING,
+      'content-type-mismatch',
+      `"content_type" is "${type}" but "content" is text. ${type === 'image' ? 'Image' : 'Video'} responses are normally sent as a file reference: "content": {"file_uuid": "…"} (upload the file first).`,
+      at.start,
+      at.end - at.start,
+      `${pointer}/content_type`,
+      index,
+    );
+  }
+  return true;
+}
+
+/** A cheap sieve for prompt_uuid: a positive 30-bit number from its length and last eight characters. */
+function promptHash(p: string): number {
+  const n = p.length;
+  let h = n;
+  for (let i = n > 8 ? n - 8 : 0; i < n; i++) h = (Math.imul(h, 31) + p.charCodeAt(i)) | 0;
+  return (h & 0x3fffffff) + 1;
+}
+
+/** A set of positive integers: open addressing in an Int32Array (no allocation per insert). */
+class IntSet {
+  private table: Int32Array;
+  private size = 0;
+
+  /** Room for about `expected` values before the table grows. */
+  constructor(expected = 512) {
+    let n = 1024;
+    while (n < expected * 2 && n < 1 << 24) n *= 2;
+    this.table = new Int32Array(n);
+  }
+
+  /** Adds `v` (> 0); false when it was already there. */
+  add(v: number): boolean {
+    let t = this.table;
+    if ((this.size + 1) * 2 > t.length) t = this.grow();
+    const mask = t.length - 1;
+    let i = Math.imul(v, 0x9e3779b1) & mask;
+    for (;;) {
+      const x = t[i] as number;
+      if (x === 0) {
+        t[i] = v;
+        this.size++;
+        return true;
+      }
+      if (x === v) return false;
+      i = (i + 1) & mask;
+    }
+  }
+
+  private grow(): Int32Array {
+    const old = this.table;
+    const t: Int32Array = new Int32Array(old.length * 2);
+    this.table = t;
+    const mask = t.length - 1;
+    for (const v of old) {
+      if (v === 0) continue;
+      let i = Math.imul(v, 0x9e3779b1) & mask;
+      while (t[i] !== 0) i = (i + 1) & mask;
+      t[i] = v;
+    }
+    return t;
+  }
+}
+
+function groupByPrompt(entries: readonly Entry[]): Map<string, Entry[]> {
+  const m = new Map<string, Entry[]>();
+  for (const e of entries) {
+    const list = m.get(e.response.prompt_uuid);
+    if (list) list.push(e);
+    else m.set(e.response.prompt_uuid, [e]);
+  }
+  return m;
+}
+
+function reportDuplicate(an: Analysis, first: Entry, later: Entry): void {
+  if (!an.report.admit(ERROR)) return;
+  const text = an.text;
+  const at = locatePath(text, later.location.offset, ['prompt_uuid']) ?? { start: later.location.offset, end: later.location.offset + 1 };
+  const firstAt = locatePath(text, first.location.offset, ['prompt_uuid']) ?? { start: first.location.offset, end: first.location.offset + 1 };
+  const r = later.response;
+  const thread = r.thread_uuid ? ` in thread "${r.thread_uuid}"` : '';
+  const firstPos = an.report.lines.positionAt(firstAt.start);
+  an.report.add(
+    ERROR,
+    'duplicate',
+    `Duplicate response: prompt "${truncate(r.prompt_uuid, 60)}"${thread}, turn ${r.turn_number} is already answered on line ${firstPos.line}. Each prompt, thread and turn can be answered once; remove one of them.`,
+    at.start,
+    at.end - at.start,
+    `${later.location.pointer}/prompt_uuid`,
+    later.index,
+    [an.report.related(`first response for prompt "${truncate(r.prompt_uuid, 60)}"${thread}, turn ${r.turn_number}`, firstAt.start, firstAt.end - firstAt.start)],
+  );
+}
+
+function checkResponses(an: Analysis, elements: ElementList, values: readonly Value[], pointerPrefix: string, jsonl: boolean): void {
+  const entries = an.entries;
+  for (let i = 0; i < elements.count; i++) {
+    const pointer = pointerPrefix + (jsonl ? (elements.line[i] as number) : i);
+    const e = checkElement(an, values[i], elements, i, pointer);
+    if (e) entries.push(e);
+  }
+  an.responseCount += elements.count;
+}
+
+function noResponses(an: Analysis, start: number, end: number, pointer: string, what: string): void {
+  an.report.add(
+    ERROR,
+    'no-responses',
+    `${what} is empty: there is nothing to score. Add one object per answered prompt, e.g. {"prompt_uuid": "…", "content": "…"}.`,
+    start,
+    end - start,
+    pointer,
+  );
+}
+
+/** Checks for the request-body form: top-level fields, then the responses. */
+function checkBody(an: Analysis, o: Outline): void {
+  const lastByKey = new Map<string, Piece>();
+  for (const m of o.members) {
+    const prev = lastByKey.get(m.key);
+    if (prev && an.report.admit(WARNING)) {
+      const pos = an.report.lines.positionAt(m.keyStart);
+      an.report.add(
+        WARNING,
+        'duplicate-key',
+        `"${m.key}" appears more than once at the top level; this value is ignored and the one on line ${pos.line} is used. Remove one of them.`,
+        prev.keyStart,
+        prev.keyEnd - prev.keyStart,
+        pointerOf('', [m.key]),
+        undefined,
+        [an.report.related(`the "${m.key}" that is used`, m.keyStart, m.keyEnd - m.keyStart)],
+      );
+    }
+    lastByKey.set(m.key, m);
+    if (!BODY_KEYS.has(m.key)) reportUnknownKey(an, o.start, m.key, '', 'body', undefined, { start: m.keyStart, end: m.keyEnd });
+  }
+
+  for (const m of lastByKey.values()) {
+    if (m.key === 'responses' || m.value === BROKEN) continue;
+    const pointer = pointerOf('', [m.key]);
+    if (m.deepAt >= 0) {
+      tooDeep(an, m.deepAt, pointer);
+      continue;
+    }
+    if (!BODY_KEYS.has(m.key)) continue;
+    const v = m.value;
+    if (m.key === 'eval_uuid') {
+      if (v === null) {
+        an.report.add(WARNING, 'no-eval', '"eval_uuid" is null: the eval to score against must be chosen when scoring (or put its id here).', m.valueStart, m.valueEnd - m.valueStart, pointer);
+      } else if (typeof v === 'string' && v.trim() === '') {
+        an.report.add(ERROR, 'bad-value', `"eval_uuid" must not be empty: it must be ${BODY_EXPECT.eval_uuid}. Or remove it and choose the eval when scoring.`, m.valueStart, m.valueEnd - m.valueStart, pointer);
+      } else if (typeof v !== 'string') {
+        an.report.add(ERROR, 'wrong-type', `"eval_uuid" must be ${BODY_EXPECT.eval_uuid}; got ${describeValue(v)}.`, m.valueStart, m.valueEnd - m.valueStart, pointer);
+      } else an.evalUuid = v;
+      continue;
+    }
+    const key = m.key as keyof ScoreOptions;
+    const schema = ScoreRequest.shape[key];
+    const r = schema.safeParse(v);
+    if (!r.success) {
+      reportIssues(an, r.error.issues, v, m.valueStart, pointer, 'body', undefined, m.key);
+      continue;
+    }
+    if (key === 'eval_run_examples' && Array.isArray(v)) {
+      v.forEach((ex, i) => {
+        if (!isPlainObject(ex)) return;
+        for (const k in ex) {
+          if (EXAMPLE_KEY_SET.has(k)) continue;
+          const at = locatePath(an.text, m.valueStart, [i]);
+          if (at) reportUnknownKey(an, at.start, k, `/eval_run_examples/${i}`, 'example');
+        }
+      });
+    }
+    (an.options as Record<string, unknown>)[key] = r.data;
+  }
+  if (!lastByKey.has('eval_uuid')) {
+    an.report.add(
+      WARNING,
+      'no-eval',
+      'No "eval_uuid" in the file: the eval to score against must be chosen when scoring. Add "eval_uuid": "…" to fix it in the file.',
+      o.start,
+      1,
+      '',
+    );
+  }
+
+  const resp = lastByKey.get('responses');
+  if (!resp) {
+    const single = lastByKey.has('prompt_uuid') || lastByKey.has('content');
+    an.report.add(
+      ERROR,
+      'missing-field',
+      single
+        ? 'Missing "responses": this looks like a single response. Put it in a list: {"eval_uuid": "…", "responses": [ { … } ]}, or make the file an array [ { … } ].'
+        : 'Missing "responses": the file needs "responses": [ {"prompt_uuid": "…", "content": "…"}, … ].',
+      o.start,
+      1,
+      '',
+    );
+    return;
+  }
+  if (resp.elements) {
+    if (!resp.checked) checkResponses(an, resp.elements, resp.values ?? [], '/responses/', false);
+    if (!(resp.checked ? an.responseCount : resp.elements.count) && resp.value !== BROKEN) noResponses(an, resp.valueStart, resp.valueEnd, '/responses', '"responses"');
+  } else if (resp.value !== BROKEN) {
+    an.report.add(
+      ERROR,
+      'wrong-type',
+      `"responses" must be ${BODY_EXPECT.responses}; got ${describeValue(resp.value)}.`,
+      resp.valueStart,
+      resp.valueEnd - resp.valueStart,
+      '/responses',
+    );
+  }
+}
+
+function checkOutline(an: Analysis, o: Outline, forced: FileForm | undefined): void {
+  if (o.kind === 'object') {
+    an.form = forced ?? 'body';
+    if (an.form === 'array') {
+      an.report.add(ERROR, 'wrong-type', 'Expected an array of responses at the top level, but the file holds an object.', o.start, 1, '');
+      return;
+    }
+    checkBody(an, o);
+  } else if (o.kind === 'array') {
+    an.form = forced ?? 'array';
+    if (an.form === 'body') {
+      an.report.add(ERROR, 'wrong-type', 'Expected the request body {"eval_uuid": "…", "responses": [ … ]} at the top level, but the file holds an array.', o.start, 1, '');
+      return;
+    }
+    if (!o.checked) checkResponses(an, o.elements, o.values, '/', false);
+    if (!(o.checked ? an.responseCount : o.elements.count) && o.value !== BROKEN) noResponses(an, o.start, o.end, '', 'The array of responses');
+  } else {
+    an.form = forced ?? 'body';
+    if (o.value === BROKEN) return;
+    if (o.deepAt >= 0) return tooDeep(an, o.deepAt, '');
+    an.report.add(
+      ERROR,
+      'wrong-type',
+      `The file must hold a JSON object {"eval_uuid": "…", "responses": [ … ]} or an array of responses, not ${describeValue(o.value)}.`,
+      o.start,
+      o.end - o.start,
+      '',
+    );
+  }
+}
+
+// ------------------------------------------------------------------ fast path
+
+/** Thrown inside the fast path when the text is not valid JSON after all (the tolerant path takes over). */
+const NOT_FAST: unique symbol = Symbol('not fast');
+
+/**
+ * The fast path, for text that is valid JSON: one forward scan that finds each value's extent
+ * (jsonScan.Tracker), JSON.parse of each piece, and each response checked right after it is
+ * parsed, while it is still in cache. The scan checks every character between pieces (JSON
+ * whitespace, ":" "," "]" "}", nothing after the root) and JSON.parse checks the pieces, which
+ * together cover the whole text, so this accepts exactly what JSON.parse(text) accepts.
+ * Returns null (having checked nothing that counts) when the text needs the tolerant path:
+ * invalid JSON, a scalar root, a form that does not match, or "responses" given twice.
+ */
+function fastOutline(an: Analysis, forced: FileForm | undefined): Outline | null {
+  try {
+    return readFast(an, forced);
+  } catch (e) {
+    if (e === NOT_FAST || e instanceof SyntaxError) return null;
+    throw e;
+  }
+}
+
+function parsePiece(text: string, start: number, end: number): Value {
+  return JSON.parse(text.slice(start, end)) as Value;
+}
+
+/**
+ * Read the array whose "[" is at `i` (inside `depth` brackets), checking each element as a
+ * response as soon as it is parsed. (A top-level function, not a closure: V8 keeps one
+ * optimized copy of it instead of compiling it afresh for every file.)
+ */
+function readResponses(an: Analysis, tr: Tracker, i: number, depth: number, prefix: string): number {
+  const text = an.text;
+  const entries = an.entries;
+  i = tr.ws(i + 1);
+  if (text.charCodeAt(i) === 93) return i + 1;
+  for (let index = 0; ; index++) {
+    const line = tr.line;
+    const lineStart = tr.lineStart;
+    const end = tr.value(i, depth + 1);
+    const v = parsePiece(text, i, end);
+    const entry = checkResponse(an, v, i, end, line, lineStart, tr.colons, tr.deepAt, index, prefix + index);
+    if (entry) entries.push(entry);
+    i = tr.ws(end);
+    const d = text.charCodeAt(i);
+    if (d === 93) {
+      an.responseCount = index + 1;
+      return i + 1;
+    }
+    if (d !== 44) throw NOT_FAST;
+    i = tr.ws(i + 1);
+  }
+}
+
+function readFast(an: Analysis, forced: FileForm | undefined): Outline {
+  const text = an.text;
+  const tr = new Tracker(text, MAX_NESTING_DEPTH);
+  let i = tr.ws(0);
+  const c = text.charCodeAt(i);
+  const kind = c === 123 ? 'object' : c === 91 ? 'array' : 'other';
+  if (kind === 'other' || (forced === 'array' && kind === 'object') || (forced === 'body' && kind === 'array')) throw NOT_FAST;
+  const o: Outline = { kind, start: i, end: i, value: undefined, deepAt: -1, members: [], elements: new ElementList(), values: [] };
+
+  if (kind === 'array') {
+    o.end = readResponses(an, tr, i, 0, '/');
+    o.value = [];
+    o.checked = true;
+  } else {
+    const root: Record<string, unknown> = {};
+    i = tr.ws(i + 1);
+    if (text.charCodeAt(i) !== 125) {
+      for (;;) {
+        if (text.charCodeAt(i) !== 34) throw NOT_FAST;
+        const keyStart = i;
+        const keyEnd = skipString(text, i);
+        const key = parsePiece(text, keyStart, keyEnd) as string;
+        i = tr.ws(keyEnd);
+        if (text.charCodeAt(i) !== 58) throw NOT_FAST;
+        const valueStart = (i = tr.ws(i + 1));
+        let piece: Piece;
+        if (key === 'responses' && text.charCodeAt(i) === 91) {
+          if (Object.prototype.hasOwnProperty.call(root, 'responses')) throw NOT_FAST; // given twice: let the tolerant path sort it out
+          const valueEnd = readResponses(an, tr, i, 1, '/responses/');
+          piece = { key, keyStart, keyEnd, valueStart, valueEnd, value: [], deepAt: -1, elements: new ElementList(), values: [], checked: true };
+        } else {
+          if (key === 'responses' && Object.prototype.hasOwnProperty.call(root, 'responses')) throw NOT_FAST;
+          const valueEnd = tr.value(i, 1);
+          const deepAt = tr.deepAt;
+          piece = { key, keyStart, keyEnd, valueStart, valueEnd, value: parsePiece(text, valueStart, valueEnd), deepAt };
+        }
+        root[key] = piece.value;
+        o.members.push(piece);
+        i = tr.ws(piece.valueEnd);
+        const d = text.charCodeAt(i);
+        if (d === 125) break;
+        if (d !== 44) throw NOT_FAST;
+        i = tr.ws(i + 1);
+      }
+    }
+    o.end = i + 1;
+    o.value = root;
+  }
+  if (tr.ws(o.end) !== text.length) throw NOT_FAST;
+  return o;
+}
+
+// ------------------------------------------------------------------ tolerant path
+
+function tryParse(text: string, start: number, end: number): Value {
+  try {
+    return JSON.parse(text.slice(start, end)) as Value;
+  } catch {
+    return BROKEN;
+  }
+}
+
+function showChar(ch: string): string {
+  const cp = ch.codePointAt(0) ?? 0;
+  const hex = `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
+  return cp < 0x20 || (cp >= 0x7f && cp <= 0xa0) || cp === 0xfeff || (cp >= 0x2000 && cp <= 0x200f) ? hex : `"${ch}" (${hex})`;
+}
+
+/** A syntax error in words. `text` is what was parsed; offsets are relative to it. */
+function describeSyntaxIssue(text: string, e: SyntaxIssue, lines: LineIndex, shift: number): { code: ProblemCode; message: string } {
+  const tokenText = truncate(text.slice(e.offset, e.offset + e.length), 40);
+  const opened = e.openedAt !== undefined ? lines.positionAt(e.openedAt + shift) : undefined;
+  const what = e.container === 'array' ? 'array' : 'object';
+  const closer = e.container === 'array' ? ']' : '}';
+  switch (e.kind) {
+    case 'unexpected-char':
+      return {
+        code: 'syntax',
+        message:
+          e.length === 1
+            ? `Unexpected character ${showChar(text.charAt(e.offset))}; it has no place in JSON here.`
+            : `Unexpected characters ${JSON.stringify(tokenText)}; they have no place in JSON here.`,
+      };
+    case 'bom':
+      return { code: 'bom', message: 'Stray byte order mark (U+FEFF, invisible) here; delete it. Only one at the very start of a file is allowed.' };
+    case 'bad-word':
+      return {
+        code: 'syntax',
+        message: `Unexpected word ${tokenText}: property names and text values must be in double quotes ("${tokenText}"); the only bare words JSON allows are true, false and null.`,
+      };
+    case 'single-quotes':
+      return { code: 'syntax', message: 'Strings and property names must be in double quotes ("), not single quotes.' };
+    case 'comment':
+      return { code: 'syntax', message: 'Comments are not allowed in JSON; remove this comment.' };
+    case 'unterminated-comment':
+      return { code: 'syntax', message: 'Unterminated comment (and comments are not allowed in JSON).' };
+    case 'unterminated-string':
+      return { code: 'syntax', message: 'Unterminated string: add the closing double quote. A line break inside a string must be written as \\n.' };
+    case 'invalid-escape':
+      return {
+        code: 'syntax',
+        message: `Invalid escape ${tokenText} in a string: JSON knows \\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX. Write a backslash itself as \\\\.`,
+      };
+    case 'invalid-unicode':
+      return { code: 'syntax', message: 'Invalid \\u escape: it needs exactly four hex digits, e.g. \\u00e9.' };
+    case 'control-char':
+      return { code: 'syntax', message: `Control character ${showChar(text.charAt(e.offset))} inside a string: write it as an escape such as \\t or \\n.` };
+    case 'invalid-number':
+      return { code: 'syntax', message: `Invalid number ${tokenText}: JSON numbers look like 1, -2, 3.5 or 1e6 (no leading zeros, +, NaN or Infinity).` };
+    case 'property-name-expected':
+      return { code: 'syntax', message: 'Expected a property name in double quotes, e.g. "prompt_uuid".' };
+    case 'colon-expected':
+      return { code: 'syntax', message: 'Expected a colon (:) after the property name.' };
+    case 'value-expected':
+      return { code: 'syntax', message: 'Expected a value here (a string, number, true, false, null, object or array).' };
+    case 'comma-expected':
+      return { code: 'syntax', message: 'Expected a comma (,) before this: is one missing at the end of the previous value?' };
+    case 'trailing-comma':
+      return { code: 'syntax', message: 'Trailing comma: JSON allows no comma before a closing "}" or "]". Remove this comma.' };
+    case 'unclosed':
+      return { code: 'syntax', message: `This ${what} is never closed: add "${closer}" after its last ${e.container === 'array' ? 'element' : 'member'}.` };
+    case 'mismatched-close':
+      return {
+        code: 'syntax',
+        message: `Expected "${closer}" to close the ${what} opened on line ${opened?.line ?? '?'}, column ${opened?.column ?? '?'}, but found "${text.charAt(e.offset)}".`,
+      };
+    case 'unexpected-close':
+      return { code: 'syntax', message: `Unexpected "${text.charAt(e.offset)}": there is nothing open here for it to close.` };
+    case 'end-expected':
+      return {
+        code: 'syntax',
+        message:
+          'Unexpected text after the end of the JSON value.' +
+          (text.charAt(e.offset) === '{' ? ' If the file holds one response object per line (JSON Lines), give it the .jsonl extension.' : ''),
+      };
+  }
+}
+
+/** Report the syntax issues of `parsed` (a text that starts at `shift` in the file). */
+function reportSyntax(an: Analysis, text: string, parsed: TolerantResult, shift: number, pointerPrefix: string, entryIndexOf: (path: readonly (string | number)[]) => number | undefined): void {
+  for (const e of parsed.issues) {
+    if (an.report.syntaxErrors >= MAX_SYNTAX_ERRORS) {
+      an.report.hiddenSyntaxErrors++;
+      continue;
+    }
+    an.report.syntaxErrors++;
+    const d = describeSyntaxIssue(text, e, an.report.lines, shift);
+    an.report.add(ERROR, d.code, d.message, e.offset + shift, e.length, pointerOf(pointerPrefix, e.path), entryIndexOf(e.path));
+  }
+  an.report.hiddenSyntaxErrors += parsed.reportable - parsed.issues.length;
+  // Cascades (errors right after another, with nothing parsed in between) are not reported, but the text is still broken.
+  if (parsed.errorCount > 0 && an.report.syntaxErrors === 0) an.report.add(ERROR, 'syntax', 'The text is not valid JSON.', shift, text.length, pointerPrefix);
+}
+
+function firstNul(an: Analysis): boolean {
+  const nul = an.text.indexOf('\u0000');
+  if (nul < 0) return false;
+  an.report.add(
+    ERROR,
+    'binary',
+    'The file contains NUL bytes, so it is binary, not JSON text. (If it was saved as UTF-16, save it as UTF-8.)',
+    nul,
+    1,
+    '',
+  );
+  return true;
+}
+
+/** Add an item's position and facts to `out`; a valid one (`scan`) is scanned for its member count and depth. Returns its deepAt. */
+function addElement(out: ElementList, text: string, lines: LineIndex, start: number, end: number, depth: number, scan: boolean): number {
+  const pos = lines.positionAt(start);
+  let colons = 0;
+  let deepAt = -1;
+  if (scan) {
+    const tr = new Tracker(text, MAX_NESTING_DEPTH);
+    tr.value(start, depth);
+    colons = tr.colons;
+    deepAt = tr.deepAt;
+  }
+  out.push(start, end, pos.line - 1, start - (pos.column - 1), colons, deepAt);
+  return deepAt;
+}
+
+/**
+ * Values of the items that parsed cleanly. An item the parser found no error in but JSON.parse
+ * rejects would be a parser bug; it is reported as a syntax error rather than trusted.
+ */
+function itemValue(an: Analysis, item: TolerantItem, pointer: string): Value {
+  if (item.broken) return BROKEN;
+  const v = tryParse(an.text, item.start, item.end);
+  if (v === BROKEN) an.report.add(ERROR, 'syntax', 'This value is not valid JSON.', item.start, item.end - item.start, pointer);
+  return v;
+}
+
+function tolerantOutline(an: Analysis): Outline | null {
+  const text = an.text;
+  const lines = an.report.lines;
+  const parsed = parseTolerant(text, MAX_SYNTAX_ERRORS, MAX_NESTING_DEPTH);
+  const root = parsed.root;
+  const entryIndexOf = (path: readonly (string | number)[]) => {
+    const i = root?.kind === 'array' ? path[0] : path[0] === 'responses' ? path[1] : undefined;
+    return typeof i === 'number' ? i : undefined;
+  };
+  reportSyntax(an, text, parsed, 0, '', entryIndexOf);
+  if (parsed.firstTooDeep >= 0) tooDeep(an, parsed.firstTooDeep, '');
+  if (!root) return null;
+  const o: Outline = {
+    kind: root.kind === 'scalar' ? 'other' : root.kind,
+    start: root.start,
+    end: root.end,
+    value: BROKEN,
+    deepAt: -1,
+    members: [],
+    elements: new ElementList(),
+    values: [],
+  };
+  const readElements = (items: readonly TolerantItem[], depth: number, prefix: string): { elements: ElementList; values: Value[] } => {
+    const elements = new ElementList();
+    const values: Value[] = [];
+    items.forEach((it, i) => {
+      const v = itemValue(an, it, prefix + i);
+      values.push(v);
+      addElement(elements, text, lines, it.start, it.end, depth, v !== BROKEN);
+    });
+    return { elements, values };
+  };
+  if (root.kind === 'array') {
+    o.value = root.broken ? BROKEN : [];
+    Object.assign(o, readElements(root.items ?? [], 1, '/'));
+  } else if (root.kind === 'object') {
+    o.value = root.broken ? BROKEN : {};
+    for (const it of root.items ?? []) {
+      if (it.key === undefined || it.keyStart === undefined || it.keyEnd === undefined) continue;
+      const pointer = pointerOf('', [it.key]);
+      const value = it.kind === 'array' && it.key === 'responses' ? (it.broken ? BROKEN : []) : itemValue(an, it, pointer);
+      const piece: Piece = {
+        key: it.key,
+        keyStart: it.keyStart,
+        keyEnd: it.keyEnd,
+        valueStart: it.start,
+        valueEnd: it.end,
+        value,
+        deepAt: addElement(new ElementList(), text, lines, it.start, it.end, 1, value !== BROKEN && it.kind !== 'array'),
+      };
+      if (it.kind === 'array' && it.key === 'responses') {
+        const r = readElements(it.items ?? [], 2, `${pointer}/`);
+        piece.elements = r.elements;
+        piece.values = r.values;
+      }
+      o.members.push(piece);
+    }
+  } else {
+    o.value = itemValue(an, root, '');
+    if (o.value !== BROKEN) o.deepAt = addElement(new ElementList(), text, lines, root.start, root.end, 0, true);
+  }
+  return o;
+}
+
+// ------------------------------------------------------------------ JSON Lines
+
+function checkJsonLines(an: Analysis, forceTolerant: boolean): void {
+  const text = an.text;
+  const starts = an.report.lines.lineStarts;
+  const elements = new ElementList();
+  const values: Value[] = [];
+  const tr = new Tracker(text, MAX_NESTING_DEPTH);
+  let checkedBinary = false;
+  for (let li = 0; li < starts.length; li++) {
+    const ls = starts[li] as number;
+    let le = li + 1 < starts.length ? (starts[li + 1] as number) : text.length;
+    while (le > ls && (text.charCodeAt(le - 1) === 10 || text.charCodeAt(le - 1) === 13)) le--;
+    let s = ls;
+    while (s < le && (text.charCodeAt(s) === 32 || text.charCodeAt(s) === 9)) s++;
+    let e = le;
+    while (e > s && (text.charCodeAt(e - 1) === 32 || text.charCodeAt(e - 1) === 9)) e--;
+    if (s >= e) continue;
+    const index = elements.count;
+    let v: Value = BROKEN;
+    if (!forceTolerant) v = tryParse(text, s, e);
+    else if (parseTolerant(text.slice(s, e), 1).errorCount === 0) v = tryParse(text, s, e);
+    if (v === BROKEN) {
+      if (!checkedBinary) {
+        checkedBinary = true;
+        if (firstNul(an)) return;
+      }
+      if (index === 0 && tryParse(text, 0, text.length) !== BROKEN) {
+        an.report.add(
+          ERROR,
+          'not-json-lines',
+          'This JSON Lines file holds one JSON document spread over several lines, but JSON Lines needs one response object per line. Rename the file to .json, or put each response on a line of its own.',
+          s,
+          e - s,
+          '',
+        );
+        return;
+      }
+      const lineText = text.slice(s, e);
+      const parsed = parseTolerant(lineText, MAX_SYNTAX_ERRORS, MAX_NESTING_DEPTH);
+      reportSyntax(an, lineText, parsed, s, `/${li}`, () => index);
+      if (parsed.firstTooDeep >= 0) tooDeep(an, s + parsed.firstTooDeep, `/${li}`, index);
+      elements.push(s, e, li, ls, 0, -1);
+      values.push(BROKEN);
+      continue;
+    }
+    tr.value(s, 0);
+    elements.push(s, e, li, ls, tr.colons, tr.deepAt);
+    values.push(v);
+  }
+  checkResponses(an, elements, values, '/', true);
+}
+
+// ------------------------------------------------------------------ entry point
+
+/**
+ * One instance of each class the hot loop uses, kept for the life of the module: V8 holds the
+ * hidden classes instances pass through only weakly, and when a GC frees them every optimized
+ * function that checks for them is discarded (see jsonScan.KEEP_SHAPES_ALIVE).
+ */
+const _keepShapesAlive: readonly unknown[] = [new IntSet(), new Report('', new LineIndex('')), new LineIndex(''), newAnalysis('', new LineIndex(''), 'body')];
+
+function newAnalysis(text: string, lines: LineIndex, form: FileForm): Analysis {
+  return {
+    text,
+    report: new Report(text, lines),
+    form,
+    evalUuid: null,
+    options: {},
+    entries: [],
+    responseCount: 0,
+    prompts: new IntSet(text.length / 400),
+    byPrompt: undefined,
+    tooDeepAt: new Set(),
+  };
+}
+
+function isJsonLinesName(fileName: string | undefined): boolean {
+  return !!fileName && /\.(jsonl|ndjson)$/i.test(fileName);
+}
+
+/**
+ * Read a responses file: its form, eval id, request options, valid entries with exact
+ * locations, and every problem found. Never throws on bad input.
+ */
+export function parseResponsesFile(input: string, opts: ParseOptions = {}): ResponsesFile {
+  const hadBom = input.charCodeAt(0) === 0xfeff;
+  const text = hadBom ? input.slice(1) : input;
+  const lines = new LineIndex(text);
+  const jsonl = opts.form === 'jsonl' || (opts.form === undefined && isJsonLinesName(opts.fileName));
+  let an = newAnalysis(text, lines, jsonl ? 'jsonl' : (opts.form ?? 'body'));
+
+  if (text.length > MAX_FILE_BYTES || (text.length > MAX_FILE_BYTES / 3 && utf8ByteLength(text) > MAX_FILE_BYTES)) {
+    an.report.add(
+      ERROR,
+      'too-large',
+      `The file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB, the most this extension reads. Split the responses into several files.`,
+      0,
+      0,
+      '',
+    );
+  } else if (text.trim() === '') {
+    an.report.add(
+      ERROR,
+      'empty',
+      jsonl
+        ? 'The file is empty. Put one response per line, e.g. {"prompt_uuid": "…", "content": "…"}.'
+        : 'The file is empty. It should hold {"eval_uuid": "…", "responses": [ {"prompt_uuid": "…", "content": "…"} ]}.',
+      0,
+      0,
+      '',
+    );
+  } else if (jsonl) {
+    checkJsonLines(an, !!opts.forceTolerant);
+  } else {
+    let outline = opts.forceTolerant ? null : fastOutline(an, opts.form);
+    if (!outline) {
+      an = newAnalysis(text, lines, an.form);
+      if (!firstNul(an)) outline = tolerantOutline(an);
+    }
+    if (outline) checkOutline(an, outline, opts.form);
+  }
+
+  const report = an.report;
+  const problems = report.finish();
+  return {
+    form: an.form,
+    evalUuid: an.form === 'body' ? an.evalUuid : null,
+    options: an.options,
+    entries: an.entries,
+    problems,
+    hasErrors: report.hasErrors,
+    responseCount: an.responseCount,
+    hadBom,
+    lines,
+  };
+}
