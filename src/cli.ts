@@ -8,7 +8,7 @@
  * 2 invalid input or usage (nothing sent); 3 API or network failure.
  */
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename, relative, resolve } from 'node:path';
+import { basename, dirname, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ApiError, isApiError } from './core/apiError';
@@ -122,6 +122,13 @@ export async function main(argv: string[], io: Io, signal?: AbortSignal): Promis
     return EXIT.usage;
   }
 
+  // ---- where the report goes: checked now, because a report that cannot be written after scoring is lost
+  const outPath = values.output ? resolve(io.cwd, values.output) : undefined;
+  if (outPath && !isWritableTarget(outPath)) {
+    io.stderr(`aymara-eval: cannot write --output ${oneLine(values.output ?? '')}: its folder does not exist or it is a folder. Nothing was sent.\n`);
+    return EXIT.usage;
+  }
+
   // ---- where and with what key
   const apiKey = io.env.AYMARA_AI_API_KEY?.trim();
   if (!apiKey) {
@@ -148,7 +155,9 @@ export async function main(argv: string[], io: Io, signal?: AbortSignal): Promis
   let result: RunResult;
   try {
     const request = toScoreRequest(parsed, evalUuid);
-    if (!request.name) request.name = uniqueRunName(basename(path));
+    // Always unique: a lost reply is recovered by looking the run up by this name, and a name the
+    // file gives may already belong to an earlier run, which must never be adopted as this one.
+    request.name = uniqueRunName(request.name || basename(path));
     result = await scoreRun({
       client,
       request,
@@ -180,9 +189,9 @@ export async function main(argv: string[], io: Io, signal?: AbortSignal): Promis
       report = writeText(result, label);
   }
   report = redact(report);
-  if (values.output) {
+  if (outPath) {
     try {
-      writeFileSync(resolve(io.cwd, values.output), report);
+      writeFileSync(outPath, report);
     } catch (err) {
       io.stderr(`aymara-eval: could not write ${values.output}: ${(err as Error).message}\n`);
       return EXIT.usage;
@@ -190,6 +199,7 @@ export async function main(argv: string[], io: Io, signal?: AbortSignal): Promis
     io.stderr(writeText({ ...result, items: [] }, label));
   } else {
     io.stdout(report);
+    if (format !== 'text') for (const n of result.notes) io.stderr(redact(`note: ${oneLine(n)}\n`));
   }
   const c = result.counts;
   return c.failed > 0 || c.errored > 0 || result.status === 'failed' ? EXIT.failed : EXIT.passed;
@@ -212,6 +222,20 @@ function parse(argv: string[]) {
       version: { type: 'boolean', short: 'v' },
     },
   });
+}
+
+/** The report can be written to `path`: its folder exists and it is not itself a folder. */
+function isWritableTarget(path: string): boolean {
+  try {
+    if (!statSync(dirname(path)).isDirectory()) return false;
+  } catch {
+    return false;
+  }
+  try {
+    return !statSync(path).isDirectory();
+  } catch {
+    return true;
+  }
 }
 
 function describeFailure(err: unknown): string {

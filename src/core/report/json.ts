@@ -1,6 +1,9 @@
 import type { RunResult } from '../results';
 
-/** The CLI's `--format json` document. Field names and order are a public contract. */
+/**
+ * The CLI's `--format json` document. Field names and order are a public contract, exactly
+ * {eval_uuid, eval_run_uuid, status, pass_rate, counts, results}; the CLI prints run notes on stderr.
+ */
 export function toJsonReport(r: RunResult): object {
   return {
     eval_uuid: r.eval_uuid,
@@ -19,7 +22,6 @@ export function toJsonReport(r: RunResult): object {
       column: i.location?.column ?? null,
       pointer: i.location?.pointer ?? null,
     })),
-    notes: r.notes,
   };
 }
 

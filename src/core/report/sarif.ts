@@ -3,7 +3,8 @@ import { headline } from '../results';
 import { LineIndex } from './positions';
 
 const LEVEL: Record<Verdict, 'error' | 'warning' | 'note' | 'none'> = { failed: 'error', errored: 'warning', refused: 'none', excluded: 'none', passed: 'none' };
-const KIND: Record<Verdict, 'fail' | 'pass' | 'notApplicable' | 'review'> = { failed: 'fail', errored: 'review', refused: 'pass', excluded: 'notApplicable', passed: 'pass' };
+/** SARIF 2.1.0 §3.27.10: a level other than "none" is only allowed with kind "fail", so an unscored (errored) response is a "fail" at level "warning". */
+const KIND: Record<Verdict, 'fail' | 'pass' | 'notApplicable'> = { failed: 'fail', errored: 'fail', refused: 'pass', excluded: 'notApplicable', passed: 'pass' };
 
 /** SARIF 2.1.0: one result per response, with a physical location (region) for each entry in the file. */
 export function writeSarif(r: RunResult, fileUri: string, text: string, toolVersion: string): string {
@@ -36,6 +37,7 @@ export function writeSarif(r: RunResult, fileUri: string, text: string, toolVers
     runs: [
       {
         tool: { driver: { name: 'aymara-eval', version: toolVersion, informationUri: 'https://docs.aymara.ai', rules } },
+        columnKind: 'utf16CodeUnits',
         artifacts: [{ location: { uri: fileUri } }],
         results,
         properties: { eval_uuid: r.eval_uuid, eval_run_uuid: r.eval_run_uuid, status: r.status, pass_rate: r.pass_rate, counts: r.counts },
