@@ -138,7 +138,7 @@ export async function main(argv: string[], io: Io, signal?: AbortSignal): Promis
   const redact = (s: string) => s.split(apiKey).join('«redacted»');
   let baseUrl: URL;
   try {
-    baseUrl = checkBaseUrl(values['base-url'] ?? io.env.AYMARA_AI_BASE_URL ?? DEFAULT_BASE_URL);
+    baseUrl = checkBaseUrl(values['base-url'] ?? (io.env.AYMARA_AI_BASE_URL?.trim() || DEFAULT_BASE_URL));
   } catch (err) {
     io.stderr(`aymara-eval: ${(err as Error).message} Nothing was sent.\n`);
     return EXIT.usage;

@@ -87,6 +87,7 @@ export async function scoreRun(o: ScoreRunOptions): Promise<RunResult> {
   progress({ stage: 'submitting', message: `Sending ${total} response${total === 1 ? '' : 's'} for scoring…` });
 
   let run: EvalRunResult;
+  const submittedAt = Date.now();
   try {
     run = o.mode === 'async'
       ? await o.client.createRun(o.request, { signal: o.signal, sandbox: o.sandbox })
@@ -94,7 +95,7 @@ export async function scoreRun(o: ScoreRunOptions): Promise<RunResult> {
   } catch (err) {
     if (!isApiError(err) || !err.ambiguous || !o.request.name) throw err;
     progress({ stage: 'recovering', message: 'The reply was lost; checking whether the server created the run…' });
-    const found = await findRunByName(o.client, o.request.eval_uuid, o.request.name, err.kind === 'cancelled' ? undefined : o.signal);
+    const found = await findRunByName(o.client, o.request.eval_uuid, o.request.name, err.kind === 'cancelled' ? undefined : o.signal, 1000, submittedAt);
     if (!found) {
       throw new ApiError({
         kind: err.kind,
@@ -217,12 +218,15 @@ export async function findRunByName(
   name: string,
   signal?: AbortSignal,
   maxRuns = 1000,
+  notBefore?: number,
 ): Promise<EvalRunResult | undefined> {
   const s = signal ?? AbortSignal.timeout(30_000);
+  // A run created well before this submission is never ours, even with the same name (clocks may differ a little).
+  const earliest = notBefore === undefined ? -Infinity : notBefore - 10 * 60_000;
   let offset = 0;
   for (;;) {
     const page = await client.listRuns(evalUuid, { limit: 100, offset }, { signal: s });
-    const hit = page.items.find((r) => r.name === name);
+    const hit = page.items.find((r) => r.name === name && !(Date.parse(r.created_at) < earliest));
     if (hit) return hit;
     offset += page.items.length;
     if (page.items.length === 0 || offset >= page.count || offset >= maxRuns) return undefined;

@@ -46,7 +46,49 @@ export class RunStore implements vscode.Disposable {
   readonly onDidChange = this.emitter.event;
   private loaded = false;
 
-  constructor(private readonly memento: vscode.Memento) {}
+  /**
+   * @param memento workspace state: every record, results included.
+   * @param pendingFile a small file (in workspace storage) that also lists pending runs: it is on
+   *   disk the moment it is written, so a reload right after a run starts still finds the run.
+   */
+  constructor(
+    private readonly memento: vscode.Memento,
+    private readonly pendingFile?: vscode.Uri,
+  ) {}
+
+  /** Merge pending runs from the pending file (runs started just before a reload). */
+  async loadPendingFile(): Promise<void> {
+    this.load();
+    if (!this.pendingFile) return;
+    let data: unknown;
+    try {
+      data = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(this.pendingFile)));
+    } catch {
+      return; // no file yet, or unreadable: nothing pending
+    }
+    if (!data || typeof data !== 'object') return;
+    let changed = false;
+    for (const [uri, p] of Object.entries(data as Record<string, unknown>)) {
+      if (!isPending(p)) continue;
+      const rec = this.ensure(vscode.Uri.parse(uri));
+      if (rec.pending || rec.latest?.eval_run_uuid === p.eval_run_uuid || rec.history.some((h) => h.eval_run_uuid === p.eval_run_uuid)) continue;
+      rec.pending = p;
+      changed = true;
+    }
+    if (changed) this.emitter.fire(undefined);
+  }
+
+  private async writePendingFile(): Promise<void> {
+    if (!this.pendingFile) return;
+    const data: Record<string, PendingRun> = {};
+    for (const rec of this.records.values()) if (rec.pending) data[rec.uri] = rec.pending;
+    try {
+      await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(this.pendingFile, '..'));
+      await vscode.workspace.fs.writeFile(this.pendingFile, new TextEncoder().encode(JSON.stringify(data)));
+    } catch {
+      // workspace storage unavailable (no folder open): the memento still has the record
+    }
+  }
 
   /** Load saved records. Cheap (memento is in memory) but kept out of activation on purpose. */
   load(): void {
@@ -73,6 +115,7 @@ export class RunStore implements vscode.Disposable {
   async setPending(uri: vscode.Uri, pending: PendingRun): Promise<void> {
     const rec = this.ensure(uri);
     rec.pending = pending;
+    await this.writePendingFile();
     await this.save(rec);
   }
 
@@ -80,6 +123,7 @@ export class RunStore implements vscode.Disposable {
     const rec = this.get(uri);
     if (!rec?.pending) return;
     delete rec.pending;
+    await this.writePendingFile();
     await this.save(rec);
   }
 
@@ -89,6 +133,7 @@ export class RunStore implements vscode.Disposable {
     rec.stale = false;
     if (rec.pending?.eval_run_uuid === result.eval_run_uuid || result.status === 'finished' || result.status === 'failed') delete rec.pending;
     rec.history = [summarize(result), ...rec.history.filter((h) => h.eval_run_uuid !== result.eval_run_uuid)].slice(0, HISTORY);
+    await this.writePendingFile();
     await this.save(rec);
   }
 
@@ -153,6 +198,11 @@ export class RunStore implements vscode.Disposable {
   dispose(): void {
     this.emitter.dispose();
   }
+}
+
+function isPending(p: unknown): p is PendingRun {
+  const o = p as Partial<PendingRun> | null;
+  return !!o && typeof o === 'object' && typeof o.eval_run_uuid === 'string' && typeof o.eval_uuid === 'string' && typeof o.started_at === 'string';
 }
 
 function summarize(r: RunResult): RunSummary {

@@ -78,7 +78,8 @@ class Scorer implements vscode.Disposable {
         if (!(await this.consent(origin, file, fileUri))) return undefined;
 
         const request = toScoreRequest(file, evalUuid);
-        if (!request.name) request.name = uniqueRunName(fileUri.path.split('/').pop() ?? 'responses');
+        // Always unique (the file's own name is kept as the prefix): after a lost reply the run is found by it.
+        request.name = uniqueRunName(request.name ?? fileUri.path.split('/').pop() ?? 'responses');
         return await this.withProgress(fileUri, t('Scoring {0}', label(fileUri)), async (signal, report) => {
           this.s.log.info(`Scoring ${label(fileUri!)} (${request.responses.length} responses) against ${evalUuid} at ${origin.origin}; run name "${request.name}".`);
           const result = await scoreRun({
@@ -138,6 +139,7 @@ class Scorer implements vscode.Disposable {
   /** Resume every run that was still pending when the window closed (trusted workspaces only). */
   async resumePending(): Promise<void> {
     if (!vscode.workspace.isTrusted) return;
+    await this.s.store.loadPendingFile();
     for (const rec of this.s.store.all()) {
       if (!rec.pending || this.running.has(rec.uri)) continue;
       this.s.log.info(`Resuming run ${rec.pending.eval_run_uuid} for ${rec.uri} after a reload.`);

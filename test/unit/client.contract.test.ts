@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import { ApiError } from '../../src/core/apiError';
 import { AymaraClient, type ClientOptions, type RetryInfo } from '../../src/core/client';
 import { responseKey } from '../../src/core/results';
-import { RunPendingError, scoreRun, type EntryLike } from '../../src/core/scoring';
+import { RunPendingError, findRunByName, scoreRun, type EntryLike } from '../../src/core/scoring';
 import type { EvalResponse, ScoreRequest } from '../../src/core/schemas';
 import { startServer, type LocalServer } from '../../src/server';
 
@@ -127,6 +127,13 @@ describe('client contract (local server, real HTTP)', function () {
       assert.equal(server.runs.count(), 1, 'no duplicate run');
       assert.equal(r.counts.failed, 1);
       assert.ok(r.notes.some((x) => /found by its name and adopted/.test(x)), r.notes.join('|'));
+    });
+
+    it('never adopts an older run that happens to carry the same name', async () => {
+      const name = runName();
+      const first = await scoreRun({ client: client(), request: request(name), entries: demo });
+      assert.equal((await findRunByName(client(), DEMO_EVAL, name))?.eval_run_uuid, first.eval_run_uuid);
+      assert.equal(await findRunByName(client(), DEMO_EVAL, name, undefined, 1000, Date.now() + 11 * 60_000), undefined);
     });
 
     it('adopts the run after a connection reset that came after the server stored it', async () => {
