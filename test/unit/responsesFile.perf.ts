@@ -29,15 +29,25 @@ function content(i: number, len: number): string {
   return s.trim();
 }
 
-/** A pretty-printed request body with `n` responses of about 600 bytes each. */
-export function makeBody(n: number, ascii = false): string {
+/**
+ * A pretty-printed request body with `n` responses of about 600 bytes each. By default the
+ * optional fields come and go (about eight different key sets, the harder case for the
+ * engine); `uniform` gives every response the same keys.
+ */
+export function makeBody(n: number, ascii = false, uniform = false): string {
   const responses = [];
   for (let i = 0; i < n; i++) {
     const r: Record<string, unknown> = { prompt_uuid: `question.${uuid(i)}`, content: content(i, 440) };
-    if (i % 3 === 0) r.thread_uuid = `conversation.${uuid(i + 7)}`;
-    if (i % 3 === 0) r.turn_number = 1 + (i % 4);
-    if (i % 5 === 0) r.content_type = 'text';
-    if (i % 17 === 0) r.ai_refused = true;
+    if (uniform) {
+      r.thread_uuid = `conversation.${uuid(i + 7)}`;
+      r.turn_number = 1 + (i % 4);
+      r.ai_refused = i % 17 === 0;
+    } else {
+      if (i % 3 === 0) r.thread_uuid = `conversation.${uuid(i + 7)}`;
+      if (i % 3 === 0) r.turn_number = 1 + (i % 4);
+      if (i % 5 === 0) r.content_type = 'text';
+      if (i % 17 === 0) r.ai_refused = true;
+    }
     responses.push(r);
   }
   const text = JSON.stringify({ eval_uuid: `test.${uuid(1)}`, name: 'bench', responses }, null, 2);
@@ -85,7 +95,7 @@ function bench(label: string, text: string, rounds: number): void {
   }
   const fmt = (a: number, b: number) => `${a.toFixed(1)} / ${b.toFixed(1)} ms = ${(b / a).toFixed(2)}`;
   console.log(
-    `${label.padEnd(22)} ${(text.length / 1e6).toFixed(1).padStart(5)} MB ${String(entries).padStart(6)} entries | JSON.parse / parseResponsesFile: ` +
+    `${label.padEnd(28)} ${(text.length / 1e6).toFixed(1).padStart(5)} MB ${String(entries).padStart(6)} entries | JSON.parse / parseResponsesFile: ` +
       `median ${fmt(median(jp), median(rf))} | min ${fmt(Math.min(...jp), Math.min(...rf))} | cpu median ${fmt(median(jc), median(rc))}`,
   );
 }
@@ -94,8 +104,9 @@ function main(): void {
   const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
   for (const n of sizes.length ? sizes : [10_000, 100_000]) {
     const rounds = n > 50_000 ? 9 : 31;
-    bench(`${n} entries (unicode)`, makeBody(n), rounds);
-    bench(`${n} entries (ascii)`, makeBody(n, true), rounds);
+    bench(`${n} mixed keys, unicode`, makeBody(n), rounds);
+    bench(`${n} mixed keys, ascii`, makeBody(n, true), rounds);
+    bench(`${n} uniform keys`, makeBody(n, false, true), rounds);
   }
 }
 
