@@ -156,7 +156,12 @@ export class ResultsTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
         ti.id = `file|${n.uri}`;
         ti.contextValue = 'aymara.file';
         const r = rec?.latest;
-        const bits = [];
+        const bits: string[] = [];
+        // In a multi-root workspace, same-named files are told apart by their folder.
+        if ((vscode.workspace.workspaceFolders?.length ?? 0) > 1) {
+          const folder = vscode.workspace.getWorkspaceFolder(uri);
+          if (folder) bits.push(folder.name);
+        }
         if (r) bits.push(`${formatPercent(r.pass_rate)}`, t('{0} failed', r.counts.failed + r.counts.errored));
         if (rec?.pending) bits.push(t('run pending'));
         if (rec?.stale) bits.push(t('stale'));

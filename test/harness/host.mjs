@@ -378,7 +378,9 @@ async function startCodeServerOnce(opts) {
     workbenchUrl: (folder, payload) => {
       // Slashes stay readable in the folder path; everything else is encoded.
       const parts = [];
-      if (folder) parts.push(`folder=${encodeURIComponent(folder).replace(/%2F/g, '/')}`);
+      // A .code-workspace file opens as a (multi-root) workspace, anything else as a folder.
+      const param = folder?.endsWith('.code-workspace') ? 'workspace' : 'folder';
+      if (folder) parts.push(`${param}=${encodeURIComponent(folder).replace(/%2F/g, '/')}`);
       if (payload) parts.push(`payload=${encodeURIComponent(JSON.stringify(payload))}`);
       return `${url}/${parts.length ? `?${parts.join('&')}` : ''}`;
     },

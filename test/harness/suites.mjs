@@ -11,6 +11,8 @@ export const integrationOut = join(repoRoot, 'out', 'test', 'integration');
  * test/integration/<suite>/suite.json (all optional):
  * @typedef {object} SuiteConfig
  * @property {string} [workspace]  fixture folder under test/fixtures/workspaces/ (default: the suite name)
+ * @property {string} [workspaceFile]  a .code-workspace file inside that folder to open instead of
+ *   the folder itself (multi-root workspaces)
  * @property {boolean} [trust]     leave Workspace Trust on (default false)
  * @property {Record<string, unknown>} [settings]  user settings
  * @property {Record<string, string>} [env]        environment of the extension host
@@ -55,7 +57,7 @@ export function copySuiteWorkspace(suite, cfg, parentDir) {
   if (!existsSync(fixture)) throw new Error(`fixture workspace test/fixtures/workspaces/${name}/ does not exist`);
   const dest = join(parentDir, name);
   cpSync(fixture, dest, { recursive: true });
-  return dest;
+  return cfg.workspaceFile ? join(dest, cfg.workspaceFile) : dest;
 }
 
 /**
