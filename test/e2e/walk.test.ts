@@ -66,9 +66,22 @@ describe('e2e walk: score → tree → entry → explanation → next failure', 
     const frame = await waitForWebview(page, '#aymara-explanations[data-state="ready"]');
     await page.waitForTimeout(300);
     assert.equal(await frame.locator('li.card.card-highlight').getAttribute('data-prompt-uuid'), 'question.5fa5a7f7-d141-4ce7-937a-18cbf7308692');
+    // F4 in the editor wraps around to the first failure.
+    await page.keyboard.press('F4');
+    await page.waitForFunction(() => /Ln 8, Col 5/.test(document.querySelector('[id="status.editor.selection"]')?.textContent ?? ''), undefined, { timeout: 20_000 });
+    await runCommand(page, 'Aymara: Next Failing Response');
     await openProblems(page);
     await waitForProblem(page, /add ammonia/i);
     await screenshot(page, 'e2e-walk-3-next-failure-and-problems');
+  });
+
+  it('the status bar shows the pass rate and a click on it shows the results', async () => {
+    const { page } = wb();
+    await runCommand(page, 'View: Show Explorer');
+    const item = page.locator('.statusbar-item').filter({ hasText: '60%' }).first();
+    await item.waitFor({ state: 'visible', timeout: 20_000 });
+    await item.click();
+    await treeRow(page, /Failed \(2\)/);
   });
 
   it('keeps the results after the window reloads', async () => {

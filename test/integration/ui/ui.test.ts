@@ -177,6 +177,34 @@ describe('results UI in the extension host', () => {
     });
   });
 
+  describe('settings sent with the request', () => {
+    it('sends is_sandbox and workspace_uuid from the settings', async () => {
+      const c = vscode.workspace.getConfiguration('aymara');
+      await c.update('sandbox', true, vscode.ConfigurationTarget.Global);
+      await c.update('workspaceUuid', 'workspace.e2c1', vscode.ConfigurationTarget.Global);
+      try {
+        const r = await score(bot());
+        assert.equal(r?.is_sandbox, true);
+        const run = server.runs.get(r!.eval_run_uuid);
+        assert.equal(run?.is_sandbox, true);
+        assert.equal(run?.workspace_uuid, 'workspace.e2c1');
+      } finally {
+        await c.update('sandbox', undefined, vscode.ConfigurationTarget.Global);
+        await c.update('workspaceUuid', undefined, vscode.ConfigurationTarget.Global);
+      }
+      const plain = await score(bot());
+      assert.equal(server.runs.get(plain!.eval_run_uuid)?.is_sandbox, false);
+    });
+
+    it('Refresh fetches the latest run again from the server', async () => {
+      const before = server.stats.count('GET /v2/eval-runs/{id}/responses');
+      const refreshed = (await vscode.commands.executeCommand('aymara.refresh', bot())) as RunResult[];
+      assert.equal(refreshed.length, 1);
+      assert.equal(server.stats.count('GET /v2/eval-runs/{id}/responses'), before + 1);
+      assert.deepEqual(refreshed[0]!.counts, { passed: 2, failed: 2, refused: 1, excluded: 1, errored: 0 });
+    });
+  });
+
   describe('evals and keys', () => {
     it('scores a bare array with the eval remembered for the file, without asking', async () => {
       const uri = workspaceFile('array.json');
