@@ -54,7 +54,7 @@ export class Config implements vscode.Disposable {
   }
 
   get runTimeoutMs(): number {
-    return clamp(this.section.get<number>('runTimeoutMinutes', 10), 1, 240) * 60_000;
+    return clamp(this.section.get<number>('runTimeoutMinutes', 10), 0.1, 240) * 60_000;
   }
 
   get maxFileBytes(): number {
