@@ -6,15 +6,20 @@ import type { RunStore } from './runStore';
 
 export const DIAGNOSTIC_SOURCE = 'Aymara';
 
-/** The shape of a file problem (responsesFile's Problem) that diagnostics need. */
+/** The shape of a file problem (responsesFile's Problem) that diagnostics need: 1-based line/column. */
 export interface ProblemLike {
   severity: 'error' | 'warning';
   code: string;
   message: string;
   offset: number;
   length: number;
-  related?: { message: string; offset: number; length: number }[];
+  line: number;
+  column: number;
+  related?: { message: string; offset: number; length: number; line: number; column: number }[];
 }
+
+/** Offset → 1-based line/column in the text that was parsed (responsesFile's `lines.positionAt`). */
+export type PositionAt = (offset: number) => { line: number; column: number };
 
 const SEVERITY: Record<SeverityName, vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,
@@ -82,19 +87,23 @@ export class ResultDiagnostics implements vscode.Disposable {
     });
   }
 
-  /** Show a file's validation problems (or clear them with an empty list). */
-  setProblems(doc: vscode.TextDocument, problems: readonly ProblemLike[]): void {
+  /**
+   * Show a file's validation problems (or clear them with an empty list). Positions come from the
+   * parsed text itself, so they hold even for files VS Code will not open as text.
+   */
+  setProblems(uri: vscode.Uri, problems: readonly ProblemLike[], positionAt: PositionAt): void {
+    const range = (p: { offset: number; length: number; line: number; column: number }) => {
+      const end = positionAt(p.offset + Math.max(p.length, 0));
+      return new vscode.Range(p.line - 1, p.column - 1, end.line - 1, end.column - 1);
+    };
     this.problems.set(
-      doc.uri,
+      uri,
       problems.map((p) => {
-        const range = new vscode.Range(doc.positionAt(p.offset), doc.positionAt(p.offset + Math.max(p.length, 0)));
-        const d = new vscode.Diagnostic(range, p.message, p.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
+        const d = new vscode.Diagnostic(range(p), p.message, p.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
         d.source = DIAGNOSTIC_SOURCE;
         d.code = p.code;
         if (p.related?.length) {
-          d.relatedInformation = p.related.map(
-            (r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(doc.uri, new vscode.Range(doc.positionAt(r.offset), doc.positionAt(r.offset + r.length))), r.message),
-          );
+          d.relatedInformation = p.related.map((r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, range(r)), r.message));
         }
         return d;
       }),

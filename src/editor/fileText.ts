@@ -29,11 +29,31 @@ export async function readFileText(uri: vscode.Uri, maxBytes: number): Promise<F
   }
   if (size > maxBytes) throw tooLarge(uri, limitMb);
   const bytes = await vscode.workspace.fs.readFile(uri);
+  let text: string;
   try {
-    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
     throw new UserError(t('{0} is not UTF-8 text. Save it as UTF-8 JSON and score again; nothing was sent.', label(uri)));
   }
+  // VS Code normalises mixed or lone-CR line ends when it opens a file; score the text as the
+  // editor holds it so every offset matches what the user sees. (Binary files it will not open.)
+  if (mixedLineEnds(text)) {
+    try {
+      const document = await vscode.workspace.openTextDocument(uri);
+      return { text: document.getText(), document };
+    } catch {
+      return { text };
+    }
+  }
+  return { text };
+}
+
+/** True when the text has a lone CR, or both CRLF and bare LF line ends. */
+export function mixedLineEnds(text: string): boolean {
+  const cr = text.indexOf('\r');
+  if (cr < 0) return false;
+  if (/\r(?!\n)/.test(text)) return true;
+  return /(^|[^\r])\n/.test(text);
 }
 
 function tooLarge(uri: vscode.Uri, limitMb: number): UserError {

@@ -59,13 +59,14 @@ class Scorer implements vscode.Disposable {
       const key = fileUri.toString();
       if (this.running.has(key)) throw new UserError(t('{0} is already being scored.', label(fileUri)), [], 'info');
 
-      const { text, document } = await readFileText(fileUri, this.s.config.maxFileBytes);
+      const { text } = await readFileText(fileUri, this.s.config.maxFileBytes);
       const file = parseResponsesFile(text, { fileName: fileUri.path });
-      const doc = document ?? (await vscode.workspace.openTextDocument(fileUri));
-      this.s.diagnostics.setProblems(doc, file.problems);
+      this.s.diagnostics.setProblems(fileUri, file.problems, (o) => file.lines.positionAt(o));
       if (file.hasErrors) {
-        const n = file.problems.filter((p) => p.severity === 'error').length;
-        throw new UserError(t('{0} has {1} problem(s), so nothing was sent. Fix them (see the Problems panel) and score again.', label(fileUri), n), [
+        const errors = file.problems.filter((p) => p.severity === 'error');
+        const first = errors[0];
+        const where = first ? ` ${t('First: line {0}, column {1}: {2}', first.line, first.column, first.message)}` : '';
+        throw new UserError(t('{0} has {1} problem(s), so nothing was sent. Fix them (see the Problems panel) and score again.', label(fileUri), errors.length) + where, [
           { title: t('Show Problems'), command: 'workbench.actions.view.problems' },
         ]);
       }
