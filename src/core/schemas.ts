@@ -7,7 +7,7 @@
  * The request side is strict about types, enums and ranges so that a bad file is
  * caught before anything is sent.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const STATUS_VALUES = ['created', 'processing', 'finished', 'failed'] as const;
 export const Status = z.enum(STATUS_VALUES);
