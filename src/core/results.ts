@@ -109,12 +109,25 @@ export function firstSentence(text: string | null | undefined, max = 160): strin
   return s.length > max ? `${s.slice(0, max - 1)}…` : s;
 }
 
-/** Items sorted failures first (VERDICTS order), then by position in the file. */
+const RANK: Readonly<Record<string, number>> = Object.fromEntries(VERDICTS.map((v, i) => [v, i]));
+
+function byOffset(a: ResultItem, b: ResultItem): number {
+  return (a.location?.offset ?? Number.MAX_SAFE_INTEGER) - (b.location?.offset ?? Number.MAX_SAFE_INTEGER);
+}
+
+/**
+ * Items sorted failures first (VERDICTS order), then by position in the file; ties keep their
+ * order. Same result as one stable sort by (verdict rank, offset), computed as a stable split by
+ * verdict followed by a stable sort of each part by offset: no rank lookups in the comparator,
+ * and parts that are already in file order (the usual case) sort in linear time.
+ */
 export function sortedItems(items: readonly ResultItem[]): ResultItem[] {
-  const rank = new Map(VERDICTS.map((v, i) => [v, i]));
-  return [...items].sort(
-    (a, b) =>
-      (rank.get(a.verdict) ?? 0) - (rank.get(b.verdict) ?? 0) ||
-      (a.location?.offset ?? Number.MAX_SAFE_INTEGER) - (b.location?.offset ?? Number.MAX_SAFE_INTEGER),
-  );
+  const parts: ResultItem[][] = VERDICTS.map(() => []);
+  for (const i of items) parts[RANK[i.verdict] ?? 0]!.push(i);
+  const out: ResultItem[] = [];
+  for (const part of parts) {
+    part.sort(byOffset);
+    for (const i of part) out.push(i);
+  }
+  return out;
 }
