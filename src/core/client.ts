@@ -255,9 +255,11 @@ export class AymaraClient {
       accept: 'application/json',
       'user-agent': this.opts.userAgent ?? 'aymara-eval-scoring',
     };
-    let payload: string | undefined;
+    // The body as UTF-8 bytes (what is sent either way), so a large request does not keep a UTF-16
+    // copy of itself on the heap, twice its size, while the reply is awaited and read.
+    let payload: Buffer | undefined;
     if (o.body !== undefined) {
-      payload = JSON.stringify(o.body);
+      payload = Buffer.from(JSON.stringify(o.body), 'utf8');
       headers['content-type'] = 'application/json';
     }
     if (o.signal?.aborted) throw cancelled(what, false);
