@@ -29,8 +29,6 @@ describe('e2e walk: score → tree → entry → explanation → next failure', 
   it('scores from the Explorer and shows the failed group in the Aymara tree', async () => {
     const { page } = wb();
     await rightClickExplorerItem(page, 'bot.responses.json');
-    // Menus ignore a click that comes right after they open (the right-click's own release).
-    await page.waitForTimeout(500);
     await clickContextMenuItem(page, 'Score Responses File');
     await openProblems(page);
     await waitForProblem(page, /her address is/i, 60_000);

@@ -307,6 +307,9 @@ export async function clickContextMenuItem(page: Page, label: string, timeoutMs 
     const seen = await contextMenuItems(page).catch(() => []);
     throw new Error(`${(e as Error).message}; the menu has: ${seen.join(' | ') || '(no menu)'}`);
   }
+  // Menus ignore a click that comes right after they open (the opening right-click's release):
+  // give the menu a moment, as a person would.
+  await page.waitForTimeout(500);
   await item.first().click({ timeout: timeoutMs });
 }
 
