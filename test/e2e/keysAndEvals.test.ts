@@ -81,4 +81,19 @@ describe('e2e: API key, eval choice, reload mid-run', function () {
     assert.ok((stats.byRoute['GET /v2/eval-runs/{id}'] ?? 0) >= 4, JSON.stringify(stats.byRoute));
     await screenshot(page, 'e2e-resumed-after-reload');
   });
+
+  it('Cancel on the progress notification stops waiting and keeps the run to refresh later', async () => {
+    const { page } = wb();
+    await control('/_local/reset', { method: 'POST' });
+    await control('/_local/faults', { method: 'POST', body: JSON.stringify({ route: 'POST /v2/eval-runs/-/score-responses', kind: 'never-finish' }) });
+    await openFile(page, 'bot.responses.json');
+    await runCommand(page, 'Aymara: Score Responses File');
+    await waitForNotification(page, /Waiting for the server to finish scoring/);
+    const cancel = page.locator('.notification-toast .monaco-button, .notifications-center .monaco-button').filter({ hasText: /^Cancel$/ }).first();
+    await cancel.click({ timeout: 20_000 });
+    await waitForNotification(page, /Stopped waiting for run score_run\.[0-9a-f-]+; it continues on the server and can be refreshed/);
+    const stats = (await control('/_local/stats')) as { byRoute: Record<string, number> };
+    assert.equal(stats.byRoute['POST /v2/eval-runs/-/score-responses'], 1);
+    await screenshot(page, 'e2e-cancelled-run');
+  });
 });
