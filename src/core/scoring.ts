@@ -262,20 +262,26 @@ function describeContent(r: EvalResponse): string | null {
  */
 export function matchResults(run: EvalRunResult, scored: readonly ScoredResponse[], entries: readonly EntryLike[], notes: string[] = []): RunResult {
   const byKey = new Map<string, EntryLike>();
-  const byPromptTurn = new Map<string, EntryLike[]>();
-  for (const e of entries) {
-    byKey.set(e.key, e);
-    const pt = `${e.response.prompt_uuid}\u0000${e.response.turn_number}`;
-    const list = byPromptTurn.get(pt);
-    if (list) list.push(e);
-    else byPromptTurn.set(pt, [e]);
-  }
+  for (const e of entries) byKey.set(e.key, e);
+  // Built on the first score whose exact key has no free entry (usually never).
+  let byPromptTurn: Map<string, EntryLike[]> | undefined;
+  const promptTurnIndex = (): Map<string, EntryLike[]> => {
+    const m = new Map<string, EntryLike[]>();
+    for (const e of entries) {
+      const pt = `${e.response.prompt_uuid}\u0000${e.response.turn_number}`;
+      const list = m.get(pt);
+      if (list) list.push(e);
+      else m.set(pt, [e]);
+    }
+    return m;
+  };
   const claimed = new Set<number>();
   const items: ResultItem[] = [];
   let extra = 0;
   for (const s of scored) {
     let e = byKey.get(responseKey(s));
     if (!e || claimed.has(e.index)) {
+      byPromptTurn ??= promptTurnIndex();
       e = byPromptTurn.get(`${s.prompt_uuid}\u0000${s.turn_number ?? 1}`)?.find((c) => !claimed.has(c.index));
     }
     if (e) claimed.add(e.index);
