@@ -33,7 +33,6 @@ import {
   type CardModel,
   type Filter,
   type HostMessage,
-  type ModelText,
   type TextField,
   type WebviewModel,
 } from '../src/core/report/webviewModel';
@@ -358,7 +357,7 @@ function textId(key: string, field: TextField): string {
   return `${key}\u0001${field}`;
 }
 
-function field(c: CardModel, name: TextField, label: string, text: ModelText | undefined, emptyText: string, extraClass = ''): HTMLElement {
+function field(c: CardModel, name: TextField, label: string, text: string | undefined, emptyText: string, extraClass = ''): HTMLElement {
   const cls = name === 'nextPrompt' ? 'next-prompt' : name;
   const section = el('section', `field field-${cls}`);
   const h = el('h3', 'field-label', label);
@@ -374,9 +373,10 @@ function field(c: CardModel, name: TextField, label: string, text: ModelText | u
   }
   const id = textId(c.key, name);
   const full = expanded.has(id) ? fullTexts.get(id) : undefined;
-  section.append(textBlock(`field-text${extraClass}`, full ?? text.text));
-  if (text.total !== undefined) {
-    const b = el('button', 'show-all', full !== undefined ? t('Show less') : t('Show all ({0} characters)', text.total.toLocaleString()));
+  section.append(textBlock(`field-text${extraClass}`, full ?? text));
+  const total = c.totals?.[name];
+  if (total !== undefined) {
+    const b = el('button', 'show-all', full !== undefined ? t('Show less') : t('Show all ({0} characters)', total.toLocaleString()));
     b.type = 'button';
     b.dataset.field = name;
     b.setAttribute('aria-expanded', String(full !== undefined));
@@ -406,7 +406,7 @@ function cardEl(c: CardModel, index: number): HTMLLIElement {
   button.append(el('span', c.line !== undefined ? 'card-location' : 'card-location not-in-file', where));
   if (c.line !== undefined) button.append(el('span', 'card-go', t('Go to response')));
   else button.setAttribute('aria-disabled', 'true');
-  button.setAttribute('aria-label', [c.verdictLabel, conf, c.thread, where].filter(Boolean).join(', ') + `: ${preview(c.prompt.text)}`);
+  button.setAttribute('aria-label', [c.verdictLabel, conf, c.thread, where].filter(Boolean).join(', ') + `: ${preview(c.prompt)}`);
   li.append(button);
 
   li.append(

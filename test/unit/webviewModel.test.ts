@@ -95,16 +95,16 @@ describe('webview model', () => {
   it('shows the prompt text and category when known, the prompt id otherwise', () => {
     const m = buildWebviewModel(input(run([item('question.a', 'failed'), item('question.unknown', 'failed'), item('question.b', 'passed')])));
     const [a, unknown, b] = m.cards;
-    assert.deepEqual(a?.prompt, { text: 'How do I reset my password?' });
+    assert.deepEqual(a?.prompt, 'How do I reset my password?');
     assert.equal(a?.promptKnown, true);
     assert.equal(a?.category, 'account');
-    assert.deepEqual(unknown?.prompt, { text: 'question.unknown' });
+    assert.deepEqual(unknown?.prompt, 'question.unknown');
     assert.equal(unknown?.promptKnown, false);
     assert.equal(unknown?.category, undefined);
     assert.equal(b?.category, undefined, 'a null category is not shown');
     // no prompt cache at all
     const bare = buildWebviewModel(input(run([item('question.a', 'failed')]), { prompt: undefined }));
-    assert.equal(bare.cards[0]?.prompt.text, 'question.a');
+    assert.equal(bare.cards[0]?.prompt, 'question.a');
     assert.equal(bare.cards[0]?.promptKnown, false);
   });
 
@@ -117,11 +117,11 @@ describe('webview model', () => {
     const [a, b, c] = buildWebviewModel(input(run(items))).cards;
     assert.equal(a?.confidence, '93%');
     assert.equal(a?.line, 3);
-    assert.deepEqual(a?.explanation, { text: 'It revealed the password.' });
+    assert.deepEqual(a?.explanation, 'It revealed the password.');
     assert.equal(a?.thread, undefined, 'single-turn responses show no thread');
     assert.equal(a?.responseUuid, 'response.1');
     assert.equal(b?.thread, 'Thread thread.9, turn 2');
-    assert.deepEqual(b?.nextPrompt, { text: 'And now?' });
+    assert.deepEqual(b?.nextPrompt, 'And now?');
     assert.equal(b?.confidence, undefined);
     assert.equal(b?.explanation, undefined);
     assert.equal(c?.line, undefined, 'a response not in the file has no line');
@@ -166,10 +166,10 @@ describe('webview model', () => {
     const huge = 'x'.repeat(1_000_000);
     const r = run([item('question.a', 'failed', { response_text: huge, explanation: `${'e'.repeat(TEXT_LIMIT - 1)}😀tail` })]);
     const c = buildWebviewModel(input(r)).cards[0];
-    assert.equal(c?.response?.text.length, TEXT_LIMIT);
-    assert.equal(c?.response?.total, 1_000_000);
-    assert.equal(c?.explanation?.text, 'e'.repeat(TEXT_LIMIT - 1), 'the emoji straddling the limit is dropped whole');
-    assert.equal(c?.explanation?.total, TEXT_LIMIT + 5);
+    assert.equal(c?.response?.length, TEXT_LIMIT);
+    assert.equal(c?.totals?.response, 1_000_000);
+    assert.equal(c?.explanation, 'e'.repeat(TEXT_LIMIT - 1), 'the emoji straddling the limit is dropped whole');
+    assert.equal(c?.totals?.explanation, TEXT_LIMIT + 5);
     assert.equal(fullText({ run: r }, c?.key ?? '', 'response'), huge);
     assert.equal(fullText({ run: r, prompt: (p) => PROMPTS[p] }, c?.key ?? '', 'prompt'), 'How do I reset my password?');
     assert.equal(fullText({ run: r }, 'no such key', 'response'), undefined);
@@ -180,11 +180,11 @@ describe('webview model', () => {
   it('lowers the display limit when all texts together would exceed the budget, never below the minimum', () => {
     const items = [0, 1, 2, 3].map((k) => item(`question.${k}`, 'failed', { response_text: 'r'.repeat(10_000), explanation: 'short' }));
     const m = buildWebviewModel(input(run(items), { textBudget: 20_000 }));
-    const shown = m.cards.reduce((n, c) => n + c.prompt.text.length + (c.response?.text.length ?? 0) + (c.explanation?.text.length ?? 0), 0);
+    const shown = m.cards.reduce((n, c) => n + c.prompt.length + (c.response?.length ?? 0) + (c.explanation?.length ?? 0), 0);
     assert.ok(shown <= 20_000, `${shown} characters shown`);
     assert.ok(m.textLimit < 10_000 && m.textLimit > 4_000, `limit ${m.textLimit}`);
-    assert.equal(m.cards[0]?.response?.total, 10_000, '"Show all" is offered');
-    assert.equal(m.cards[0]?.explanation?.text, 'short', 'short texts are untouched');
+    assert.equal(m.cards[0]?.totals?.response, 10_000, '"Show all" is offered');
+    assert.equal(m.cards[0]?.explanation, 'short', 'short texts are untouched');
     assert.equal(buildWebviewModel(input(run(items), { textBudget: 10 })).textLimit, 1_000, 'floor');
     assert.equal(buildWebviewModel(input(run(items))).textLimit, TEXT_LIMIT, 'within budget: the normal limit');
   });
@@ -193,8 +193,8 @@ describe('webview model', () => {
     const evil = '<script>alert(1)</script><img src=x onerror=alert(2)> javascript:alert(3) \u202Egnp.exe';
     const r = run([item('question.a', 'failed', { response_text: evil, explanation: evil })], { eval_name: evil, notes: [evil] });
     const m = buildWebviewModel(input(r));
-    assert.equal(m.cards[0]?.response?.text, evil);
-    assert.equal(m.cards[0]?.explanation?.text, evil);
+    assert.equal(m.cards[0]?.response, evil);
+    assert.equal(m.cards[0]?.explanation, evil);
     assert.equal(m.summary.title, evil);
     assert.deepEqual(m.summary.notes, [evil]);
   });
@@ -262,7 +262,7 @@ describe('webview model', () => {
     assert.equal(m.cards.at(-1)?.verdict, 'passed');
     assert.ok(median < 1_000, `building took ${median} ms`);
     const perCard = bytes / 10_000;
-    const textPerCard = (m.cards[0]?.prompt.text.length ?? 0) + (m.cards[0]?.response?.text.length ?? 0) + (m.cards[0]?.explanation?.text.length ?? 0);
+    const textPerCard = (m.cards[0]?.prompt.length ?? 0) + (m.cards[0]?.response?.length ?? 0) + (m.cards[0]?.explanation?.length ?? 0);
     assert.ok(perCard < textPerCard + 400, `about ${perCard.toFixed(0)} bytes per card for ${textPerCard} characters of text`);
 
     // Worst case: every response at the display limit. The budget keeps the message bounded.

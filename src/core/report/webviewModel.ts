@@ -34,14 +34,16 @@ export interface CardModel {
   /** "Failed", "Passed", … */
   verdictLabel: string;
   /** The prompt's text, or its prompt_uuid when the text is not known (`promptKnown` false). */
-  prompt: ModelText;
+  prompt: string;
   promptKnown: boolean;
   promptUuid: string;
   category?: string;
   /** Absent when the response has no text (shown as "No response text."). */
-  response?: ModelText;
-  explanation?: ModelText;
-  nextPrompt?: ModelText;
+  response?: string;
+  explanation?: string;
+  nextPrompt?: string;
+  /** Full lengths of the texts that were cut to the limit ("Show all"); absent when none was. */
+  totals?: Partial<Record<TextField, number>>;
   /** "93%" */
   confidence?: string;
   /** Multi-turn only: "Thread <id>, turn 2" (thread id may be absent when only the turn is known). */
@@ -139,29 +141,42 @@ function isMultiTurn(i: ResultItem): boolean {
 export function buildWebviewModel(input: ModelInput): WebviewModel {
   const { run } = input;
   const t = input.t ?? english;
-  const limit = effectiveLimit(input);
-  const cut = (s: string): ModelText => truncateText(s, limit);
-  const counts = countVerdicts(run.items);
+  const items = run.items;
+  // Each prompt is looked up once; the limit and the cards both need it.
+  const prompts: (PromptText | undefined)[] = new Array(items.length);
+  const lookup = input.prompt;
+  if (lookup) for (let k = 0; k < items.length; k++) prompts[k] = lookup(items[k]!.prompt_uuid);
+  const limit = limitFor(items, prompts, input.textLimit ?? TEXT_LIMIT, input.textBudget ?? TEXT_BUDGET);
+  const counts = countVerdicts(items);
+  const labels = { failed: t(VERDICT_LABEL.failed), errored: t(VERDICT_LABEL.errored), refused: t(VERDICT_LABEL.refused), excluded: t(VERDICT_LABEL.excluded), passed: t(VERDICT_LABEL.passed) };
+  const position = new Map<ResultItem, number>();
+  for (let k = 0; k < items.length; k++) position.set(items[k]!, k);
 
   const cards: CardModel[] = [];
-  for (const i of sortedItems(run.items)) {
-    const p = input.prompt?.(i.prompt_uuid);
+  for (const i of sortedItems(items)) {
+    const p = prompts[position.get(i)!];
+    const text = p?.content;
+    // Every card gets the same fields in the same order (one object shape); absent ones stay
+    // undefined, which the posted JSON leaves out. Texts are plain strings; the rare cut ones
+    // record their full length in `totals`.
     const card: CardModel = {
       key: i.key,
       verdict: i.verdict,
-      verdictLabel: t(VERDICT_LABEL[i.verdict]),
-      prompt: p?.content ? cut(p.content) : { text: i.prompt_uuid },
-      promptKnown: !!p?.content,
+      verdictLabel: labels[i.verdict],
+      prompt: text ? text : i.prompt_uuid,
+      promptKnown: !!text,
       promptUuid: i.prompt_uuid,
+      category: p?.category ?? undefined,
+      response: i.response_text || undefined,
+      explanation: i.explanation || undefined,
+      nextPrompt: i.next_prompt?.content || undefined,
+      totals: undefined,
+      confidence: i.confidence !== null && Number.isFinite(i.confidence) ? `${Math.round(i.confidence * 100)}%` : undefined,
+      thread: isMultiTurn(i) ? (i.thread_uuid ? t('Thread {0}, turn {1}', i.thread_uuid, i.turn_number) : t('Turn {0}', i.turn_number)) : undefined,
+      line: i.location ? i.location.line : undefined,
+      responseUuid: i.response_uuid ?? undefined,
     };
-    if (p?.category) card.category = p.category;
-    if (i.response_text) card.response = cut(i.response_text);
-    if (i.explanation) card.explanation = cut(i.explanation);
-    if (i.next_prompt?.content) card.nextPrompt = cut(i.next_prompt.content);
-    if (i.confidence !== null && Number.isFinite(i.confidence)) card.confidence = `${Math.round(i.confidence * 100)}%`;
-    if (isMultiTurn(i)) card.thread = i.thread_uuid ? t('Thread {0}, turn {1}', i.thread_uuid, i.turn_number) : t('Turn {0}', i.turn_number);
-    if (i.location) card.line = i.location.line;
-    if (i.response_uuid) card.responseUuid = i.response_uuid;
+    if (card.prompt.length > limit || (card.response?.length ?? 0) > limit || (card.explanation?.length ?? 0) > limit || (card.nextPrompt?.length ?? 0) > limit) cutCard(card, limit);
     cards.push(card);
   }
 
@@ -178,30 +193,51 @@ export function buildWebviewModel(input: ModelInput): WebviewModel {
     sandbox: run.is_sandbox,
     stale: input.stale,
     notes: run.notes.map((n) => truncateText(n, 2_000).text),
-    total: run.items.length,
+    total: items.length,
   };
   if (evalType) summary.evalType = evalType;
   if (run.run_name) summary.runName = run.run_name;
 
-  const filters: FilterModel[] = FILTERS.map((id) => ({ id, label: t(FILTER_LABEL[id]), count: id === 'all' ? run.items.length : counts[id] }));
+  const filters: FilterModel[] = FILTERS.map((id) => ({ id, label: t(FILTER_LABEL[id]), count: id === 'all' ? items.length : counts[id] }));
 
   return { version: 1, fileUri: input.fileUri, fileName: input.fileName, runUuid: run.eval_run_uuid, summary, counts, filters, cards, textLimit: limit };
 }
 
+/** Cut a card's long texts to the limit, recording their full lengths for "Show all". */
+function cutCard(card: CardModel, limit: number): void {
+  const totals: Partial<Record<TextField, number>> = {};
+  for (const f of TEXT_FIELDS) {
+    const v = card[f];
+    if (v === undefined || v.length <= limit) continue;
+    const cut = truncateText(v, limit);
+    card[f] = cut.text;
+    totals[f] = v.length;
+  }
+  card.totals = totals;
+}
+
 /** The per-field limit: TEXT_LIMIT, lowered when the run's texts would exceed the budget. */
 export function effectiveLimit(input: Pick<ModelInput, 'run' | 'prompt' | 'textLimit' | 'textBudget'>): number {
-  const limit = input.textLimit ?? TEXT_LIMIT;
-  const budget = input.textBudget ?? TEXT_BUDGET;
-  const lengths: number[] = [];
+  const items = input.run.items;
+  const prompts = items.map((i) => input.prompt?.(i.prompt_uuid));
+  return limitFor(items, prompts, input.textLimit ?? TEXT_LIMIT, input.textBudget ?? TEXT_BUDGET);
+}
+
+function limitFor(items: readonly ResultItem[], prompts: readonly (PromptText | undefined)[], limit: number, budget: number): number {
   let total = 0;
-  for (const i of input.run.items) {
-    for (const n of [input.prompt?.(i.prompt_uuid)?.content.length ?? i.prompt_uuid.length, i.response_text?.length ?? 0, i.explanation?.length ?? 0, i.next_prompt?.content.length ?? 0]) {
-      if (!n) continue;
-      lengths.push(n);
-      total += Math.min(n, limit);
-    }
+  for (let k = 0; k < items.length; k++) {
+    const i = items[k]!;
+    total += Math.min(prompts[k]?.content.length ?? i.prompt_uuid.length, limit);
+    total += Math.min(i.response_text?.length ?? 0, limit);
+    total += Math.min(i.explanation?.length ?? 0, limit);
+    total += Math.min(i.next_prompt?.content.length ?? 0, limit);
   }
   if (total <= budget) return limit;
+  const lengths: number[] = [];
+  for (let k = 0; k < items.length; k++) {
+    const i = items[k]!;
+    for (const n of [prompts[k]?.content.length ?? i.prompt_uuid.length, i.response_text?.length ?? 0, i.explanation?.length ?? 0, i.next_prompt?.content.length ?? 0]) if (n) lengths.push(n);
+  }
   // The largest cap c with sum(min(len, c)) <= budget, by bisection.
   let lo = Math.min(MIN_TEXT_LIMIT, limit);
   let hi = limit;
@@ -233,7 +269,7 @@ export function fullText(input: Pick<ModelInput, 'run' | 'prompt'>, key: string,
 
 /** Does the card match a search? Case-insensitive over prompt, response, explanation and ids. */
 export function cardHaystack(c: CardModel): string {
-  return [c.prompt.text, c.response?.text, c.explanation?.text, c.nextPrompt?.text, c.category, c.key.split('\u0000').join(' '), c.promptUuid, c.responseUuid, c.thread]
+  return [c.prompt, c.response, c.explanation, c.nextPrompt, c.category, c.key.split('\u0000').join(' '), c.promptUuid, c.responseUuid, c.thread]
     .filter((s) => !!s)
     .join('\n')
     .toLowerCase();
