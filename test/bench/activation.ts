@@ -1,0 +1,140 @@
+/**
+ * Activation in the real extension host: starts code-server (the harness's host: VS Code server
+ * with its Node extension host) with the production build as the extension under development
+ * and test/bench/activation/ as the tests module, once per run, and reads what the suite wrote
+ * (see activation/activation.test.ts for what is measured and how).
+ */
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { format } from 'node:util';
+import type * as HostLib from '../harness/host.mjs';
+import { boundRow, failedRow, log, median, row, type Row } from './lib/measure';
+
+export interface ActivationRun {
+  node: string;
+  vscode: string;
+  wasActive: boolean;
+  apiMs: number;
+  loadMs: number | null;
+  activateMs: number | null;
+  totalMs: number | null;
+  own: { moduleMs?: number; activateMs?: number } | null;
+  io: { kind: string; what: string; phase: 'activation' | 'after'; ours: boolean; frame?: string }[];
+}
+
+async function oneRun(host: typeof HostLib, repoRoot: string, extensionDir: string, label: string): Promise<ActivationRun> {
+  const tmp = mkdtempSync(join(tmpdir(), 'aymara-bench-activation-'));
+  const workspace = join(tmp, 'workspace');
+  cpSync(join(repoRoot, 'test', 'fixtures', 'workspaces', 'smoke'), workspace, { recursive: true });
+  const outFile = join(tmp, 'activation.json');
+  const tests = join(repoRoot, 'out', 'test', 'bench', 'activation', 'index.js');
+  const lines: string[] = [];
+  let server: HostLib.CodeServer | undefined;
+  let browser: HostLib.LaunchedBrowser | undefined;
+  try {
+    server = await host.startCodeServer({ label, smokeTestDriver: true, env: { AYMARA_BENCH_ACTIVATION_OUT: outFile } });
+    browser = await host.launchBrowser();
+    const { page } = browser;
+    let onExit: (code: number) => void = () => undefined;
+    const exited = new Promise<number>((resolve) => (onExit = resolve));
+    await page.exposeFunction('codeAutomationLog', (level: string, args: unknown) => {
+      lines.push(`[${level}] ${Array.isArray(args) ? format(...(args as unknown[])) : String(args)}`);
+    });
+    await page.exposeFunction('codeAutomationExit', (code: number) => onExit(Number(code)));
+    const payload: [string, string][] = [
+      ['extensionDevelopmentPath', server.remoteUri(extensionDir)],
+      ['extensionTestsPath', server.remoteUri(tests)],
+      ['skipWelcome', 'true'],
+      ['skipReleaseNotes', 'true'],
+    ];
+    await page.goto(server.workbenchUrl(workspace, payload), { waitUntil: 'domcontentloaded' });
+    const code = await host.withTimeout(exited, 120_000, 'the activation suite to finish');
+    if (code !== 0 || !existsSync(outFile)) {
+      throw new Error(`the activation suite failed (exit ${code}): ${lines.filter((l) => /fail|error|assert/i.test(l)).slice(-5).join(' / ')}`);
+    }
+    return JSON.parse(readFileSync(outFile, 'utf8')) as ActivationRun;
+  } finally {
+    await browser?.close();
+    await server?.stop();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+export interface ActivationVariant {
+  /** Folder of the production build to install as the extension under development. */
+  dir: string;
+  runs: number;
+  /** Row name prefix; '' for the build as it is. */
+  label: string;
+  /** Whether this variant's rows carry the targets (the others are reported). */
+  targets: boolean;
+}
+
+export async function benchActivation(repoRoot: string, variants: readonly ActivationVariant[], details: Record<string, unknown>): Promise<Row[]> {
+  const target = '≤ 30 ms';
+  let host: typeof HostLib;
+  try {
+    host = (await import(pathToFileURL(join(repoRoot, 'test', 'harness', 'host.mjs')).href)) as typeof HostLib;
+  } catch (e) {
+    return [failedRow('activation in the extension host', 'ms', target, `harness: ${(e as Error).message}`)];
+  }
+  const rows: Row[] = [];
+  try {
+    for (const v of variants) rows.push(...(await variantRows(host, repoRoot, v, details)));
+  } finally {
+    await host.stopAll();
+  }
+  return rows;
+}
+
+async function variantRows(host: typeof HostLib, repoRoot: string, v: ActivationVariant, details: Record<string, unknown>): Promise<Row[]> {
+  const target = '≤ 30 ms';
+  const name = (s: string) => (v.label ? `  ${v.label}: ${s}` : s);
+  const results: ActivationRun[] = [];
+  try {
+    for (let i = 0; i < v.runs; i++) {
+      const t = performance.now();
+      results.push(await oneRun(host, repoRoot, v.dir, `bench activation${v.label ? ` (${v.label})` : ''} ${i + 1}`));
+      const r = results[i]!;
+      log(`  activation${v.label ? ` (${v.label})` : ''} run ${i + 1}/${v.runs}: load ${r.loadMs} ms + activate ${r.activateMs} ms (VS Code's marks); ${((performance.now() - t) / 1000).toFixed(1)} s with the host's start`);
+    }
+  } catch (e) {
+    if (!results.length) return [failedRow(name('activation in the extension host'), 'ms', target, (e as Error).message)];
+    log(`  activation: a run failed, using ${results.length}: ${(e as Error).message}`);
+  }
+  details[v.label ? `activation (${v.label})` : 'activation'] = results;
+  const first = results[0]!;
+  const nums = (f: (r: ActivationRun) => number | null | undefined) => results.map(f).filter((x): x is number => typeof x === 'number');
+  const own = nums((r) => (r.loadMs !== null && r.activateMs !== null ? r.loadMs + r.activateMs : null));
+  const ours = results.flatMap((r) => r.io.filter((c) => c.ours && c.phase === 'activation'));
+  const after = results.flatMap((r) => r.io.filter((c) => c.ours && c.phase === 'after'));
+  const others = results.flatMap((r) => r.io.filter((c) => !c.ours && c.phase === 'activation' && c.kind === 'network'));
+  const env = `Node ${first.node}, VS Code ${first.vscode}`;
+  const main = own.length
+    ? v.targets
+      ? boundRow(name(`activation in the real extension host: load + activate() (VS Code's marks, median of ${own.length}; ${env})`), median(own), 'ms', { max: 30 })
+      : row(name(`activation: load + activate() (median of ${own.length})`), median(own), 'ms')
+    : failedRow(name('activation in the real extension host'), 'ms', target, 'VS Code recorded no activation marks');
+  const rows: Row[] = [
+    main,
+    row(name('  of which loading the bundle'), median(nums((r) => r.loadMs)), 'ms'),
+    row(name('  of which activate()'), median(nums((r) => r.activateMs)), 'ms'),
+  ];
+  if (v.targets) {
+    rows.push(
+      row(name('  from load to activated, with VS Code preparing the extension context'), median(nums((r) => r.totalMs)), 'ms'),
+      row(name('  ext.activate() as a caller sees it'), median(nums((r) => r.apiMs)), 'ms'),
+      boundRow(name('activation: file/network I/O by the extension while activating'), ours.length / results.length, 'calls', { max: 0 }, '= 0'),
+    );
+    const ownLoad = nums((r) => r.own?.moduleMs);
+    const ownActivate = nums((r) => r.own?.activateMs);
+    if (ownLoad.length) rows.push(row(name('  module evaluation as the extension records it'), median(ownLoad), 'ms'));
+    if (ownActivate.length) rows.push(row(name('  activate() as the extension records it'), median(ownActivate), 'ms'));
+    if (after.length) rows.push(row(name('  I/O by the extension in the 500 ms after activation (deferred work)'), after.length / results.length, 'calls'));
+  }
+  if (others.length) log(`  network calls by others during activation: ${others.map((c) => c.what).join(', ')}`);
+  if (results.some((r) => r.wasActive)) log('  warning: the extension was already active when the suite started; the I/O probes missed its activation');
+  return rows;
+}

@@ -1,0 +1,124 @@
+/**
+ * Production bundle sizes: the extension bundle built with esbuild.mjs's options for it plus
+ * minify (no source maps), the webview script likewise, and the per-package share of the
+ * extension bundle from esbuild's metafile. The whole packaged extension (the files
+ * .vscodeignore keeps) must stay under 800 kB (1 kB = 1000 bytes here, the stricter reading).
+ */
+import * as esbuild from 'esbuild';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { boundRow, row, type Row } from './lib/measure';
+
+const kB = 1000;
+
+export interface ProductionBuild {
+  /** A folder laid out like the packaged extension: package.json, package.nls.json, dist/extension.js, media/. */
+  dir: string;
+  rows: Row[];
+}
+
+function packageOf(input: string): string {
+  const m = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
+  if (m?.[1]) return m[1];
+  if (input.startsWith('src/') || input.startsWith('media/')) return 'ours';
+  return 'other';
+}
+
+/**
+ * Builds the production extension into `dir` (a throwaway folder) and returns the size rows.
+ * `manifest` may change the copied package.json (the activation benchmark drops the startup
+ * activation event so that it decides when the extension activates).
+ */
+/**
+ * The proposed split: undici in dist/undici.js, required at run time by the client module,
+ * which the extension already initialises only on first use (services.ts imports it
+ * dynamically). Only the build changes; no source file does.
+ */
+const undiciApart: esbuild.Plugin = {
+  name: 'undici-apart',
+  setup(b) {
+    b.onResolve({ filter: /^undici$/ }, () => ({ path: './undici.js', external: true }));
+  },
+};
+
+export async function buildProduction(
+  repoRoot: string,
+  dir: string,
+  details: Record<string, unknown>,
+  manifest?: (pj: Record<string, unknown>) => void,
+  variant: 'current' | 'undici-apart' = 'current',
+): Promise<ProductionBuild> {
+  const version = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
+  // The options of esbuild.mjs's `common` with --production, and of its extension build.
+  const common: esbuild.BuildOptions = {
+    absWorkingDir: repoRoot,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    sourcemap: false,
+    minify: true,
+    logLevel: 'warning',
+    legalComments: 'none',
+    mainFields: ['module', 'main'],
+    define: { __VERSION__: JSON.stringify(version) },
+  };
+  const split = variant === 'undici-apart';
+  const ext = await esbuild.build({
+    ...common,
+    entryPoints: { extension: 'src/extension.ts' },
+    outdir: join(dir, 'dist'),
+    external: ['vscode'],
+    metafile: true,
+    ...(split ? { plugins: [undiciApart] } : {}),
+  });
+  const undici = split ? await esbuild.build({ ...common, entryPoints: { undici: require.resolve('undici', { paths: [repoRoot] }) }, outdir: join(dir, 'dist'), metafile: true }) : undefined;
+  const web = await esbuild.build({ ...common, platform: 'browser', target: 'es2022', format: 'iife', entryPoints: ['media/explanations.ts'], outdir: join(dir, 'media', 'dist'), metafile: true });
+  const cli = split ? undefined : await esbuild.build({ ...common, entryPoints: { cli: 'src/cli.ts' }, outdir: join(dir, 'cli'), metafile: true });
+
+  // The rest of what .vscodeignore keeps.
+  mkdirSync(join(dir, 'media'), { recursive: true });
+  for (const f of ['package.json', 'media/explanations.css', 'media/aymara.svg', 'package.nls.json', 'README.md', 'LICENSE', 'LICENSE.md', 'CHANGELOG.md']) {
+    if (existsSync(join(repoRoot, f))) copyFileSync(join(repoRoot, f), join(dir, f));
+  }
+  const packaged = ['package.json', 'package.nls.json', 'README.md', 'LICENSE', 'LICENSE.md', 'CHANGELOG.md', 'dist/extension.js', 'media/dist/explanations.js', 'media/explanations.css', 'media/aymara.svg'];
+  if (split) packaged.push('dist/undici.js');
+  const size = (f: string) => (existsSync(join(dir, f)) ? statSync(join(dir, f)).size : 0);
+  const total = packaged.reduce((s, f) => s + size(f), 0);
+  if (manifest) {
+    const pj = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as Record<string, unknown>;
+    manifest(pj);
+    writeFileSync(join(dir, 'package.json'), JSON.stringify(pj, null, 2) + '\n');
+  }
+
+  const extOut = Object.entries(ext.metafile.outputs).find(([f]) => f.endsWith('extension.js'));
+  if (!extOut) throw new Error('esbuild produced no extension.js');
+  const extBytes = extOut[1].bytes;
+  const byPackage: Record<string, number> = {};
+  for (const [input, v] of Object.entries(extOut[1].inputs)) byPackage[packageOf(input)] = (byPackage[packageOf(input)] ?? 0) + v.bytesInOutput;
+  byPackage['other'] = (byPackage['other'] ?? 0) + extBytes - Object.values(byPackage).reduce((a, b) => a + b, 0);
+  const webBytes = Object.values(web.metafile.outputs).reduce((s, o) => s + o.bytes, 0);
+  const cliBytes = Object.values(cli?.metafile.outputs ?? {}).reduce((s, o) => s + o.bytes, 0);
+  if (split) {
+    const undiciBytes = Object.values(undici!.metafile.outputs).reduce((a, o) => a + o.bytes, 0);
+    details.bundleUndiciApart = { extensionBytes: extBytes, byPackage, undiciBytes, totalBytes: total };
+    return {
+      dir,
+      rows: [
+        row('  proposed build, undici apart: dist/extension.js (loaded at activation)', extBytes / kB, 'kB'),
+        row('  proposed build, undici apart: dist/undici.js (loaded on first request)', undiciBytes / kB, 'kB'),
+        boundRow('  proposed build, undici apart: whole packaged extension', total / kB, 'kB', { below: 800 }),
+      ],
+    };
+  }
+  details.bundle = { extensionBytes: extBytes, byPackage, webviewBytes: webBytes, cliBytes, packaged: Object.fromEntries(packaged.map((f) => [f, size(f)])), totalBytes: total };
+
+  const rows: Row[] = [
+    boundRow('bundle: whole packaged extension (minified)', total / kB, 'kB', { below: 800 }),
+    row('bundle: dist/extension.js (minified)', extBytes / kB, 'kB'),
+  ];
+  for (const p of ['undici', 'zod', 'jsonc-parser', 'ours', 'other']) rows.push(row(`  of which ${p === 'other' ? 'esbuild runtime and other' : p}`, (byPackage[p] ?? 0) / kB, 'kB'));
+  rows.push(row('bundle: media/dist/explanations.js (webview, minified)', webBytes / kB, 'kB'));
+  rows.push(row('bundle: dist/cli.js (minified; not part of the extension)', cliBytes / kB, 'kB'));
+  return { dir, rows };
+}

@@ -1,0 +1,62 @@
+/**
+ * Paging: fetch a run's 10,000 scored responses from the local server with 20 ms added to every
+ * request, with the client's page concurrency against one page after another (target ≥ 4 ×
+ * faster) and against the round-trip floor, pages ÷ concurrency × latency (target ≤ 1.5 ×).
+ */
+import { AymaraClient } from '../../src/core/client';
+import { interleaveAsync, median, ratioRow, row, type Row } from './lib/measure';
+
+export interface FetchInput {
+  baseUrl: string;
+  apiKey: string;
+  runUuid: string;
+  expected: number;
+  latencyMs: number;
+  pageSize: number;
+  concurrency: number;
+}
+
+export async function benchFetch(input: FetchInput, details: Record<string, unknown>): Promise<Row[]> {
+  const make = (pageConcurrency: number) => new AymaraClient({ baseUrl: input.baseUrl, apiKey: input.apiKey, pageSize: input.pageSize, pageConcurrency });
+  const parallel = make(input.concurrency);
+  const serial = make(1);
+  const check = (r: { items: unknown[]; complete: boolean }) => {
+    if (r.items.length !== input.expected || !r.complete) throw new Error(`fetched ${r.items.length} of ${input.expected} scored responses`);
+    return r.items.length;
+  };
+  try {
+    const times = await interleaveAsync(
+      [
+        { name: 'one page after another', fn: async () => check(await serial.listRunResponses(input.runUuid)) },
+        { name: `${input.concurrency} at a time`, fn: async () => check(await parallel.listRunResponses(input.runUuid)) },
+      ],
+      { warmup: 1, reps: 4 },
+    );
+    const pages = Math.ceil(input.expected / input.pageSize);
+    const floor = (pages / input.concurrency) * input.latencyMs;
+    const value = median(times[`${input.concurrency} at a time`]!);
+    const seq = median(times['one page after another']!);
+    details.fetch = { pages, floorMs: floor, ...input, ...times };
+    const what = `fetch ${input.expected.toLocaleString('en-US')} scored responses (${pages} pages, ${input.concurrency} at a time, +${input.latencyMs} ms each)`;
+    return [
+      ratioRow(`${what} vs one page after another`, value, seq, 'ms', { max: 0.25 }, 'ratio ≤ 0.25 (≥ 4× faster)'),
+      ratioRow(`${what} vs round-trip floor (${pages} ÷ ${input.concurrency} × ${input.latencyMs} ms)`, value, floor, 'ms', { max: 1.5 }),
+    ];
+  } finally {
+    await Promise.all([parallel.close(), serial.close()]);
+  }
+}
+
+/** The same paging against the server running in this process: concurrent only, against the floor (reported). */
+export async function benchFetchInProcess(input: FetchInput, details: Record<string, unknown>): Promise<Row[]> {
+  const client = new AymaraClient({ baseUrl: input.baseUrl, apiKey: input.apiKey, pageSize: input.pageSize, pageConcurrency: input.concurrency });
+  try {
+    const times = await interleaveAsync([{ name: 'in process', fn: () => client.listRunResponses(input.runUuid) }], { warmup: 1, reps: 5 });
+    const pages = Math.ceil(input.expected / input.pageSize);
+    const floor = (pages / input.concurrency) * input.latencyMs;
+    details.fetchInProcess = times;
+    return [row(`  same with the server in this process (its CPU and event loop shared) vs the floor`, median(times['in process']!), 'ms', { baseline: floor })];
+  } finally {
+    await client.close();
+  }
+}
