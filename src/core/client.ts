@@ -10,7 +10,7 @@
  * - Cancellation (AbortSignal) and timeouts reach the socket.
  * - Redirects are never followed, so the key never travels to another origin.
  */
-import { Agent, RetryAgent, request, type Dispatcher } from 'undici';
+import type { Agent as UndiciAgent, Dispatcher, RetryAgent as UndiciRetryAgent } from 'undici';
 import type { z } from 'zod';
 import { ApiError, kindForStatus } from './apiError';
 import { checkBaseUrl } from './baseUrl';
@@ -26,6 +26,17 @@ import {
   type PageOf,
   type ScoreRequest,
 } from './schemas';
+
+/*
+ * Only the parts of undici this client uses. Its package entry point also loads fetch, WebSocket,
+ * caches, proxies and mocks, which would double the extension's bundle; these modules are the
+ * same ones the entry point re-exports (undici 7 has no `exports` map, so they are public paths).
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+const Agent = require('undici/lib/dispatcher/agent') as typeof UndiciAgent;
+const RetryAgent = require('undici/lib/dispatcher/retry-agent') as typeof UndiciRetryAgent;
+const apiRequest = require('undici/lib/api/api-request') as (this: Dispatcher, opts: Dispatcher.RequestOptions) => Promise<Dispatcher.ResponseData>;
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 export interface RetryInfo {
   method: string;
@@ -89,7 +100,7 @@ export class AymaraClient {
   readonly origin: string;
   private readonly base: string;
   private readonly opts: Required<Omit<ClientOptions, 'workspaceUuid' | 'onRetry' | 'userAgent'>> & ClientOptions;
-  private readonly agent: Agent;
+  private readonly agent: UndiciAgent;
   private readonly idempotent: Dispatcher;
   private readonly post: Dispatcher;
 
@@ -266,12 +277,13 @@ export class AymaraClient {
 
     let res: Dispatcher.ResponseData;
     try {
-      res = await request(url, {
+      res = await apiRequest.call(o.retry === 'post' ? this.post : this.idempotent, {
+        origin: url.origin,
+        path: url.pathname + url.search,
         method,
         headers,
         body: payload,
         signal: o.signal,
-        dispatcher: o.retry === 'post' ? this.post : this.idempotent,
       });
     } catch (err) {
       throw this.transportError(err, what, o.retry === 'post', o.signal);
