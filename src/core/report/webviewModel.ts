@@ -142,19 +142,14 @@ export function buildWebviewModel(input: ModelInput): WebviewModel {
   const { run } = input;
   const t = input.t ?? english;
   const items = run.items;
-  // Each prompt is looked up once; the limit and the cards both need it.
-  const prompts: (PromptText | undefined)[] = new Array(items.length);
   const lookup = input.prompt;
-  if (lookup) for (let k = 0; k < items.length; k++) prompts[k] = lookup(items[k]!.prompt_uuid);
-  const limit = limitFor(items, prompts, input.textLimit ?? TEXT_LIMIT, input.textBudget ?? TEXT_BUDGET);
+  const limit = limitFor(items, lookup, input.textLimit ?? TEXT_LIMIT, input.textBudget ?? TEXT_BUDGET);
   const counts = countVerdicts(items);
   const labels = { failed: t(VERDICT_LABEL.failed), errored: t(VERDICT_LABEL.errored), refused: t(VERDICT_LABEL.refused), excluded: t(VERDICT_LABEL.excluded), passed: t(VERDICT_LABEL.passed) };
-  const position = new Map<ResultItem, number>();
-  for (let k = 0; k < items.length; k++) position.set(items[k]!, k);
 
   const cards: CardModel[] = [];
   for (const i of sortedItems(items)) {
-    const p = prompts[position.get(i)!];
+    const p = lookup?.(i.prompt_uuid);
     const text = p?.content;
     // Every card gets the same fields in the same order (one object shape); absent ones stay
     // undefined, which the posted JSON leaves out. Texts are plain strings; the rare cut ones
@@ -218,16 +213,14 @@ function cutCard(card: CardModel, limit: number): void {
 
 /** The per-field limit: TEXT_LIMIT, lowered when the run's texts would exceed the budget. */
 export function effectiveLimit(input: Pick<ModelInput, 'run' | 'prompt' | 'textLimit' | 'textBudget'>): number {
-  const items = input.run.items;
-  const prompts = items.map((i) => input.prompt?.(i.prompt_uuid));
-  return limitFor(items, prompts, input.textLimit ?? TEXT_LIMIT, input.textBudget ?? TEXT_BUDGET);
+  return limitFor(input.run.items, input.prompt, input.textLimit ?? TEXT_LIMIT, input.textBudget ?? TEXT_BUDGET);
 }
 
-function limitFor(items: readonly ResultItem[], prompts: readonly (PromptText | undefined)[], limit: number, budget: number): number {
+function limitFor(items: readonly ResultItem[], lookup: ((promptUuid: string) => PromptText | undefined) | undefined, limit: number, budget: number): number {
   let total = 0;
   for (let k = 0; k < items.length; k++) {
     const i = items[k]!;
-    total += Math.min(prompts[k]?.content.length ?? i.prompt_uuid.length, limit);
+    total += Math.min(lookup?.(i.prompt_uuid)?.content.length ?? i.prompt_uuid.length, limit);
     total += Math.min(i.response_text?.length ?? 0, limit);
     total += Math.min(i.explanation?.length ?? 0, limit);
     total += Math.min(i.next_prompt?.content.length ?? 0, limit);
@@ -236,7 +229,7 @@ function limitFor(items: readonly ResultItem[], prompts: readonly (PromptText | 
   const lengths: number[] = [];
   for (let k = 0; k < items.length; k++) {
     const i = items[k]!;
-    for (const n of [prompts[k]?.content.length ?? i.prompt_uuid.length, i.response_text?.length ?? 0, i.explanation?.length ?? 0, i.next_prompt?.content.length ?? 0]) if (n) lengths.push(n);
+    for (const n of [lookup?.(i.prompt_uuid)?.content.length ?? i.prompt_uuid.length, i.response_text?.length ?? 0, i.explanation?.length ?? 0, i.next_prompt?.content.length ?? 0]) if (n) lengths.push(n);
   }
   // The largest cap c with sum(min(len, c)) <= budget, by bisection.
   let lo = Math.min(MIN_TEXT_LIMIT, limit);
