@@ -21,6 +21,8 @@ export interface ActivationRun {
   activateMs: number | null;
   totalMs: number | null;
   own: { moduleMs?: number; activateMs?: number } | null;
+  probed?: { load?: { wallMs: number; cpuMs: number }; activate?: { wallMs: number; cpuMs: number } };
+  threadCpu?: boolean;
   io: { kind: string; what: string; phase: 'activation' | 'after'; ours: boolean; frame?: string }[];
 }
 
@@ -122,6 +124,8 @@ async function variantRows(host: typeof HostLib, repoRoot: string, v: Activation
     row(name('  of which loading the bundle'), median(nums((r) => r.loadMs)), 'ms'),
     row(name('  of which activate()'), median(nums((r) => r.activateMs)), 'ms'),
   ];
+  const cpu = nums((r) => (r.probed?.load && r.probed.activate ? r.probed.load.cpuMs + r.probed.activate.cpuMs : null));
+  if (cpu.length) rows.push(row(name(`  CPU time of load + activate() on the extension host's thread (not inflated by a busy machine)`), median(cpu), 'ms'));
   if (v.targets) {
     rows.push(
       row(name('  from load to activated, with VS Code preparing the extension context'), median(nums((r) => r.totalMs)), 'ms'),

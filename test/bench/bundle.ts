@@ -5,8 +5,8 @@
  * .vscodeignore keeps) must stay under 800 kB (1 kB = 1000 bytes here, the stricter reading).
  */
 import * as esbuild from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { boundRow, row, type Row } from './lib/measure';
 
 const kB = 1000;
@@ -15,6 +15,33 @@ export interface ProductionBuild {
   /** A folder laid out like the packaged extension: package.json, package.nls.json, dist/extension.js, media/. */
   dir: string;
   rows: Row[];
+}
+
+/** The files under `dir` that .vscodeignore lets into the package (its rules in order, the last match wins). */
+function packagedFiles(repoRoot: string, dir: string): string[] {
+  const rules = readFileSync(join(repoRoot, '.vscodeignore'), 'utf8')
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'))
+    .map((l) => {
+      const negated = l.startsWith('!');
+      const glob = (negated ? l.slice(1) : l).replace(/^\//, '');
+      const re = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*\/?/g, '\uE000').replace(/\*/g, '[^/]*').replace(/\uE000/g, '.*');
+      return { keep: negated, re: new RegExp(`^${re}(/.*)?$`) };
+    });
+  const all: string[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(d, e.name));
+      else all.push(relative(dir, join(d, e.name)).split('\\').join('/'));
+    }
+  };
+  walk(dir);
+  return all.filter((f) => {
+    let keep = true;
+    for (const r of rules) if (r.re.test(f)) keep = r.keep;
+    return keep;
+  });
 }
 
 function packageOf(input: string): string {
@@ -32,14 +59,25 @@ function packageOf(input: string): string {
 /**
  * The proposed split: undici in dist/undici.js, required at run time by the client module,
  * which the extension already initialises only on first use (services.ts imports it
- * dynamically). Only the build changes; no source file does.
+ * dynamically). Every import of undici or of one of its modules becomes
+ * `require('./undici.js')[<that specifier>]`, and dist/undici.js exports those modules by
+ * specifier. Only the build changes; no source file does.
  */
-const undiciApart: esbuild.Plugin = {
-  name: 'undici-apart',
-  setup(b) {
-    b.onResolve({ filter: /^undici$/ }, () => ({ path: './undici.js', external: true }));
-  },
-};
+function undiciApart(used: Set<string>): esbuild.Plugin {
+  return {
+    name: 'undici-apart',
+    setup(b) {
+      b.onResolve({ filter: /^undici(\/.*)?$/ }, (args) => {
+        used.add(args.path);
+        return { path: args.path, namespace: 'undici-apart' };
+      });
+      b.onLoad({ filter: /.*/, namespace: 'undici-apart' }, (args) => ({
+        contents: `module.exports = require('./undici.js')[${JSON.stringify(args.path)}];`,
+        loader: 'js',
+      }));
+    },
+  };
+}
 
 export async function buildProduction(
   repoRoot: string,
@@ -64,27 +102,37 @@ export async function buildProduction(
     define: { __VERSION__: JSON.stringify(version) },
   };
   const split = variant === 'undici-apart';
+  const used = new Set<string>();
   const ext = await esbuild.build({
     ...common,
     entryPoints: { extension: 'src/extension.ts' },
     outdir: join(dir, 'dist'),
-    external: ['vscode'],
+    external: split ? ['vscode', './undici.js'] : ['vscode'],
     metafile: true,
-    ...(split ? { plugins: [undiciApart] } : {}),
+    ...(split ? { plugins: [undiciApart(used)] } : {}),
   });
-  const undici = split ? await esbuild.build({ ...common, entryPoints: { undici: require.resolve('undici', { paths: [repoRoot] }) }, outdir: join(dir, 'dist'), metafile: true }) : undefined;
+  const undici = split
+    ? await esbuild.build({
+        ...common,
+        stdin: { contents: `module.exports = {${[...used].map((u) => `${JSON.stringify(u)}: require(${JSON.stringify(u)})`).join(',')}};`, resolveDir: repoRoot, loader: 'js' },
+        outfile: join(dir, 'dist', 'undici.js'),
+        metafile: true,
+      })
+    : undefined;
   const web = await esbuild.build({ ...common, platform: 'browser', target: 'es2022', format: 'iife', entryPoints: ['media/explanations.ts'], outdir: join(dir, 'media', 'dist'), metafile: true });
   const cli = split ? undefined : await esbuild.build({ ...common, entryPoints: { cli: 'src/cli.ts' }, outdir: join(dir, 'cli'), metafile: true });
 
-  // The rest of what .vscodeignore keeps.
+  // The rest of what the package may hold, then the files .vscodeignore keeps.
   mkdirSync(join(dir, 'media'), { recursive: true });
-  for (const f of ['package.json', 'media/explanations.css', 'media/aymara.svg', 'package.nls.json', 'README.md', 'LICENSE', 'LICENSE.md', 'CHANGELOG.md']) {
-    if (existsSync(join(repoRoot, f))) copyFileSync(join(repoRoot, f), join(dir, f));
+  for (const f of ['package.json', 'package.nls.json', 'README.md', 'LICENSE', 'LICENSE.md', 'LICENSE.txt', 'CHANGELOG.md', ...readdirSync(join(repoRoot, 'media')).map((m) => `media/${m}`)]) {
+    const from = join(repoRoot, f);
+    if (existsSync(from) && statSync(from).isFile() && !f.endsWith('.ts')) copyFileSync(from, join(dir, f));
   }
-  const packaged = ['package.json', 'package.nls.json', 'README.md', 'LICENSE', 'LICENSE.md', 'CHANGELOG.md', 'dist/extension.js', 'media/dist/explanations.js', 'media/explanations.css', 'media/aymara.svg'];
-  if (split) packaged.push('dist/undici.js');
+  const packaged = packagedFiles(repoRoot, dir);
+  // The proposed split also ships dist/undici.js (.vscodeignore would need `!dist/undici.js`).
+  if (split && !packaged.includes('dist/undici.js')) packaged.push('dist/undici.js');
   const size = (f: string) => (existsSync(join(dir, f)) ? statSync(join(dir, f)).size : 0);
-  const total = packaged.reduce((s, f) => s + size(f), 0);
+  const total = packaged.reduce((a, f) => a + size(f), 0);
   if (manifest) {
     const pj = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as Record<string, unknown>;
     manifest(pj);
@@ -112,6 +160,7 @@ export async function buildProduction(
     };
   }
   details.bundle = { extensionBytes: extBytes, byPackage, webviewBytes: webBytes, cliBytes, packaged: Object.fromEntries(packaged.map((f) => [f, size(f)])), totalBytes: total };
+  if (!packaged.includes('dist/extension.js')) throw new Error('.vscodeignore leaves dist/extension.js out of the package');
 
   const rows: Row[] = [
     boundRow('bundle: whole packaged extension (minified)', total / kB, 'kB', { below: 800 }),

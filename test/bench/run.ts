@@ -221,6 +221,8 @@ async function main(): Promise<void> {
   } else {
     console.log(`All ${checked} targets met.`);
   }
+  const end = loadavg().map((x) => x.toFixed(2)).join(' ');
+  console.log(`ratio = value ÷ baseline, both measured in this run. Load average at the start ${environment.loadAverageAtStart.join(' ')}, at the end ${end} (${environment.cores} cores).`);
   console.log(`Results: ${resultsPath.slice(repoRoot.length + 1)} (${rows.length} rows); ${seconds.toFixed(0)} s; Node ${process.version}.`);
 }
 

@@ -6,7 +6,9 @@
  *   1. installs I/O probes: every fs call (sync, callback, promises), vscode.workspace.fs call,
  *      module load, network call (net, tls, http, https, dns, fetch) and child process made
  *      while our bundle is on the call stack is recorded;
- *   2. activates the extension through the API and times the call;
+ *   2. activates the extension through the API and times the call; the require() of the bundle
+ *      and the activate() call are also timed where they happen (wall clock, and the CPU time
+ *      of the extension host's thread, which a busy machine does not inflate);
  *   3. keeps the probes for another 500 ms (work the extension defers past activation is
  *      reported separately; it is not activation);
  *   4. reads VS Code's own marks for the extension (code/extHost/willLoadExtensionCode/<id>,
@@ -39,9 +41,29 @@ interface IoCall {
 
 type AnyFn = (...args: unknown[]) => unknown;
 
+/** Wall-clock ms, and CPU ms of this thread (time spent running, not waiting for a core). */
+interface Timing {
+  wallMs: number;
+  cpuMs: number;
+}
+
+function threadCpuMs(): number {
+  const u = (process as { threadCpuUsage?: () => NodeJS.CpuUsage }).threadCpuUsage?.() ?? process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+function clock(): { wall: number; cpu: number };
+function clock(since: { wall: number; cpu: number }): Timing;
+function clock(since?: { wall: number; cpu: number }): { wall: number; cpu: number } | Timing {
+  const now = { wall: performance.now(), cpu: threadCpuMs() };
+  return since ? { wallMs: now.wall - since.wall, cpuMs: now.cpu - since.cpu } : now;
+}
+
 /** Wraps functions on objects, records calls, and undoes it all on uninstall. */
 class Probes {
   readonly calls: IoCall[] = [];
+  /** The bundle's require() and its activate() call, as timed here. */
+  readonly timing: { load?: Timing; activate?: Timing } = {};
   phase: IoCall['phase'] = 'activation';
   private readonly undo: (() => void)[] = [];
   private readonly prevLimit = Error.stackTraceLimit;
@@ -112,7 +134,8 @@ function installProbes(bundle: string): Probes {
   p.wrap(dns as unknown as Record<string, unknown>, ['lookup', 'resolve', 'resolve4', 'resolve6'], 'network', 'dns.', false);
   p.wrap(globalThis as unknown as Record<string, unknown>, ['fetch'], 'network', '', false);
   p.wrap(childProcess as unknown as Record<string, unknown>, ['spawn', 'spawnSync', 'exec', 'execSync', 'execFile', 'execFileSync', 'fork'], 'process', 'child_process.', false);
-  // Module loads made from our bundle (anything but builtins and 'vscode' reads a file).
+  // Module loads made from our bundle (anything but builtins and 'vscode' reads a file), and the
+  // load of the bundle itself, timed (wall clock and this thread's CPU time), with its activate().
   const M = Module as unknown as { _load: AnyFn };
   const origLoad = M._load;
   M._load = function (this: unknown, ...args: unknown[]) {
@@ -121,7 +144,23 @@ function installProbes(bundle: string): Probes {
     if (parent?.filename === bundle && request !== 'vscode' && !Module.isBuiltin(request)) {
       p.calls.push({ kind: 'module', what: `require(${JSON.stringify(request)})`, phase: p.phase, ours: true });
     }
-    return origLoad.apply(this, args);
+    if (request !== bundle && request !== bundle.replace(/\.js$/, '')) return origLoad.apply(this, args);
+    const t = clock();
+    const exports = origLoad.apply(this, args) as { activate?: AnyFn };
+    p.timing.load = clock(t);
+    const activate = exports?.activate;
+    if (typeof activate !== 'function') return exports;
+    // The bundle's exports are getters that cannot be redefined: hand VS Code a view of them
+    // whose activate() is timed.
+    const timed = function (this: unknown, ...a: unknown[]) {
+      const t2 = clock();
+      try {
+        return activate.apply(this, a);
+      } finally {
+        p.timing.activate = clock(t2);
+      }
+    };
+    return new Proxy(exports, { get: (target, key, receiver) => (key === 'activate' ? timed : Reflect.get(target, key, receiver)) });
   };
   p.add(() => (M._load = origLoad));
   return p;
@@ -174,6 +213,8 @@ describe('activation (benchmark)', () => {
       activateMs: diff(at('willActivateExtension'), at('didActivateExtension')),
       totalMs: diff(at('willLoadExtensionCode'), at('didActivateExtension')),
       own: own ?? null,
+      probed: probes.timing,
+      threadCpu: typeof (process as { threadCpuUsage?: unknown }).threadCpuUsage === 'function',
       io: probes.calls,
     };
     fs.writeFileSync(out, JSON.stringify(result, null, 2));
