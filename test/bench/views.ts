@@ -74,7 +74,7 @@ export function benchViews(input: ViewsInput, details: Record<string, unknown>):
       { name: 'webview', fn: () => webviewModel(input) },
       { name: 'matchResults', fn: () => matchResults(input.run, input.run.responses ?? [], input.entries) },
     ],
-    { warmup: 3, reps: 9 },
+    { warmup: 3, reps: 15 },
   );
   const base = median(times['JSON.parse']!);
   details.views = { replyBytes: Buffer.byteLength(input.replyText), items: n, ...times };
