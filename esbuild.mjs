@@ -44,9 +44,40 @@ const common = {
   define: { __VERSION__: JSON.stringify(version) },
 };
 
+/**
+ * The extension loads undici only when it first talks to the API: every import of undici (or of
+ * one of its modules) becomes `require('./undici.js')[specifier]`, and dist/undici.js, built after
+ * the extension, exports those modules by specifier. The client module is already initialised on
+ * first use (services.ts imports it dynamically), so activation no longer compiles undici.
+ * @param {Set<string>} used
+ * @returns {import('esbuild').Plugin}
+ */
+function undiciApart(used) {
+  return {
+    name: 'undici-apart',
+    setup(b) {
+      b.onResolve({ filter: /^undici(\/.*)?$/ }, (args) => {
+        used.add(args.path);
+        return { path: args.path, namespace: 'undici-apart' };
+      });
+      b.onLoad({ filter: /.*/, namespace: 'undici-apart' }, (args) => ({
+        contents: `module.exports = require('./undici.js')[${JSON.stringify(args.path)}];`,
+        loader: 'js',
+      }));
+    },
+  };
+}
+const undiciUsed = new Set();
+/** @param {string} outfile @returns {import('esbuild').BuildOptions} */
+const undiciBundle = (outfile) => ({
+  ...common,
+  stdin: { contents: `module.exports = {${[...undiciUsed].map((u) => `${JSON.stringify(u)}: require(${JSON.stringify(u)})`).join(',')}};`, resolveDir: '.', loader: 'js' },
+  outfile,
+});
+
 /** @type {import('esbuild').BuildOptions[]} */
 const builds = [
-  { ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', external: ['vscode'], metafile: true },
+  { ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', external: ['vscode', './undici.js'], plugins: [undiciApart(undiciUsed)], metafile: true },
   { ...common, entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
   { ...common, entryPoints: { server: 'src/server/main.ts' }, outdir: 'dist' },
 ];
@@ -70,7 +101,9 @@ const present = builds.filter((b) => {
 
 if (watch) {
   for (const b of present) (await esbuild.context(b)).watch();
+  await esbuild.build(undiciBundle('dist/undici.js')); // after the first extension build (it collects what is used)
   console.log('watching for changes…');
 } else {
   await Promise.all(present.map((b) => esbuild.build(b)));
+  await esbuild.build(undiciBundle('dist/undici.js'));
 }

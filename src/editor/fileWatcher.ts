@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { parseResponsesFile } from '../core/responsesFile';
 import type { EntryLocation } from '../core/results';
 import type { Services } from './services';
 
@@ -40,6 +39,7 @@ export class FileWatcher implements vscode.Disposable {
 
   /** Re-map a file's results onto its current text. `stale` marks them as out of date. */
   async remap(doc: vscode.TextDocument, stale: boolean): Promise<void> {
+    const { parseResponsesFile } = await import('../core/responsesFile'); // loaded on first use, not at activation
     if (doc.isClosed) return;
     const file = parseResponsesFile(doc.getText(), { fileName: doc.uri.path });
     const map = new Map<string, { location: EntryLocation; index: number }>();

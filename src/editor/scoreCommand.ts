@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { parseResponsesFile, toScoreRequest, type ResponsesFile } from '../core/responsesFile';
+import type { ResponsesFile } from '../core/responsesFile';
 import type { RunResult } from '../core/results';
 import { formatPercent } from '../core/results';
 import { resumeRun, scoreRun, uniqueRunName, type Progress } from '../core/scoring';
@@ -60,6 +60,8 @@ class Scorer implements vscode.Disposable {
       if (this.running.has(key)) throw new UserError(t('{0} is already being scored.', label(fileUri)), [], 'info');
 
       const { text } = await readFileText(fileUri, this.s.config.maxFileBytes);
+      // Loaded on first use, not at activation: the responses-file model and zod.
+      const { parseResponsesFile, toScoreRequest } = await import('../core/responsesFile');
       const file = parseResponsesFile(text, { fileName: fileUri.path });
       this.s.diagnostics.setProblems(fileUri, file.problems, (o) => file.lines.positionAt(o));
       if (file.hasErrors) {
@@ -119,6 +121,7 @@ class Scorer implements vscode.Disposable {
       const fileUri = vscode.Uri.parse(rec.uri);
       try {
         const { text } = await readFileText(fileUri, this.s.config.maxFileBytes);
+        const { parseResponsesFile } = await import('../core/responsesFile');
         const file = parseResponsesFile(text, { fileName: fileUri.path });
         const client = await this.s.client();
         try {

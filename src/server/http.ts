@@ -95,9 +95,11 @@ export function send(res: ServerResponse, reply: Reply, requestId: string): void
     res.end();
     return;
   }
-  headers['content-length'] = Buffer.byteLength(payload);
+  // Encode once: Buffer.byteLength and then writing the string would each walk all of it.
+  const body = Buffer.from(payload, 'utf8');
+  headers['content-length'] = body.length;
   res.writeHead(reply.status, headers);
-  res.end(payload);
+  res.end(body);
 }
 
 function tooLarge(limit: number): ApiError {
