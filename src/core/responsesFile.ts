@@ -20,11 +20,16 @@
  *   extent and line while checking the characters between them; JSON.parse reads each response
  *   and it is checked at once, while still in cache. The check is fastEvalResponse (zod's exact
  *   result without zod's allocations) with zod itself deciding and wording anything that is not
- *   plainly valid. Ranges of single properties are only located for responses with a problem.
- *   Text JSON.parse rejects takes the tolerant path (jsonScan.parseTolerant, iterative and
- *   error-recovering): every syntax error is reported and each response that parses on its own
- *   is still checked. Measured: test/unit/responsesFile.perf.ts.
+ *   plainly valid. Ranges of single properties are only located for responses with a problem,
+ *   from jsonc-parser's syntax tree of that response alone (see locate).
+ *   Text JSON.parse rejects takes the tolerant path (readTolerant): jsonc-parser's error-tolerant
+ *   parser, whose error codes are turned into sentences with exact positions; every syntax error
+ *   is reported once (cascades left out) and each response that parses on its own is still
+ *   checked. jsonc-parser recurses, so reading stops at the first bracket nested more than
+ *   MAX_NESTING_DEPTH deep, which is reported as 'too-deep' (and nothing else).
+ *   Measured: test/unit/responsesFile.perf.ts.
  */
+import { parseTree, printParseErrorCode, visit, type Node as JsonNode, type ParseErrorCode, type ParseOptions as JsonParseOptions } from 'jsonc-parser';
 import type { z } from 'zod';
 import { responseKey, type EntryLocation } from './results';
 import {
@@ -36,19 +41,7 @@ import {
   ScoreRequest,
   type ContentType,
 } from './schemas';
-import {
-  ElementList,
-  locatePath,
-  objectMembers,
-  parseTolerant,
-  skipString,
-  Tracker,
-  type MemberSpan,
-  type Span,
-  type SyntaxIssue,
-  type TolerantItem,
-  type TolerantResult,
-} from './jsonScan';
+import { ElementList, skipString, Tracker, type MemberSpan, type Span } from './jsonScan';
 import { LineIndex, utf8ByteLength, type LineColumn } from './textIndex';
 
 export type FileForm = 'body' | 'array' | 'jsonl';
@@ -466,6 +459,84 @@ interface Analysis {
   byPrompt?: Map<string, Entry[]>;
   /** Offsets already reported as too deep. */
   tooDeepAt: Set<number>;
+  /** The syntax tree last built by treeOf: the problems of one value are reported together. */
+  tree: { start: number; end: number; root: JsonNode | undefined } | undefined;
+}
+
+// ------------------------------------------------------------------ ranges inside a value
+
+/** jsonc-parser reads strict JSON: no comments, no trailing commas, no empty text. */
+const JSON_OPTIONS: JsonParseOptions = { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false };
+
+/** Where a path leads inside a value; when its last segment names a member, also where the key is. */
+interface Target extends Span {
+  keyStart?: number;
+  keyEnd?: number;
+}
+
+/**
+ * jsonc-parser's syntax tree of the value at `at`, which JSON.parse accepted and which is nested
+ * at most MAX_NESTING_DEPTH deep (so the recursive parser is safe), with offsets relative to it.
+ */
+function treeOf(an: Analysis, at: Span): JsonNode | undefined {
+  const t = an.tree;
+  if (t && t.start === at.start && t.end === at.end) return t.root;
+  const root = parseTree(an.text.slice(at.start, at.end), undefined, JSON_OPTIONS);
+  an.tree = { start: at.start, end: at.end, root };
+  return root;
+}
+
+/** The member of an object node named `key`; the last one when repeated, as JSON.parse keeps the last. */
+function memberNode(obj: JsonNode, key: string): JsonNode | undefined {
+  let found: JsonNode | undefined;
+  for (const p of obj.children ?? []) if (p.children?.length === 2 && p.children[0]?.value === key) found = p;
+  return found;
+}
+
+/**
+ * Follow `path` (member names and array indices) from the value at `at`; offsets are into the file.
+ * Null when the path does not exist.
+ */
+function locate(an: Analysis, at: Span, path: readonly (string | number)[]): Target | null {
+  let node = treeOf(an, at);
+  let key: JsonNode | undefined;
+  for (const seg of path) {
+    if (!node) return null;
+    if (node.type === 'object') {
+      const member = memberNode(node, String(seg));
+      key = member?.children?.[0];
+      node = member?.children?.[1];
+    } else if (node.type === 'array' && typeof seg === 'number') {
+      key = undefined;
+      node = node.children?.[seg];
+    } else return null;
+  }
+  if (!node) return null;
+  const target: Target = { start: at.start + node.offset, end: at.start + node.offset + node.length };
+  if (key) {
+    target.keyStart = at.start + key.offset;
+    target.keyEnd = at.start + key.offset + key.length;
+  }
+  return target;
+}
+
+/** Members of the object at `path` inside the value at `at`, in text order, repeated keys included. */
+function membersAt(an: Analysis, at: Span, path: readonly (string | number)[]): MemberSpan[] {
+  let node = treeOf(an, at);
+  for (const seg of path) {
+    if (node?.type === 'object') node = memberNode(node, String(seg))?.children?.[1];
+    else if (node?.type === 'array' && typeof seg === 'number') node = node.children?.[seg];
+    else return [];
+  }
+  const out: MemberSpan[] = [];
+  if (node?.type !== 'object') return out;
+  for (const p of node.children ?? []) {
+    const [k, v] = p.children ?? [];
+    if (!k || !v) continue;
+    const s = at.start;
+    out.push({ key: String(k.value), keyStart: s + k.offset, keyEnd: s + k.offset + k.length, valueStart: s + v.offset, valueEnd: s + v.offset + v.length });
+  }
+  return out;
 }
 
 function tooDeep(an: Analysis, at: number, pointer: string, entryIndex?: number): void {
@@ -482,18 +553,26 @@ function tooDeep(an: Analysis, at: number, pointer: string, entryIndex?: number)
   );
 }
 
+/**
+ * Warn about the unknown `key` of the object at `path` inside the value at `at`
+ * (`keySpan`, when given, is where the key is; otherwise it is looked up).
+ */
 function reportUnknownKey(
   an: Analysis,
-  containerStart: number,
+  at: Span,
+  path: readonly (string | number)[],
   key: string,
   pointerBase: string,
   context: 'response' | 'file-reference' | 'body' | 'example',
   entryIndex?: number,
-  span?: Span,
+  keySpan?: Span,
 ): void {
   if (!an.report.admit(WARNING)) return;
-  let m: Span | undefined = span;
-  if (!m) for (const x of objectMembers(an.text, containerStart)) if (x.key === key) m = { start: x.keyStart, end: x.keyEnd };
+  let m: Span | undefined = keySpan;
+  if (!m) {
+    const t = locate(an, at, [...path, key]);
+    if (t?.keyStart !== undefined && t.keyEnd !== undefined) m = { start: t.keyStart, end: t.keyEnd };
+  }
   const known = context === 'response' ? EVAL_RESPONSE_KEYS : context === 'body' ? SCORE_REQUEST_KEYS : context === 'example' ? EXAMPLE_KEYS : FILE_REFERENCE_KEYS;
   const hint = suggestKey(key, known);
   const dym = hint ? ` Did you mean "${hint}"?` : '';
@@ -505,14 +584,15 @@ function reportUnknownKey(
         : context === 'example'
           ? 'in this eval_run_examples item: it is left out of the request.'
           : 'in the file reference: only "file_uuid" and "remote_file_path" are sent, so it is left out.';
-  const start = m ? m.start : containerStart;
+  const start = m ? m.start : (locate(an, at, path)?.start ?? at.start);
   const length = m ? m.end - m.start : 1;
   an.report.add(WARNING, 'unknown-key', `Unknown key "${key}" ${where}${dym}`, start, length, pointerOf(pointerBase, [key]), entryIndex);
 }
 
-/** Warn about keys given twice in the object at `start` (JSON.parse keeps the last; the earlier ones are ignored). */
-function reportDuplicateKeys(an: Analysis, start: number, pointerBase: string, what: string, entryIndex?: number): void {
-  const members = objectMembers(an.text, start);
+/** Warn about keys given twice in the object at `at` (JSON.parse keeps the last; the earlier ones are ignored). */
+function reportDuplicateKeys(an: Analysis, at: Span, pointerBase: string, what: string, entryIndex?: number): void {
+  if (!an.report.admit(WARNING)) return;
+  const members = membersAt(an, at, []);
   const lastByKey = new Map<string, MemberSpan>();
   for (const m of members) lastByKey.set(m.key, m);
   for (const m of members) {
@@ -549,19 +629,22 @@ function quotedHint(actual: Value, expected: 'boolean' | 'number'): string {
 }
 
 /**
- * Turn zod issues for the value at `start` (parsed as `value`) into problems with exact ranges.
- * `prefix` is the path from the value to the checked container (e.g. [] for a response).
+ * Turn zod issues for `value` into problems with exact ranges. `value` is what JSON.parse made
+ * of the text at `base` inside the value at `at` (base is [] unless it is a part of that value).
  */
 function reportIssues(
   an: Analysis,
   issues: readonly z.core.$ZodIssue[],
   value: Value,
-  start: number,
+  at: Span,
+  base: readonly (string | number)[],
   pointerBase: string,
   ctx: Ctx,
   entryIndex: number | undefined,
   what: string,
 ): void {
+  /** Where the checked value starts: the fallback when a part of it cannot be located. */
+  const valueStart = (): number => locate(an, at, base)?.start ?? at.start;
   const done = new Set<string>();
   for (const issue of issues) {
     const path = issue.path as (string | number)[];
@@ -575,27 +658,29 @@ function reportIssues(
     const field = typeof lastSeg === 'number' ? `${what}[${lastSeg}]` : String(lastSeg ?? what);
     const expected = typeof lastSeg === 'number' ? ITEM_EXPECT : expectFor(fieldCtx, field);
     const pointer = pointerOf(pointerBase, path);
-    const valueRange = (): Span => locatePath(an.text, start, path) ?? { start, end: start + 1 };
+    const valueRange = (): Span => {
+      const t = locate(an, at, [...base, ...path]);
+      if (t) return t;
+      const start = valueStart();
+      return { start, end: start + 1 };
+    };
 
     if (issue.code === 'invalid_union' && isPlainObject(actual) && field === 'content') {
       // A file reference that is wrong inside: report what is wrong in it.
       const r = FileReference.safeParse(actual);
-      if (!r.success) {
-        const inner = locatePath(an.text, start, path);
-        if (inner) {
-          reportIssues(an, r.error.issues, actual, inner.start, pointer, 'response', entryIndex, 'content');
-          continue;
-        }
+      if (!r.success && locate(an, at, [...base, ...path])) {
+        reportIssues(an, r.error.issues, actual, at, [...base, ...path], pointer, 'response', entryIndex, 'content');
+        continue;
       }
     }
     if (issue.code === 'invalid_type' && actual === undefined) {
-      const parent = locatePath(an.text, start, path.slice(0, -1));
-      const at = parent ? parent.start : start;
+      const parent = locate(an, at, [...base, ...path.slice(0, -1)]);
+      const where = parent ? parent.start : valueStart();
       const message =
         field === 'prompt_uuid'
           ? 'Missing "prompt_uuid": every response needs the id of the eval prompt it answers (e.g. "question.…").'
           : `Missing "${field}"${fieldCtx === 'example' ? ' in this eval_run_examples item' : ''}: it must be ${expected}.`;
-      an.report.add(ERROR, 'missing-field', message, at, 1, pointer, entryIndex);
+      an.report.add(ERROR, 'missing-field', message, where, 1, pointer, entryIndex);
       continue;
     }
     const r = valueRange();
@@ -691,26 +776,24 @@ function checkResponse(
       count++;
       if (!RESPONSE_KEYS.has(k)) (unknown ??= []).push(k);
     }
-    if (colons > count) reportDuplicateKeys(an, start, pointer, 'this response', index);
-    if (unknown) for (const k of unknown) reportUnknownKey(an, start, k, pointer, 'response', index);
+    const at = { start, end };
+    if (colons > count) reportDuplicateKeys(an, at, pointer, 'this response', index);
+    if (unknown) for (const k of unknown) reportUnknownKey(an, at, [], k, pointer, 'response', index);
     if (isPlainObject(content)) {
       for (const k in content) {
-        if (!FILE_REFERENCE_KEY_SET.has(k)) {
-          const at = locatePath(an.text, start, ['content']);
-          if (at) reportUnknownKey(an, at.start, k, `${pointer}/content`, 'file-reference', index);
-        }
+        if (!FILE_REFERENCE_KEY_SET.has(k)) reportUnknownKey(an, at, ['content'], k, `${pointer}/content`, 'file-reference', index);
       }
     }
   }
   if (!response) {
     const parsed = EvalResponse.safeParse(value);
     if (!parsed.success) {
-      reportIssues(an, parsed.error.issues, value, start, pointer, 'response', index, 'response');
+      reportIssues(an, parsed.error.issues, value, { start, end }, [], pointer, 'response', index, 'response');
       return null;
     }
     response = parsed.data;
   }
-  if (!checkContentType(an, value, response, start, pointer, index)) return null;
+  if (!checkContentType(an, value, response, { start, end }, pointer, index)) return null;
   const entry: Entry = {
     index,
     response,
@@ -807,12 +890,14 @@ export function fastEvalResponse(v: Record<string, unknown>): EvalResponse | und
 }
 
 /** content_type must fit content: a file reference is never "text"; a string for image/video is suspicious. */
-function checkContentType(an: Analysis, raw: Record<string, unknown>, r: EvalResponse, start: number, pointer: string, index: number): boolean {
+function checkContentType(an: Analysis, raw: Record<string, unknown>, r: EvalResponse, span: Span, pointer: string, index: number): boolean {
   const content = r.content;
   const type: ContentType = r.content_type;
   const explicit = raw.content_type !== undefined;
+  const start = span.start;
   if (content !== null && typeof content === 'object' && type === 'text') {
-    const at = locatePath(an.text, start, [explicit ? 'content_type' : 'content']) ?? { start, end: start + 1 };
+    if (!an.report.admit(ERROR)) return false;
+    const at = locate(an, span, [explicit ? 'content_type' : 'content']) ?? { start, end: start + 1 };
     an.report.add(
       ERROR,
       'content-type-mismatch',
@@ -824,8 +909,8 @@ function checkContentType(an: Analysis, raw: Record<string, unknown>, r: EvalRes
     );
     return false;
   }
-  if (typeof content === 'string' && type !== 'text') {
-    const at = locatePath(an.text, start, ['content_type']) ?? { start, end: start + 1 };
+  if (typeof content === 'string' && type !== 'text' && an.report.admit(WARNING)) {
+    const at = locate(an, span, ['content_type']) ?? { start, end: start + 1 };
     an.report.add(
       WARNING,
       'content-type-mismatch',
@@ -904,9 +989,9 @@ function groupByPrompt(entries: readonly Entry[]): Map<string, Entry[]> {
 
 function reportDuplicate(an: Analysis, first: Entry, later: Entry): void {
   if (!an.report.admit(ERROR)) return;
-  const text = an.text;
-  const at = locatePath(text, later.location.offset, ['prompt_uuid']) ?? { start: later.location.offset, end: later.location.offset + 1 };
-  const firstAt = locatePath(text, first.location.offset, ['prompt_uuid']) ?? { start: first.location.offset, end: first.location.offset + 1 };
+  const where = (e: Entry): Span => locate(an, { start: e.location.offset, end: e.location.offset + e.location.length }, ['prompt_uuid']) ?? { start: e.location.offset, end: e.location.offset + 1 };
+  const firstAt = where(first);
+  const at = where(later);
   const r = later.response;
   const thread = r.thread_uuid ? ` in thread "${r.thread_uuid}"` : '';
   const firstPos = an.report.lines.positionAt(firstAt.start);
@@ -962,7 +1047,7 @@ function checkBody(an: Analysis, o: Outline): void {
       );
     }
     lastByKey.set(m.key, m);
-    if (!BODY_KEYS.has(m.key)) reportUnknownKey(an, o.start, m.key, '', 'body', undefined, { start: m.keyStart, end: m.keyEnd });
+    if (!BODY_KEYS.has(m.key)) reportUnknownKey(an, o, [], m.key, '', 'body', undefined, { start: m.keyStart, end: m.keyEnd });
   }
 
   for (const m of lastByKey.values()) {
@@ -988,22 +1073,23 @@ function checkBody(an: Analysis, o: Outline): void {
     const schema = ScoreRequest.shape[key];
     const r = schema.safeParse(v);
     if (!r.success) {
-      reportIssues(an, r.error.issues, v, m.valueStart, pointer, 'body', undefined, m.key);
+      reportIssues(an, r.error.issues, v, { start: m.valueStart, end: m.valueEnd }, [], pointer, 'body', undefined, m.key);
       continue;
     }
     if (key === 'eval_run_examples' && Array.isArray(v)) {
       v.forEach((ex, i) => {
         if (!isPlainObject(ex)) return;
         for (const k in ex) {
-          if (EXAMPLE_KEY_SET.has(k)) continue;
-          const at = locatePath(an.text, m.valueStart, [i]);
-          if (at) reportUnknownKey(an, at.start, k, `/eval_run_examples/${i}`, 'example');
+          if (!EXAMPLE_KEY_SET.has(k)) reportUnknownKey(an, { start: m.valueStart, end: m.valueEnd }, [i], k, `/eval_run_examples/${i}`, 'example');
         }
       });
     }
     (an.options as Record<string, unknown>)[key] = r.data;
   }
-  if (!lastByKey.has('eval_uuid')) {
+  // A syntax error inside the object can hide a member (the tolerant reader may not find its
+  // place again), so what is missing is only reported once the object reads cleanly.
+  const readsCleanly = o.value !== BROKEN;
+  if (!lastByKey.has('eval_uuid') && readsCleanly) {
     an.report.add(
       WARNING,
       'no-eval',
@@ -1015,6 +1101,7 @@ function checkBody(an: Analysis, o: Outline): void {
   }
 
   const resp = lastByKey.get('responses');
+  if (!resp && !readsCleanly) return;
   if (!resp) {
     const single = lastByKey.has('prompt_uuid') || lastByKey.has('content');
     an.report.add(
@@ -1192,25 +1279,702 @@ function tryParse(text: string, start: number, end: number): Value {
   }
 }
 
+/** What is wrong at a syntax error. */
+type SyntaxKind =
+  | 'unexpected-char'
+  | 'bom'
+  | 'bad-word'
+  | 'single-quotes'
+  | 'comment'
+  | 'unterminated-comment'
+  | 'unterminated-string'
+  | 'invalid-escape'
+  | 'invalid-unicode'
+  | 'control-char'
+  | 'invalid-number'
+  | 'property-name-expected'
+  | 'colon-expected'
+  | 'value-expected'
+  | 'comma-expected'
+  | 'trailing-comma'
+  | 'unclosed'
+  | 'mismatched-close'
+  | 'unexpected-close'
+  | 'end-expected'
+  | 'other';
+
+export interface SyntaxIssue {
+  kind: SyntaxKind;
+  offset: number;
+  length: number;
+  /** Where in the document it happened (member names and element indices). */
+  path: (string | number)[];
+  /** The container it is in or about ('unclosed', 'mismatched-close': the one that is not closed), and where that opened. */
+  container?: 'object' | 'array';
+  openedAt?: number;
+  /** The property name, for a missing colon or value. */
+  key?: string;
+}
+
+/** A value the tolerant reader found: the root, its members or elements, and the elements of its "responses" member. */
+export interface TolerantItem {
+  key?: string;
+  keyStart?: number;
+  keyEnd?: number;
+  start: number;
+  end: number;
+  kind: 'object' | 'array' | 'scalar';
+  /** A syntax error lies inside it, or it is never closed. */
+  broken: boolean;
+  /** Members or elements (the root's, and those of an array that is the root object's "responses"). */
+  items?: TolerantItem[];
+}
+
+export interface TolerantRead {
+  /** The root value, or null when there is none (or reading stopped too deep). */
+  root: TolerantItem | null;
+  /** The first `maxIssues` syntax errors; cascades (errors that follow another with nothing read in between) are left out. */
+  issues: SyntaxIssue[];
+  /** All errors that are not cascades; `issues` holds the first of them. */
+  reportable: number;
+  /** Every error jsonc-parser reported, cascades included: 0 exactly when JSON.parse accepts the text. */
+  errorCount: number;
+  /** Offset of the bracket that opened more than `maxDepth` levels deep, where reading stopped; or -1. */
+  tooDeepAt: number;
+}
+
+interface Frame {
+  kind: 'object' | 'array';
+  start: number;
+  /** This container's place in its parent (member name or index); undefined for the root. */
+  seg: string | number | undefined;
+  /** Objects: the name of the member being read, until its value ends. */
+  key: string | undefined;
+  keyStart: number;
+  keyEnd: number;
+  /** Objects: the member being read has a value. */
+  hasValue: boolean;
+  /** Arrays: index of the last element begun. */
+  index: number;
+  errorsAtStart: number;
+  /** The item recorded for this container, if it is one. */
+  item: TolerantItem | undefined;
+  /** Whether its members or elements are recorded as items. */
+  records: boolean;
+}
+
+const TOO_DEEP: unique symbol = Symbol('too deep');
+const QUOTE_CODE = 34;
+const BACKSLASH_CODE = 92;
+
+/** Offset of the first character at or after `i` that is not JSON whitespace. */
+function nextToken(text: string, i: number): number {
+  while (i < text.length && /[ \t\r\n]/.test(text.charAt(i))) i++;
+  return i;
+}
+
+/** Opening minus closing brackets in [from, to), outside strings (which end at a line break, as jsonc-parser ends them). */
+function netDepth(text: string, from: number, to: number): number {
+  let inString = false;
+  let net = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === BACKSLASH_CODE) i++;
+      else if (c === QUOTE_CODE || c === 10 || c === 13) inString = false;
+    } else if (c === QUOTE_CODE) inString = true;
+    else if (c === 123 || c === 91) net++;
+    else if (c === 125 || c === 93) net--;
+  }
+  return net;
+}
+const BARE_WORD = /^[\p{L}_$][\p{L}\p{N}_$]*$/u;
+/** A single-quoted string, up to its closing quote or the end of the line. */
+const SINGLE_QUOTED = /'(?:[^'\\\r\n]|\\.)*'?/y;
+
+/** The problems inside the string token at [start, end), each at its place (jsonc-parser names only the last, at the token's start). */
+function stringIssues(text: string, start: number, end: number): { kind: SyntaxKind; offset: number; length: number }[] {
+  const out: { kind: SyntaxKind; offset: number; length: number }[] = [];
+  let i = start + 1;
+  for (;;) {
+    if (i >= end) {
+      out.push({ kind: 'unterminated-string', offset: start, length: end - start });
+      return out;
+    }
+    const c = text.charCodeAt(i);
+    if (c === QUOTE_CODE) return out;
+    if (c === BACKSLASH_CODE) {
+      const e = text.charCodeAt(i + 1);
+      if (i + 1 >= end) i++;
+      else if (e === 34 || e === 92 || e === 47 || e === 98 || e === 102 || e === 110 || e === 114 || e === 116) i += 2;
+      else if (e === 117) {
+        let k = 0;
+        while (k < 4 && i + 2 + k < end && /[0-9a-fA-F]/.test(text.charAt(i + 2 + k))) k++;
+        if (k < 4) out.push({ kind: 'invalid-unicode', offset: i, length: 2 + k });
+        i += 2 + k;
+      } else {
+        out.push({ kind: 'invalid-escape', offset: i, length: e >= 0xd800 && e <= 0xdbff && i + 2 < end ? 3 : 2 });
+        i += 2;
+      }
+    } else {
+      if (c < 0x20) out.push({ kind: 'control-char', offset: i, length: 1 });
+      i++;
+    }
+  }
+}
+
+/**
+ * Read possibly invalid JSON with jsonc-parser's error-tolerant parser: the syntax errors, in
+ * words a person can act on (SyntaxKind), each at its exact place, and an outline of the root
+ * value whose items are marked broken when an error lies inside.
+ *
+ * After some errors jsonc-parser skips to the next "," or closer whatever the nesting, and when
+ * that takes it into or out of a nested value (a key without quotes or colon just before
+ * "responses": [ …, a stray token or a wrong closer between members) it reads the rest at the
+ * wrong level and every later response is lost. When the mistake is one that can be repaired
+ * (see Repair), it is, and the text is read again (a few times at most); offsets are mapped back
+ * to the text, and the repaired mistakes are still reported, from the reading that found them.
+ *
+ * jsonc-parser's parser recurses once per nesting level (and its recovery can nest deeper than
+ * the brackets suggest, so no count of brackets beforehand can bound it): reading stops with
+ * `tooDeepAt` at the first container that opens more than `maxDepth` levels deep, so the stack
+ * never holds more than that, whatever the text.
+ */
+export function readTolerant(text: string, maxIssues: number, maxDepth: number): TolerantRead {
+  const found: Repair[] = [];
+  let read = readPass(text, text, (x) => x, maxIssues, maxDepth, found);
+  const repairs: Repair[] = [];
+  for (let reads = 1; found.length && read.tooDeepAt < 0 && reads < MAX_READS; reads++) {
+    // (one mistake per reading: after it the reading cannot be trusted; a repaired place is never met again)
+    repairs.push(...found.filter((r) => !repairs.some((x) => x.at === r.at)));
+    repairs.sort((x, y) => x.at - y.at);
+    const { src, toText } = applyRepairs(text, repairs);
+    found.length = 0;
+    read = readPass(text, src, toText, maxIssues, maxDepth, found);
+  }
+  if (!repairs.length || read.tooDeepAt >= 0) return read;
+  const own = repairs.flatMap((r) => (r.issue ? [r.issue] : []));
+  // An item with a repaired mistake inside (a closer added at its end included) is not valid JSON as written.
+  const inside = (it: TolerantItem, r: Repair): boolean =>
+    r.at + r.remove > it.start && (r.at < it.end || (r.at === it.end && r.remove === 0 && /^[}\]]/.test(r.insert)));
+  const mark = (it: TolerantItem | null | undefined): void => {
+    if (!it) return;
+    if (repairs.some((r) => inside(it, r))) it.broken = true;
+    for (const sub of it.items ?? []) mark(sub);
+  };
+  mark(read.root);
+  return {
+    root: read.root,
+    issues: [...read.issues, ...own].sort((x, y) => x.offset - y.offset).slice(0, maxIssues),
+    reportable: read.reportable + own.length,
+    errorCount: read.errorCount + own.length,
+    tooDeepAt: -1,
+  };
+}
+
+/** Readings of one text at most: the first, and the re-readings with repairs. */
+const MAX_READS = 5;
+
+/** The text with `repairs` (sorted, apart) made, and a map from its offsets back to the text's. */
+function applyRepairs(text: string, repairs: readonly Repair[]): { src: string; toText: (x: number) => number } {
+  let src = '';
+  let last = 0;
+  let shift = 0;
+  const srcAt: number[] = [];
+  const shiftAfter: number[] = [];
+  for (const r of repairs) {
+    src += text.slice(last, r.at) + r.insert;
+    srcAt.push(r.at + shift);
+    shift += r.insert.length - r.remove;
+    shiftAfter.push(shift);
+    last = r.at + r.remove;
+  }
+  src += text.slice(last);
+  /** Inside an insertion: where it was inserted. */
+  const toText = (x: number): number => {
+    let lo = 0;
+    let hi = srcAt.length - 1;
+    let k = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if ((srcAt[mid] as number) <= x) {
+        k = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    if (k < 0) return x;
+    const r = repairs[k] as Repair;
+    if (x < (srcAt[k] as number) + r.insert.length) return r.at;
+    return x - (shiftAfter[k] as number);
+  };
+  return { src, toText };
+}
+
+/**
+ * A change to the text for the next reading: `remove` characters at `at` replaced by `insert`.
+ * The mistakes repaired: a bare or single-quoted key followed by ":" (quoted), a missing ":"
+ * before a value (added), a closer of the wrong kind (the closers missing before it are added;
+ * replaced when it ends the text), a closer with nothing to close and a stray token where a member
+ * name or value belongs (blanked).
+ */
+interface Repair {
+  at: number;
+  remove: number;
+  insert: string;
+  /** The error it repairs, as reported by the reading that found it. */
+  issue?: SyntaxIssue;
+}
+
+/**
+ * One reading of `src` (the text, or the text with repairs) by jsonc-parser. Offsets it gives are
+ * mapped to `text` with `toText`; everything reported is about `text`. The repair for the first
+ * mistake that makes jsonc-parser lose its place is added to `repairs` (when given).
+ */
+function readPass(text: string, src: string, toText: (x: number) => number, maxIssues: number, maxDepth: number, repairs: Repair[] | null): TolerantRead {
+  const frames: Frame[] = [];
+  const issues: SyntaxIssue[] = [];
+  let root: TolerantItem | null = null;
+  let rootDone = false;
+  let errorCount = 0;
+  let reportable = 0;
+  let tooDeepAt = -1;
+  /** An error was reported and no token has been read since: the next parser error is a cascade. */
+  let panic = false;
+  let lastErrorAt = -1;
+  /** Offset of a "," that is the last token read, else -1 (a closer right after it is a trailing comma). */
+  let commaAt = -1;
+  /** Offset of the last token with an error of its own: a value read from it is broken. */
+  let tokenErrorAt = -1;
+  /** A closer of the wrong kind was met; jsonc-parser skips it, so containers left open at the end are cascades. */
+  let misclosed = false;
+  /** Text after the root value was reported. */
+  let endReported = false;
+  /** End of a single-quoted string already reported: errors inside it are cascades. */
+  let quotedUntil = -1;
+  /** The container that ended last (for "never closed", which jsonc-parser reports after ending it). */
+  let ended: Frame | undefined;
+  /** Where jsonc-parser started skipping tokens after an error (-1 when it is not). */
+  let skipFrom = -1;
+  /**
+   * Brackets it skipped, opening minus closing: while not 0 it reads at the wrong level, so
+   * nothing is recorded, and what it finds still open at the end is a cascade.
+   */
+  let drift = 0;
+  let lost = false;
+  /** Repairs for the error just met; kept only if the skip after it loses jsonc-parser its place. */
+  const pending: Repair[] = [];
+  let repaired = false;
+
+  /** The skip that began at skipFrom ended at `o`. */
+  const settle = (o: number): void => {
+    if (skipFrom < 0) return;
+    const net = netDepth(text, skipFrom, o);
+    if (net !== 0 && drift === 0) commit();
+    drift += net;
+    lost = drift !== 0;
+    if (lost) misclosed = true;
+    skipFrom = -1;
+    pending.length = 0;
+  };
+  const commit = (): void => {
+    if (repairs && pending.length && !repaired) {
+      repairs.push(...pending);
+      repaired = true;
+    }
+  };
+  const skipsFrom = (o: number): void => {
+    if (skipFrom < 0) skipFrom = o;
+  };
+  /** Note a repair for the error just met (not for errors met while skipping). */
+  const repair = (r: Repair): void => {
+    if (repairs && !lost && !repaired && skipFrom < 0) pending.push(r);
+  };
+
+  const top = (): Frame | undefined => frames[frames.length - 1];
+  const readToken = (offset: number): void => {
+    settle(offset);
+    pending.length = 0; // a token read: no skip followed the error, nothing to repair
+    if (offset > lastErrorAt) panic = false;
+    commaAt = -1;
+  };
+  const path = (extra?: number): (string | number)[] => {
+    const out: (string | number)[] = [];
+    for (let k = 1; k < frames.length; k++) {
+      const seg = (frames[k] as Frame).seg;
+      if (seg !== undefined) out.push(seg);
+    }
+    const f = top();
+    if (f?.kind === 'object' && f.key !== undefined) out.push(f.key);
+    if (extra !== undefined && f?.kind === 'array') out.push(f.index + extra);
+    return out;
+  };
+  /** Count an issue; keep it (with its path, worked out only then) when there is room. */
+  const add = (issue: Omit<SyntaxIssue, 'path'>, p: (string | number)[] | number | undefined): SyntaxIssue => {
+    reportable++;
+    const full = issue as SyntaxIssue;
+    if (issues.length < maxIssues) {
+      full.path = Array.isArray(p) ? p : path(p);
+      issues.push(full);
+    }
+    return full;
+  };
+  /**
+   * An error in a token itself: always reported; the parser errors that follow are cascades until
+   * a token is read. `p`: the path, or what path() needs to work it out.
+   */
+  const tokenError = (kind: SyntaxKind, offset: number, length: number, p?: (string | number)[] | number): SyntaxIssue | undefined => {
+    panic = true;
+    lastErrorAt = Math.max(lastErrorAt, offset);
+    tokenErrorAt = offset;
+    if (offset < quotedUntil) return undefined;
+    return add({ kind, offset, length }, p);
+  };
+  /** An error in the structure: reported unless it is a cascade. */
+  const parserError = (issue: Omit<SyntaxIssue, 'path'>, at: number, p?: (string | number)[]): SyntaxIssue | undefined => {
+    const cascade = panic || at < quotedUntil;
+    panic = true;
+    lastErrorAt = Math.max(lastErrorAt, at);
+    return cascade ? undefined : add(issue, p);
+  };
+  /** Whether the token [s, end) sits where a member name belongs and a ":" follows it. */
+  const isKey = (s: number, end: number): boolean => {
+    const f = top();
+    return s < end && f?.kind === 'object' && f.key === undefined && text.charCodeAt(nextToken(text, end)) === 58;
+  };
+
+  /** Record a value beginning at `offset` in the current container (or as the root). */
+  const begin = (kind: TolerantItem['kind'], offset: number, end: number): TolerantItem | undefined => {
+    const f = top();
+    if (f?.kind === 'array') f.index++;
+    else if (f) f.hasValue = true;
+    if (!f) {
+      if (root) return undefined;
+      return (root = { start: offset, end, kind, broken: false });
+    }
+    // Once the reader has lost its place, what it reads as members or elements may be parts of them.
+    if (!f.records || lost) return undefined;
+    const item: TolerantItem = { start: offset, end, kind, broken: false };
+    if (f.kind === 'object') {
+      item.key = f.key;
+      item.keyStart = f.keyStart;
+      item.keyEnd = f.keyEnd;
+    }
+    f.item?.items?.push(item);
+    return item;
+  };
+  /**
+   * A member of `f` that has a name but no value jsonc-parser could read: recorded as broken, so
+   * that it counts as present (its name was given; the syntax error says what is wrong).
+   */
+  const noValue = (f: Frame | undefined): void => {
+    if (!f || f.kind !== 'object' || f.key === undefined || f.hasValue) return;
+    f.hasValue = true;
+    if (f.records && !lost) f.item?.items?.push({ key: f.key, keyStart: f.keyStart, keyEnd: f.keyEnd, start: f.keyEnd, end: f.keyEnd, kind: 'scalar', broken: true });
+  };
+  /** A value ended in the current container (or at the root). */
+  const valueDone = (): void => {
+    const f = top();
+    if (!f) rootDone = true;
+    else if (f.kind === 'object') f.key = undefined;
+  };
+  const open = (kind: 'object' | 'array') => (offset: number) => {
+    readToken(offset);
+    const parent = top();
+    const item = begin(kind, offset, offset + 1);
+    const records = !parent || (frames.length === 1 && kind === 'array' && parent.kind === 'object' && parent.key === 'responses');
+    if (records && item) item.items = [];
+    frames.push({
+      kind,
+      start: offset,
+      seg: parent ? (parent.kind === 'array' ? parent.index : parent.key) : undefined,
+      key: undefined,
+      keyStart: -1,
+      keyEnd: -1,
+      hasValue: false,
+      index: -1,
+      errorsAtStart: errorCount,
+      item,
+      records,
+    });
+    if (frames.length > maxDepth) {
+      tooDeepAt = offset;
+      throw TOO_DEEP;
+    }
+  };
+  /** `closed`: at its closer; at the end of the text jsonc-parser ends what is still open, with no closer. */
+  const close = (offset: number, length: number, closed: boolean): void => {
+    settle(offset);
+    if (closed) pending.length = 0;
+    noValue(top());
+    const f = frames.pop() as Frame;
+    ended = f;
+    if (closed) {
+      panic = false;
+      commaAt = -1;
+    }
+    if (f.item) {
+      f.item.end = offset + length;
+      f.item.broken = !closed || errorCount > f.errorsAtStart;
+    }
+    valueDone();
+  };
+
+  /** A closer where the innermost container (if any) is of the other kind. */
+  const wrongCloser = (kind: 'object' | 'array', offset: number): void => {
+    misclosed = true;
+    const f = top();
+    let k = frames.length - 2;
+    while (k >= 0 && (frames[k] as Frame).kind !== kind) k--;
+    if (f && k >= 0) {
+      const issue = parserError({ kind: 'mismatched-close', offset, length: 1, container: f.kind, openedAt: f.start }, offset);
+      if (!issue) return;
+      // It closes the enclosing container of its kind: the closers of what is open inside that are missing.
+      let closers = '';
+      for (let j = frames.length - 1; j > k; j--) closers += (frames[j] as Frame).kind === 'object' ? '}' : ']';
+      repair({ at: offset, remove: 0, insert: closers, issue });
+    } else if (f && nextToken(text, offset + 1) >= text.length) {
+      // The last thing in the text: a typo for the closer of what is open.
+      const issue = parserError({ kind: 'mismatched-close', offset, length: 1, container: f.kind, openedAt: f.start }, offset);
+      if (issue) repair({ at: offset, remove: 1, insert: f.kind === 'object' ? '}' : ']', issue });
+    } else {
+      const issue = parserError({ kind: 'unexpected-close', offset, length: 1 }, offset);
+      if (issue) repair({ at: offset, remove: 1, insert: ' ', issue });
+    }
+  };
+  /** A token where a member name or a value belongs that cannot be either: blanked, when it is one jsonc-parser would skip past. */
+  const stray = (issue: SyntaxIssue | undefined, offset: number): void => {
+    if (!issue) return;
+    const c = text.charCodeAt(offset);
+    let end = offset;
+    if (c === 58) {
+      // a ":" right after "{" or ",": a member with no name (after a name, even a broken one, it is that member's)
+      const before = text.slice(0, offset).trimEnd();
+      if (before && !before.endsWith('{') && !before.endsWith(',')) return;
+      end = offset + 1;
+    } else if (/[-0-9]/.test(text.charAt(offset))) {
+      end = offset + 1;
+      while (/[-0-9.eE+]/.test(text.charAt(end))) end++;
+    } else {
+      const word = /^(?:true|false|null)/.exec(text.slice(offset, offset + 5));
+      if (!word) return;
+      end = offset + word[0].length;
+    }
+    repair({ at: offset, remove: end - offset, insert: ' '.repeat(end - offset), issue });
+  };
+
+  const onError = (code: ParseErrorCode, offset: number, length: number): void => {
+    errorCount++;
+    const f = top();
+    const c = text.charCodeAt(offset);
+    const closer = c === 125 ? 'object' : c === 93 ? 'array' : undefined;
+    const atEnd = offset >= text.length;
+    const name = printParseErrorCode(code);
+    switch (name) {
+      case 'InvalidSymbol': {
+        // A token that is not JSON, skipped by the parser: a stray byte order mark, a bare word, a single-quoted string, …
+        let s = offset;
+        const end = offset + length;
+        if (offset < quotedUntil) {
+          // a word of a single-quoted string already reported
+          tokenError('single-quotes', offset, length);
+          return;
+        }
+        for (; s < end && text.charCodeAt(s) === 0xfeff; s++) tokenError('bom', s, 1);
+        if (s >= end) return;
+        let token = text.slice(s, end);
+        // jsonc-parser reads up to the next space or bracket: characters that cannot start anything
+        // are reported on their own, and a number or literal glued to them is not an error of its own
+        const junk = /^[^\p{L}\p{N}_$'+\-.]+/u.exec(token)?.[0].length ?? 0;
+        if (junk && !(rootDone && !f)) {
+          tokenError('unexpected-char', s, junk);
+          s += junk;
+          token = token.slice(junk);
+          if (!token || /^(?:-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)$/.test(token)) return;
+        }
+        if (rootDone && !f) {
+          if (!endReported) tokenError('end-expected', s, end - s, []);
+          endReported = true;
+        } else if (token.charCodeAt(0) === 39) {
+          // the whole single-quoted string, which jsonc-parser may read as several tokens
+          SINGLE_QUOTED.lastIndex = s;
+          const q = SINGLE_QUOTED.exec(text) ? SINGLE_QUOTED.lastIndex : end;
+          const issue = tokenError('single-quotes', s, q - s);
+          quotedUntil = Math.max(quotedUntil, q);
+          if (issue && q - s >= 2 && text.charCodeAt(q - 1) === 39 && !/["\\]/.test(text.slice(s + 1, q - 1)) && isKey(s, q)) {
+            repair({ at: s, remove: 1, insert: '"', issue });
+            repair({ at: q - 1, remove: 1, insert: '"' });
+          }
+        } else if (BARE_WORD.test(token)) {
+          const issue = tokenError('bad-word', s, end - s);
+          if (issue && isKey(s, end)) {
+            repair({ at: s, remove: 0, insert: '"', issue });
+            repair({ at: end, remove: 0, insert: '"' });
+          }
+        } else if (/^[-+.\d]/.test(token)) tokenError('invalid-number', s, end - s);
+        else tokenError('unexpected-char', s, end - s);
+        return;
+      }
+      case 'InvalidNumberFormat':
+      case 'UnexpectedEndOfNumber':
+        tokenError('invalid-number', offset, length, 1);
+        return;
+      case 'UnexpectedEndOfString':
+      case 'InvalidUnicode':
+      case 'InvalidEscapeCharacter':
+      case 'InvalidCharacter': {
+        const inArray = f?.kind === 'array' ? 1 : undefined;
+        const found = stringIssues(text, offset, offset + length);
+        if (!found.length) found.push({ kind: 'other', offset, length });
+        for (const e of found) tokenError(e.kind, e.offset, e.length, inArray);
+        tokenErrorAt = offset;
+        return;
+      }
+      case 'InvalidCommentToken':
+      case 'UnexpectedEndOfComment': {
+        const closedComment = text.startsWith('//', offset) || (length >= 4 && text.startsWith('*/', offset + length - 2));
+        tokenError(closedComment ? 'comment' : 'unterminated-comment', offset, length);
+        return;
+      }
+      case 'PropertyNameExpected':
+      case 'ValueExpected':
+      case 'CommaExpected': {
+        settle(offset);
+        // (after all of these but a missing comma, jsonc-parser skips tokens from here: noted at the end)
+        if (closer && f?.kind === closer && name !== 'CommaExpected') {
+          if (commaAt >= 0) parserError({ kind: 'trailing-comma', offset: commaAt, length: 1 }, offset);
+          else parserError({ kind: name === 'ValueExpected' ? 'value-expected' : 'property-name-expected', offset, length, key: f.key }, offset);
+        } else if (closer) wrongCloser(closer, offset);
+        else if (name === 'CommaExpected' && c >= 48 && c <= 57 && /[0-9]/.test(text.charAt(offset - 1))) {
+          // two numbers with nothing between: a number with a leading zero, such as 01
+          let s = offset;
+          while (s > 0 && /[-0-9.eE+]/.test(text.charAt(s - 1))) s--;
+          let e = offset;
+          while (e < text.length && /[-0-9.eE+]/.test(text.charAt(e))) e++;
+          tokenError('invalid-number', s, e - s, 0);
+        } else if (atEnd && f) {
+          // at the end of the text: what is still open is reported next, at its opening bracket
+          lastErrorAt = Math.max(lastErrorAt, offset);
+        } else if (name === 'CommaExpected') parserError({ kind: 'comma-expected', offset, length, container: f?.kind ?? 'array' }, offset);
+        else if (name === 'ValueExpected' && f?.kind !== 'object') stray(parserError({ kind: 'value-expected', offset, length }, offset), offset);
+        else if (name === 'ValueExpected' && f?.key !== undefined) stray(parserError({ kind: 'value-expected', offset, length, key: f.key }, offset), offset);
+        else stray(parserError({ kind: 'property-name-expected', offset, length }, offset), offset);
+        if (name !== 'CommaExpected' && f) skipsFrom(offset); // (at the root, reading ends here)
+        return;
+      }
+      case 'ColonExpected': {
+        settle(offset);
+        if (atEnd && f) {
+          lastErrorAt = Math.max(lastErrorAt, offset);
+          return;
+        }
+        const issue = parserError({ kind: 'colon-expected', offset, length, key: f?.key }, offset);
+        // A value right after the name: read it as the member's value next time.
+        if (issue && /^(?:[{["\d-]|true|false|null)/.test(text.slice(offset, offset + 5))) repair({ at: offset, remove: 0, insert: ':', issue });
+        skipsFrom(offset);
+        return;
+      }
+      case 'CloseBraceExpected':
+      case 'CloseBracketExpected': {
+        const g = ended;
+        if (misclosed || !g) {
+          panic = true;
+          return;
+        }
+        // Reported after the container ended, so its path is that of its parent plus its own place.
+        const p = path();
+        if (g.seg !== undefined) p.push(g.seg);
+        parserError({ kind: 'unclosed', offset: g.start, length: 1, container: g.kind, openedAt: g.start }, offset, p);
+        return;
+      }
+      case 'EndOfFileExpected':
+        if (!endReported) parserError({ kind: 'end-expected', offset, length }, offset, []);
+        endReported = true;
+        return;
+      default:
+        parserError({ kind: 'other', offset, length }, offset);
+    }
+  };
+
+  // jsonc-parser's offsets are into `src`; everything above works on offsets into `text`.
+  const openObject = open('object');
+  const openArray = open('array');
+  const closeAt = (offset: number, length: number): void => {
+    const o = toText(offset);
+    close(o, toText(offset + length) - o, length > 0);
+  };
+  try {
+    visit(
+      src,
+      {
+        onObjectBegin: (offset) => openObject(toText(offset)),
+        onArrayBegin: (offset) => openArray(toText(offset)),
+        onObjectEnd: closeAt,
+        onArrayEnd: closeAt,
+        onObjectProperty: (name, offset, length) => {
+          const o = toText(offset);
+          readToken(o);
+          const f = top();
+          if (!f) return;
+          noValue(f);
+          f.key = name;
+          f.keyStart = o;
+          f.keyEnd = toText(offset + length);
+          f.hasValue = false;
+        },
+        onLiteralValue: (_value, offset, length) => {
+          const o = toText(offset);
+          readToken(o);
+          const item = begin('scalar', o, toText(offset + length));
+          if (item) item.broken = tokenErrorAt === o;
+          valueDone();
+        },
+        onSeparator: (ch, offset) => {
+          const o = toText(offset);
+          readToken(o);
+          if (ch !== ',') return;
+          commaAt = o;
+          const f = top();
+          noValue(f);
+          if (f?.kind === 'object') f.key = undefined;
+        },
+        onError: (code, offset, length) => {
+          const o = toText(offset);
+          // (an unterminated block comment at the very end is one character longer than the text)
+          onError(code, o, toText(Math.min(offset + length, src.length)) - o);
+        },
+      },
+      JSON_OPTIONS,
+    );
+  } catch (e) {
+    if (e !== TOO_DEEP) throw e;
+    return { root: null, issues: [], reportable: 0, errorCount, tooDeepAt };
+  }
+  if (skipFrom >= 0) settle(text.length);
+  // Reading ended at the error (a stray token where the root value belongs): that is the one to repair.
+  else if (!lost) commit();
+  return { root, issues: issues.sort((a, b) => a.offset - b.offset), reportable, errorCount, tooDeepAt };
+}
+
 function showChar(ch: string): string {
   const cp = ch.codePointAt(0) ?? 0;
   const hex = `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
   return cp < 0x20 || (cp >= 0x7f && cp <= 0xa0) || cp === 0xfeff || (cp >= 0x2000 && cp <= 0x200f) ? hex : `"${ch}" (${hex})`;
 }
 
-/** A syntax error in words. `text` is what was parsed; offsets are relative to it. */
+/** A syntax error in words. `text` is what was read; offsets are relative to it. */
 function describeSyntaxIssue(text: string, e: SyntaxIssue, lines: LineIndex, shift: number): { code: ProblemCode; message: string } {
   const tokenText = truncate(text.slice(e.offset, e.offset + e.length), 40);
   const opened = e.openedAt !== undefined ? lines.positionAt(e.openedAt + shift) : undefined;
   const what = e.container === 'array' ? 'array' : 'object';
   const closer = e.container === 'array' ? ']' : '}';
+  const forKey = e.key !== undefined ? ` for "${truncate(e.key, 40)}"` : '';
   switch (e.kind) {
     case 'unexpected-char':
       return {
         code: 'syntax',
         message:
-          e.length === 1
-            ? `Unexpected character ${showChar(text.charAt(e.offset))}; it has no place in JSON here.`
+          e.length === 1 || (e.length === 2 && (text.codePointAt(e.offset) ?? 0) > 0xffff)
+            ? `Unexpected character ${showChar(String.fromCodePoint(text.codePointAt(e.offset) ?? 0))}; it has no place in JSON here.`
             : `Unexpected characters ${JSON.stringify(tokenText)}; they have no place in JSON here.`,
       };
     case 'bom':
@@ -1225,14 +1989,19 @@ function describeSyntaxIssue(text: string, e: SyntaxIssue, lines: LineIndex, shi
     case 'comment':
       return { code: 'syntax', message: 'Comments are not allowed in JSON; remove this comment.' };
     case 'unterminated-comment':
-      return { code: 'syntax', message: 'Unterminated comment (and comments are not allowed in JSON).' };
+      return { code: 'syntax', message: 'Unterminated comment (and comments are not allowed in JSON): remove it.' };
     case 'unterminated-string':
       return { code: 'syntax', message: 'Unterminated string: add the closing double quote. A line break inside a string must be written as \\n.' };
-    case 'invalid-escape':
+    case 'invalid-escape': {
+      const next = text.charCodeAt(e.offset + 1);
+      if (next === 10 || next === 13) {
+        return { code: 'syntax', message: 'A backslash at the end of a line: a JSON string cannot continue on the next line. Write a line break inside a string as \\n.' };
+      }
       return {
         code: 'syntax',
         message: `Invalid escape ${tokenText} in a string: JSON knows \\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX. Write a backslash itself as \\\\.`,
       };
+    }
     case 'invalid-unicode':
       return { code: 'syntax', message: 'Invalid \\u escape: it needs exactly four hex digits, e.g. \\u00e9.' };
     case 'control-char':
@@ -1240,13 +2009,19 @@ function describeSyntaxIssue(text: string, e: SyntaxIssue, lines: LineIndex, shi
     case 'invalid-number':
       return { code: 'syntax', message: `Invalid number ${tokenText}: JSON numbers look like 1, -2, 3.5 or 1e6 (no leading zeros, +, NaN or Infinity).` };
     case 'property-name-expected':
-      return { code: 'syntax', message: 'Expected a property name in double quotes, e.g. "prompt_uuid".' };
+      return { code: 'syntax', message: 'Expected a property name in double quotes here, e.g. "prompt_uuid".' };
     case 'colon-expected':
-      return { code: 'syntax', message: 'Expected a colon (:) after the property name.' };
+      return { code: 'syntax', message: `Expected a colon (:) after the property name${e.key !== undefined ? ` "${truncate(e.key, 40)}"` : ''}, before this.` };
     case 'value-expected':
-      return { code: 'syntax', message: 'Expected a value here (a string, number, true, false, null, object or array).' };
+      return { code: 'syntax', message: `Expected a value${forKey} here: a string, number, true, false, null, object or array.` };
     case 'comma-expected':
-      return { code: 'syntax', message: 'Expected a comma (,) before this: is one missing at the end of the previous value?' };
+      return {
+        code: 'syntax',
+        message:
+          e.container === 'object'
+            ? 'Expected a comma (,) or a closing "}" before this: is a comma missing after the previous property?'
+            : 'Expected a comma (,) or a closing "]" before this: is a comma missing after the previous value?',
+      };
     case 'trailing-comma':
       return { code: 'syntax', message: 'Trailing comma: JSON allows no comma before a closing "}" or "]". Remove this comma.' };
     case 'unclosed':
@@ -1265,12 +2040,14 @@ function describeSyntaxIssue(text: string, e: SyntaxIssue, lines: LineIndex, shi
           'Unexpected text after the end of the JSON value.' +
           (text.charAt(e.offset) === '{' ? ' If the file holds one response object per line (JSON Lines), give it the .jsonl extension.' : ''),
       };
+    case 'other':
+      return { code: 'syntax', message: 'This is not valid JSON.' };
   }
 }
 
-/** Report the syntax issues of `parsed` (a text that starts at `shift` in the file). */
-function reportSyntax(an: Analysis, text: string, parsed: TolerantResult, shift: number, pointerPrefix: string, entryIndexOf: (path: readonly (string | number)[]) => number | undefined): void {
-  for (const e of parsed.issues) {
+/** Report the syntax errors of `read` (of a text that starts at `shift` in the file). */
+function reportSyntax(an: Analysis, text: string, read: TolerantRead, shift: number, pointerPrefix: string, entryIndexOf: (path: readonly (string | number)[]) => number | undefined): void {
+  for (const e of read.issues) {
     if (an.report.syntaxErrors >= MAX_SYNTAX_ERRORS) {
       an.report.hiddenSyntaxErrors++;
       continue;
@@ -1279,9 +2056,9 @@ function reportSyntax(an: Analysis, text: string, parsed: TolerantResult, shift:
     const d = describeSyntaxIssue(text, e, an.report.lines, shift);
     an.report.add(ERROR, d.code, d.message, e.offset + shift, e.length, pointerOf(pointerPrefix, e.path), entryIndexOf(e.path));
   }
-  an.report.hiddenSyntaxErrors += parsed.reportable - parsed.issues.length;
-  // Cascades (errors right after another, with nothing parsed in between) are not reported, but the text is still broken.
-  if (parsed.errorCount > 0 && an.report.syntaxErrors === 0) an.report.add(ERROR, 'syntax', 'The text is not valid JSON.', shift, text.length, pointerPrefix);
+  an.report.hiddenSyntaxErrors += read.reportable - read.issues.length;
+  // Never expected (every error is reported or follows one that is), but the text is broken all the same.
+  if (read.errorCount > 0 && read.reportable === 0) an.report.add(ERROR, 'syntax', 'The text is not valid JSON.', shift, text.length, pointerPrefix);
 }
 
 function firstNul(an: Analysis): boolean {
@@ -1314,8 +2091,8 @@ function addElement(out: ElementList, text: string, lines: LineIndex, start: num
 }
 
 /**
- * Values of the items that parsed cleanly. An item the parser found no error in but JSON.parse
- * rejects would be a parser bug; it is reported as a syntax error rather than trusted.
+ * Values of the items that were read without error. One jsonc-parser found no error in but
+ * JSON.parse rejects would be a disagreement between the two; it is reported rather than trusted.
  */
 function itemValue(an: Analysis, item: TolerantItem, pointer: string): Value {
   if (item.broken) return BROKEN;
@@ -1327,14 +2104,17 @@ function itemValue(an: Analysis, item: TolerantItem, pointer: string): Value {
 function tolerantOutline(an: Analysis): Outline | null {
   const text = an.text;
   const lines = an.report.lines;
-  const parsed = parseTolerant(text, MAX_SYNTAX_ERRORS, MAX_NESTING_DEPTH);
-  const root = parsed.root;
+  const read = readTolerant(text, MAX_SYNTAX_ERRORS, MAX_NESTING_DEPTH);
+  if (read.tooDeepAt >= 0) {
+    tooDeep(an, read.tooDeepAt, '');
+    return null;
+  }
+  const root = read.root;
   const entryIndexOf = (path: readonly (string | number)[]) => {
     const i = root?.kind === 'array' ? path[0] : path[0] === 'responses' ? path[1] : undefined;
     return typeof i === 'number' ? i : undefined;
   };
-  reportSyntax(an, text, parsed, 0, '', entryIndexOf);
-  if (parsed.firstTooDeep >= 0) tooDeep(an, parsed.firstTooDeep, '');
+  reportSyntax(an, text, read, 0, '', entryIndexOf);
   if (!root) return null;
   const o: Outline = {
     kind: root.kind === 'scalar' ? 'other' : root.kind,
@@ -1364,7 +2144,8 @@ function tolerantOutline(an: Analysis): Outline | null {
     for (const it of root.items ?? []) {
       if (it.key === undefined || it.keyStart === undefined || it.keyEnd === undefined) continue;
       const pointer = pointerOf('', [it.key]);
-      const value = it.kind === 'array' && it.key === 'responses' ? (it.broken ? BROKEN : []) : itemValue(an, it, pointer);
+      const responses = it.kind === 'array' && it.key === 'responses';
+      const value = responses ? (it.broken ? BROKEN : []) : itemValue(an, it, pointer);
       const piece: Piece = {
         key: it.key,
         keyStart: it.keyStart,
@@ -1372,9 +2153,9 @@ function tolerantOutline(an: Analysis): Outline | null {
         valueStart: it.start,
         valueEnd: it.end,
         value,
-        deepAt: addElement(new ElementList(), text, lines, it.start, it.end, 1, value !== BROKEN && it.kind !== 'array'),
+        deepAt: addElement(new ElementList(), text, lines, it.start, it.end, 1, value !== BROKEN && !responses),
       };
-      if (it.kind === 'array' && it.key === 'responses') {
+      if (responses) {
         const r = readElements(it.items ?? [], 2, `${pointer}/`);
         piece.elements = r.elements;
         piece.values = r.values;
@@ -1409,7 +2190,11 @@ function checkJsonLines(an: Analysis, forceTolerant: boolean): void {
     const index = elements.count;
     let v: Value = BROKEN;
     if (!forceTolerant) v = tryParse(text, s, e);
-    else if (parseTolerant(text.slice(s, e), 1).errorCount === 0) v = tryParse(text, s, e);
+    else {
+      // The tolerant reader decides; a line too deep for it is left to JSON.parse (the checks report the depth).
+      const read = readTolerant(text.slice(s, e), 1, MAX_NESTING_DEPTH);
+      if (read.errorCount === 0 || read.tooDeepAt >= 0) v = tryParse(text, s, e);
+    }
     if (v === BROKEN) {
       if (!checkedBinary) {
         checkedBinary = true;
@@ -1427,9 +2212,9 @@ function checkJsonLines(an: Analysis, forceTolerant: boolean): void {
         return;
       }
       const lineText = text.slice(s, e);
-      const parsed = parseTolerant(lineText, MAX_SYNTAX_ERRORS, MAX_NESTING_DEPTH);
-      reportSyntax(an, lineText, parsed, s, `/${li}`, () => index);
-      if (parsed.firstTooDeep >= 0) tooDeep(an, s + parsed.firstTooDeep, `/${li}`, index);
+      const read = readTolerant(lineText, MAX_SYNTAX_ERRORS, MAX_NESTING_DEPTH);
+      if (read.tooDeepAt >= 0) tooDeep(an, s + read.tooDeepAt, `/${li}`, index);
+      else reportSyntax(an, lineText, read, s, `/${li}`, () => index);
       elements.push(s, e, li, ls, 0, -1);
       values.push(BROKEN);
       continue;
@@ -1448,7 +2233,15 @@ function checkJsonLines(an: Analysis, forceTolerant: boolean): void {
  * hidden classes instances pass through only weakly, and when a GC frees them every optimized
  * function that checks for them is discarded (see jsonScan.KEEP_SHAPES_ALIVE).
  */
-const _keepShapesAlive: readonly unknown[] = [new IntSet(), new Report('', new LineIndex('')), new LineIndex(''), newAnalysis('', new LineIndex(''), 'body')];
+const _keepShapesAlive: readonly unknown[] = [
+  new IntSet(),
+  new Report('', new LineIndex('')),
+  new LineIndex(''),
+  newAnalysis('', new LineIndex(''), 'body'),
+  // every kind of node jsonc-parser's parseTree makes (treeOf), and the tolerant reader's outline, for the same reason
+  parseTree('{"k": [{"s": "x", "n": 1, "b": true, "z": null}, [], {}]}', undefined, JSON_OPTIONS),
+  readTolerant('{"responses": [{"a": 1}, 2], "b": [], "c": }', 1, MAX_NESTING_DEPTH),
+];
 
 function newAnalysis(text: string, lines: LineIndex, form: FileForm): Analysis {
   return {
@@ -1462,6 +2255,7 @@ function newAnalysis(text: string, lines: LineIndex, form: FileForm): Analysis {
     prompts: new IntSet(text.length / 400),
     byPrompt: undefined,
     tooDeepAt: new Set(),
+    tree: undefined,
   };
 }
 
