@@ -199,7 +199,7 @@ export class AymaraClient {
 
   listRunResponses(
     runUuid: string,
-    opts: CallOptions & { onProgress?: (fetched: number, total: number) => void } = {},
+    opts: CallOptions & { onProgress?: (fetched: number, total: number) => void; expectedCount?: number } = {},
   ): Promise<PagedResult<ScoredResponse>> {
     return this.listAll(`/v2/eval-runs/${enc(runUuid)}/responses`, ScoredResponse, {}, opts);
   }
@@ -218,15 +218,27 @@ export class AymaraClient {
     path: string,
     item: S,
     query: Query,
-    opts: CallOptions & { onProgress?: (fetched: number, total: number) => void },
+    opts: CallOptions & { onProgress?: (fetched: number, total: number) => void; expectedCount?: number },
   ): Promise<PagedResult<z.infer<S>>> {
     const schema = Page(item);
     const size = this.opts.pageSize;
-    const first = (await this.send('GET', path, { ...opts, query: { ...query, limit: size, offset: 0 }, schema, retry: 'idempotent' })) as PageOf<z.infer<S>>;
+    const page = (offset: number, limit: number) =>
+      this.send('GET', path, { ...opts, query: { ...query, limit, offset }, schema, retry: 'idempotent' }) as Promise<PageOf<z.infer<S>>>;
+    // When the caller knows about how many items to expect (the responses it sent), the first
+    // round asks for several pages at once instead of waiting for the first page's count.
+    const early = new Map<number, Promise<PageOf<z.infer<S>>>>();
+    const expected = opts.expectedCount ?? 0;
+    for (let k = 1; k < Math.min(this.opts.pageConcurrency, Math.ceil(expected / size)); k++) {
+      const p = page(k * size, size);
+      p.catch(() => undefined); // awaited below, or dropped when the server pages differently
+      early.set(k * size, p);
+    }
+    const first = await page(0, size);
     const count = first.count;
     opts.onProgress?.(first.items.length, count);
     // A server may cap the page size below what we asked for; step by what it actually gives.
     const step = first.items.length > 0 && first.items.length < size && first.items.length < count ? first.items.length : size;
+    if (step !== size) early.clear();
     const offsets: number[] = [];
     for (let off = first.items.length; off < count; off += step) offsets.push(off);
     const pages: z.infer<S>[][] = new Array(offsets.length);
@@ -235,14 +247,10 @@ export class AymaraClient {
     const worker = async () => {
       while (next < offsets.length) {
         const i = next++;
-        const page = (await this.send('GET', path, {
-          ...opts,
-          query: { ...query, limit: step, offset: offsets[i] },
-          schema,
-          retry: 'idempotent',
-        })) as PageOf<z.infer<S>>;
-        pages[i] = page.items;
-        fetched += page.items.length;
+        const offset = offsets[i]!;
+        const got = await (early.get(offset) ?? page(offset, step));
+        pages[i] = got.items;
+        fetched += got.items.length;
         opts.onProgress?.(fetched, count);
       }
     };

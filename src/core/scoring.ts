@@ -157,6 +157,7 @@ async function finishRun(o: {
     progress({ stage: 'fetching', message: 'Fetching scored responses…', done: 0 });
     const page = await o.client.listRunResponses(run.eval_run_uuid, {
       signal: o.signal,
+      expectedCount: o.expected,
       onProgress: (done, total) => progress({ stage: 'fetching', message: `Fetching scored responses (${done}/${total})…`, done, total }),
     });
     scored = page.items;

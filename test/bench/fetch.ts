@@ -28,7 +28,7 @@ export async function benchFetch(input: FetchInput, details: Record<string, unkn
     const times = await interleaveAsync(
       [
         { name: 'one page after another', fn: async () => check(await serial.listRunResponses(input.runUuid)) },
-        { name: `${input.concurrency} at a time`, fn: async () => check(await parallel.listRunResponses(input.runUuid)) },
+        { name: `${input.concurrency} at a time`, fn: async () => check(await parallel.listRunResponses(input.runUuid, { expectedCount: input.expected })) },
       ],
       { warmup: 1, reps: 4 },
     );

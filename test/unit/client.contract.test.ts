@@ -204,6 +204,18 @@ describe('client contract (local server, real HTTP)', function () {
       assert.ok(r2.notes.some((x) => /not in this file/.test(x)));
     });
 
+    it('asks for the first pages together when it knows how many responses to expect', async () => {
+      server.faults.add({ route: SCORE, kind: 'processing', polls: 1 });
+      const r = await scoreRun({ client: client({ pageSize: 1, pageConcurrency: 3 }), request: request(runName()), entries: demo, poll: { initialMs: 20 } });
+      assert.deepEqual(r.items.map((i) => i.verdict), ['passed', 'failed', 'refused', 'excluded']);
+      assert.equal(server.stats.count('GET /v2/eval-runs/{id}/responses'), 4, 'one request per page, none repeated');
+      const run = server.runs.list()[0]!;
+      const c = client({ pageSize: 3, pageConcurrency: 4 });
+      const over = await c.listRunResponses(run.eval_run_uuid, { expectedCount: 40 });
+      assert.equal(over.items.length, 4, 'a high estimate only costs empty pages');
+      assert.ok(over.complete);
+    });
+
     it('cancels a hanging request promptly through the AbortSignal', async () => {
       server.faults.add({ route: 'GET /v2/evals', kind: 'hang' });
       const controller = new AbortController();
