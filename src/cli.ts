@@ -180,7 +180,7 @@ export async function main(argv: string[], io: Io, signal?: AbortSignal): Promis
       report = writeJson(result);
       break;
     case 'sarif':
-      report = writeSarif(result, values.output ? relative(resolve(io.cwd, values.output, '..'), path).split('\\').join('/') : pathToFileURL(path).href, text, VERSION);
+      report = writeSarif(result, values.output ? relative(resolve(io.cwd, values.output, '..'), path).split('\\').join('/') : pathToFileURL(path).href, parsed.lines, VERSION);
       break;
     case 'junit':
       report = writeJunit(result, label);

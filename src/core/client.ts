@@ -13,6 +13,7 @@
 import type { Agent as UndiciAgent, Dispatcher, RetryAgent as UndiciRetryAgent } from 'undici';
 import type { z } from 'zod';
 import { ApiError, kindForStatus } from './apiError';
+import { oneLine } from './results';
 import { checkBaseUrl } from './baseUrl';
 import {
   Eval,
@@ -635,8 +636,5 @@ function legacyDetail(detail: unknown): string {
 
 /** Server text goes into messages: keep it short, one line, no control characters. */
 function clean(s: string | undefined): string {
-  if (!s) return '';
-  // eslint-disable-next-line no-control-regex
-  const flat = s.replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]+/g, ' ').replace(/\s+/g, ' ').trim();
-  return flat.length > 500 ? `${flat.slice(0, 499)}…` : flat;
+  return s ? oneLine(s, 500) : '';
 }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { VERDICTS, formatPercent, sortedItems, type ResultItem, type RunResult, type Verdict } from '../core/results';
+import { VERDICTS, formatPercent, oneLine, sortedItems, type ResultItem, type RunResult, type Verdict } from '../core/results';
 import type { FileRecord, RunSummary } from './runStore';
 import type { Services } from './services';
 
@@ -197,7 +197,7 @@ export class ResultsTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
         const i = this.item(n);
         const r = this.run(n);
         const prompt = i && r ? this.s.prompts.prompt(r.eval_uuid, i.prompt_uuid) : undefined;
-        const text = prompt?.content ? flat(prompt.content, 120) : (i?.prompt_uuid ?? n.key);
+        const text = prompt?.content ? oneLine(prompt.content, 120) : (i?.prompt_uuid ?? n.key);
         const ti = new vscode.TreeItem(i && i.turn_number > 1 ? `${text} (turn ${i.turn_number})` : text, vscode.TreeItemCollapsibleState.None);
         ti.id = `item|${n.uri}|${n.runUuid}|${n.key}`;
         ti.contextValue = i?.location ? 'aymara.item' : 'aymara.item.detached';
@@ -214,10 +214,10 @@ export class ResultsTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
         if (i?.confidence != null) md.appendText(` (${Math.round(i.confidence * 100)}% confidence)`);
         md.appendMarkdown('\n\n');
         if (prompt?.content) {
-          md.appendText(flat(prompt.content, 500));
+          md.appendText(oneLine(prompt.content, 500));
           md.appendMarkdown('\n\n');
         }
-        md.appendText(i?.explanation ? flat(i.explanation, 2000) : t('No explanation.'));
+        md.appendText(i?.explanation ? oneLine(i.explanation, 2000) : t('No explanation.'));
         md.appendMarkdown('\n\n');
         md.appendText(i?.prompt_uuid ?? '');
         ti.tooltip = md;
@@ -245,12 +245,6 @@ export function itemIndex(r: RunResult): Map<string, ResultItem> {
 
 function toSummary(r: RunResult): RunSummary {
   return { eval_run_uuid: r.eval_run_uuid, run_name: r.run_name, pass_rate: r.pass_rate, counts: r.counts, completed_at: r.completed_at, status: r.status };
-}
-
-function flat(s: string, max: number): string {
-  // eslint-disable-next-line no-control-regex
-  const f = s.replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]+/g, ' ').replace(/\s+/g, ' ').trim();
-  return f.length > max ? `${f.slice(0, max - 1)}…` : f;
 }
 
 function when(iso: string): string {

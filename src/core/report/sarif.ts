@@ -1,14 +1,13 @@
 import type { ResultItem, RunResult, Verdict } from '../results';
 import { headline } from '../results';
-import { LineIndex } from './positions';
+import type { LineColumn } from '../textIndex';
 
 const LEVEL: Record<Verdict, 'error' | 'warning' | 'note' | 'none'> = { failed: 'error', errored: 'warning', refused: 'none', excluded: 'none', passed: 'none' };
 /** SARIF 2.1.0 §3.27.10: a level other than "none" is only allowed with kind "fail", so an unscored (errored) response is a "fail" at level "warning". */
 const KIND: Record<Verdict, 'fail' | 'pass' | 'notApplicable'> = { failed: 'fail', errored: 'fail', refused: 'pass', excluded: 'notApplicable', passed: 'pass' };
 
 /** SARIF 2.1.0: one result per response, with a physical location (region) for each entry in the file. */
-export function writeSarif(r: RunResult, fileUri: string, text: string, toolVersion: string): string {
-  const index = new LineIndex(text);
+export function writeSarif(r: RunResult, fileUri: string, lines: { positionAt(offset: number): LineColumn }, toolVersion: string): string {
   const rules = (['failed', 'errored', 'refused', 'excluded', 'passed'] as const).map((v) => ({
     id: `aymara/${v}`,
     name: v,
@@ -16,8 +15,8 @@ export function writeSarif(r: RunResult, fileUri: string, text: string, toolVers
   }));
   const region = (i: ResultItem) => {
     if (!i.location) return undefined;
-    const start = index.position(i.location.offset);
-    const end = index.position(i.location.offset + i.location.length);
+    const start = lines.positionAt(i.location.offset);
+    const end = lines.positionAt(i.location.offset + i.location.length);
     return { startLine: start.line, startColumn: start.column, endLine: end.line, endColumn: end.column, charOffset: i.location.offset, charLength: i.location.length };
   };
   const results = r.items.map((i) => {

@@ -1,4 +1,4 @@
-import { formatPercent, headline, sortedItems, type RunResult } from '../results';
+import { formatPercent, headline, oneLine, sortedItems, type RunResult } from '../results';
 
 /** A human summary: one line per response that did not pass, then the totals. */
 export function writeText(r: RunResult, fileLabel: string): string {
@@ -18,8 +18,4 @@ export function writeText(r: RunResult, fileLabel: string): string {
   return lines.join('\n') + '\n';
 }
 
-/** Server text in a terminal: one line, no control or bidi characters. */
-export function oneLine(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]+/g, ' ').replace(/\s+/g, ' ').trim();
-}
+export { oneLine };
