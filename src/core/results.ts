@@ -119,25 +119,44 @@ export function firstSentence(text: string | null | undefined, max = 160): strin
   return s.length > max ? `${s.slice(0, max - 1)}…` : s;
 }
 
-const RANK: Readonly<Record<string, number>> = Object.fromEntries(VERDICTS.map((v, i) => [v, i]));
-
 function byOffset(a: ResultItem, b: ResultItem): number {
   return (a.location?.offset ?? Number.MAX_SAFE_INTEGER) - (b.location?.offset ?? Number.MAX_SAFE_INTEGER);
 }
 
 /**
- * Items sorted failures first (VERDICTS order), then by position in the file; ties keep their
- * order. Same result as one stable sort by (verdict rank, offset), computed as a stable split by
- * verdict followed by a stable sort of each part by offset: no rank lookups in the comparator,
- * and parts that are already in file order (the usual case) sort in linear time.
+ * Items split by verdict (VERDICTS order), each part sorted by position in the file; ties keep
+ * their order. One pass over the items plus a stable sort per part, which is linear for parts
+ * already in file order (the usual case: results are kept in file order). The tree's verdict
+ * groups and the explanations' card order (failures first) both come from here.
  */
-export function sortedItems(items: readonly ResultItem[]): ResultItem[] {
-  const parts: ResultItem[][] = VERDICTS.map(() => []);
-  for (const i of items) parts[RANK[i.verdict] ?? 0]!.push(i);
-  const out: ResultItem[] = [];
-  for (const part of parts) {
-    part.sort(byOffset);
-    for (const i of part) out.push(i);
+export function groupedItems(items: readonly ResultItem[]): Record<Verdict, ResultItem[]> {
+  const g: Record<Verdict, ResultItem[]> = { failed: [], errored: [], refused: [], excluded: [], passed: [] };
+  for (let k = 0; k < items.length; k++) {
+    const i = items[k]!;
+    // A verdict this version does not know (a record saved by another version) counts as errored.
+    (g[i.verdict] ?? g.errored).push(i);
   }
-  return out;
+  for (const v of VERDICTS) g[v].sort(byOffset);
+  return g;
+}
+
+const groupsByRun = new WeakMap<RunResult, Record<Verdict, ResultItem[]>>();
+
+/**
+ * groupedItems of a run's items, computed once per run object. A RunResult is never changed in
+ * place (an edit that moves entries makes a new one), so the views of one run share this.
+ */
+export function runGroups(run: RunResult): Record<Verdict, ResultItem[]> {
+  let g = groupsByRun.get(run);
+  if (!g) {
+    g = groupedItems(run.items);
+    groupsByRun.set(run, g);
+  }
+  return g;
+}
+
+/** Items sorted failures first (VERDICTS order), then by position in the file; ties keep their order. */
+export function sortedItems(items: readonly ResultItem[]): ResultItem[] {
+  const g = groupedItems(items);
+  return VERDICTS.flatMap((v) => g[v]);
 }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { VERDICTS, formatPercent, oneLine, sortedItems, type ResultItem, type RunResult, type Verdict } from '../core/results';
+import { VERDICTS, formatPercent, oneLine, runGroups, type ResultItem, type RunResult, type Verdict } from '../core/results';
 import type { FileRecord, RunSummary } from './runStore';
 import type { Services } from './services';
 
@@ -128,7 +128,7 @@ export class ResultsTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
     if (n.kind === 'group') {
       const r = this.run(n);
       if (!r) return [];
-      return sortedItems(r.items.filter((i) => i.verdict === n.verdict)).map((i) => ({ kind: 'item', uri: n.uri, runUuid: n.runUuid, verdict: i.verdict, key: i.key }));
+      return runGroups(r)[n.verdict].map((i) => ({ kind: 'item', uri: n.uri, runUuid: n.runUuid, verdict: n.verdict, key: i.key }));
     }
     return [];
   }
@@ -237,7 +237,8 @@ const indexes = new WeakMap<RunResult, Map<string, ResultItem>>();
 export function itemIndex(r: RunResult): Map<string, ResultItem> {
   let m = indexes.get(r);
   if (!m) {
-    m = new Map(r.items.map((i) => [i.key, i]));
+    m = new Map();
+    for (const i of r.items) m.set(i.key, i);
     indexes.set(r, m);
   }
   return m;

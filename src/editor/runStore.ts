@@ -147,11 +147,14 @@ export class RunStore implements vscode.Disposable {
   async remap(uri: vscode.Uri, locations: ReadonlyMap<string, { location: EntryLocation; index: number }>, stale: boolean): Promise<void> {
     const rec = this.get(uri);
     if (!rec?.latest) return;
-    for (const item of rec.latest.items) {
-      const hit = locations.get(item.key);
-      item.location = hit?.location ?? null;
-      item.entry_index = hit?.index ?? null;
-    }
+    // A new run object (results are never changed in place): views cache per run object.
+    rec.latest = {
+      ...rec.latest,
+      items: rec.latest.items.map((item) => {
+        const hit = locations.get(item.key);
+        return { ...item, location: hit?.location ?? null, entry_index: hit?.index ?? null };
+      }),
+    };
     rec.stale = rec.stale || stale;
     await this.save(rec);
   }

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { ApiError, kindForStatus } from '../../src/core/apiError';
 import { checkBaseUrl, isLoopbackHost } from '../../src/core/baseUrl';
 import { errorFromReply, retryAfterMs } from '../../src/core/client';
-import { computedPassRate, countVerdicts, firstSentence, headline, responseKey, sortedItems, verdictOf, type ResultItem } from '../../src/core/results';
+import { computedPassRate, countVerdicts, firstSentence, groupedItems, headline, responseKey, runGroups, sortedItems, verdictOf, type ResultItem, type RunResult } from '../../src/core/results';
 import { matchResults, uniqueRunName, type EntryLike } from '../../src/core/scoring';
 import type { EvalRunResult, ScoredResponse } from '../../src/core/schemas';
 
@@ -106,6 +106,21 @@ describe('results model', () => {
     assert.equal(computedPassRate(c), 2 / 3);
     const mk = (verdict: ResultItem['verdict'], offset: number) => ({ verdict, location: { offset } }) as ResultItem;
     assert.deepEqual(sortedItems([mk('passed', 1), mk('failed', 50), mk('failed', 5), mk('errored', 0)]).map((i) => `${i.verdict}@${i.location?.offset}`), ['failed@5', 'failed@50', 'errored@0', 'passed@1']);
+  });
+
+  it('groups items by verdict in file order, once per run object', () => {
+    const mk = (verdict: string, offset: number | null) => ({ verdict, location: offset === null ? null : { offset } }) as ResultItem;
+    const items = [mk('passed', 9), mk('failed', 50), mk('failed', null), mk('failed', 5), mk('retired-verdict', 7), mk('errored', 3)];
+    const g = groupedItems(items);
+    const show = (list: ResultItem[]) => list.map((i) => `${i.verdict}@${i.location?.offset ?? '-'}`);
+    assert.deepEqual(show(g.failed), ['failed@5', 'failed@50', 'failed@-'], 'file order, entries not in the file last');
+    assert.deepEqual(show(g.errored), ['errored@3', 'retired-verdict@7'], 'an unknown verdict (saved by another version) is listed with the errored');
+    assert.deepEqual(show(g.passed), ['passed@9']);
+    assert.deepEqual(g.refused, []);
+    const run = { items } as RunResult;
+    assert.equal(runGroups(run), runGroups(run), 'the same run object is grouped once');
+    const moved = { ...run, items: [mk('failed', 1), ...items] };
+    assert.equal(runGroups(moved).failed.length, 4, 'a changed run is a new object and is grouped afresh');
   });
 
   it('gives each submission a distinct run name', () => {

@@ -4,6 +4,7 @@ import {
   TEXT_BUDGET,
   TEXT_LIMIT,
   buildWebviewModel,
+  confidenceLabel,
   cardHaystack,
   formatWhen,
   fullText,
@@ -127,6 +128,7 @@ describe('webview model', () => {
     assert.equal(c?.line, undefined, 'a response not in the file has no line');
     assert.equal(c?.response, undefined, 'no response text');
     assert.equal(c?.thread, 'Turn 3');
+    assert.deepEqual([0, 0.004, 0.5, 0.995, 1, 1.2, null, Number.NaN].map(confidenceLabel), ['0%', '0%', '50%', '100%', '100%', '120%', undefined, undefined]);
   });
 
   it('summarises the run: title, type, pass rate, counts, run id and name, time, sandbox, stale, notes', () => {

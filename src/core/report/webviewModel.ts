@@ -4,7 +4,7 @@
  * imports only the types. Everything in the model is display-ready text; the webview never
  * formats numbers, dates or labels itself, and renders every string with textContent.
  */
-import { VERDICTS, computedPassRate, countVerdicts, formatPercent, sortedItems, type Counts, type ResultItem, type RunResult, type Verdict } from '../results';
+import { VERDICTS, computedPassRate, formatPercent, runGroups, type Counts, type RunResult, type Verdict } from '../results';
 
 /** Display limit per text field (characters). Longer texts are cut here and fetched whole on "Show all". */
 export const TEXT_LIMIT = 20_000;
@@ -134,46 +134,63 @@ export function formatWhen(iso: string): string {
   return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
-function isMultiTurn(i: ResultItem): boolean {
-  return !!i.thread_uuid || i.turn_number > 1;
-}
-
 export function buildWebviewModel(input: ModelInput): WebviewModel {
   const { run } = input;
   const t = input.t ?? english;
   const items = run.items;
   const lookup = input.prompt;
-  const limit = limitFor(items, lookup, input.textLimit ?? TEXT_LIMIT, input.textBudget ?? TEXT_BUDGET);
-  const counts = countVerdicts(items);
+  const maxLimit = input.textLimit ?? TEXT_LIMIT;
+  const budget = input.textBudget ?? TEXT_BUDGET;
   const labels = { failed: t(VERDICT_LABEL.failed), errored: t(VERDICT_LABEL.errored), refused: t(VERDICT_LABEL.refused), excluded: t(VERDICT_LABEL.excluded), passed: t(VERDICT_LABEL.passed) };
+  const groups = runGroups(run);
 
+  // One pass: every card with its whole texts, the characters they take at the normal limit and
+  // the longest text. Only when that exceeds the budget is the limit lowered, and only when a
+  // text is longer than the limit are the cards walked again to cut it.
   const cards: CardModel[] = [];
-  for (const i of sortedItems(items)) {
-    const p = lookup?.(i.prompt_uuid);
-    const text = p?.content;
-    // Every card gets the same fields in the same order (one object shape); absent ones stay
-    // undefined, which the posted JSON leaves out. Texts are plain strings; the rare cut ones
-    // record their full length in `totals`.
-    const card: CardModel = {
-      key: i.key,
-      verdict: i.verdict,
-      verdictLabel: labels[i.verdict],
-      prompt: text ? text : i.prompt_uuid,
-      promptKnown: !!text,
-      promptUuid: i.prompt_uuid,
-      category: p?.category ?? undefined,
-      response: i.response_text || undefined,
-      explanation: i.explanation || undefined,
-      nextPrompt: i.next_prompt?.content || undefined,
-      totals: undefined,
-      confidence: i.confidence !== null && Number.isFinite(i.confidence) ? `${Math.round(i.confidence * 100)}%` : undefined,
-      thread: isMultiTurn(i) ? (i.thread_uuid ? t('Thread {0}, turn {1}', i.thread_uuid, i.turn_number) : t('Turn {0}', i.turn_number)) : undefined,
-      line: i.location ? i.location.line : undefined,
-      responseUuid: i.response_uuid ?? undefined,
-    };
-    if (card.prompt.length > limit || (card.response?.length ?? 0) > limit || (card.explanation?.length ?? 0) > limit || (card.nextPrompt?.length ?? 0) > limit) cutCard(card, limit);
-    cards.push(card);
+  let chars = 0;
+  let longest = 0;
+  for (const verdict of VERDICTS) {
+    const group = groups[verdict];
+    for (let k = 0; k < group.length; k++) {
+      const i = group[k]!;
+      const p = lookup?.(i.prompt_uuid);
+      const text = p?.content;
+      const prompt = text ? text : i.prompt_uuid;
+      const response = i.response_text || undefined;
+      const explanation = i.explanation || undefined;
+      const nextPrompt = i.next_prompt?.content || undefined;
+      const lp = prompt.length;
+      const lr = response?.length ?? 0;
+      const le = explanation?.length ?? 0;
+      const ln = nextPrompt?.length ?? 0;
+      chars += (lp < maxLimit ? lp : maxLimit) + (lr < maxLimit ? lr : maxLimit) + (le < maxLimit ? le : maxLimit) + (ln < maxLimit ? ln : maxLimit);
+      longest = Math.max(longest, lp, lr, le, ln);
+      // Every card gets the same fields in the same order (one object shape); absent ones stay
+      // undefined, which the posted JSON leaves out. Texts are plain strings; the rare cut ones
+      // record their full length in `totals`.
+      cards.push({
+        key: i.key,
+        verdict,
+        verdictLabel: labels[verdict],
+        prompt,
+        promptKnown: !!text,
+        promptUuid: i.prompt_uuid,
+        category: p?.category ?? undefined,
+        response,
+        explanation,
+        nextPrompt,
+        totals: undefined,
+        confidence: confidenceLabel(i.confidence),
+        thread: i.thread_uuid ? t('Thread {0}, turn {1}', i.thread_uuid, i.turn_number) : i.turn_number > 1 ? t('Turn {0}', i.turn_number) : undefined,
+        line: i.location ? i.location.line : undefined,
+        responseUuid: i.response_uuid ?? undefined,
+      });
+    }
   }
+  const limit = chars <= budget ? maxLimit : lowerLimit(cards, maxLimit, budget);
+  if (longest > limit) for (const card of cards) cutCard(card, limit);
+  const counts: Counts = { failed: groups.failed.length, errored: groups.errored.length, refused: groups.refused.length, excluded: groups.excluded.length, passed: groups.passed.length };
 
   const evalName = run.eval_name ?? input.evalInfo?.name ?? null;
   const evalType = run.eval_type ?? input.evalInfo?.eval_type ?? null;
@@ -200,38 +217,23 @@ export function buildWebviewModel(input: ModelInput): WebviewModel {
 
 /** Cut a card's long texts to the limit, recording their full lengths for "Show all". */
 function cutCard(card: CardModel, limit: number): void {
-  const totals: Partial<Record<TextField, number>> = {};
+  let totals: Partial<Record<TextField, number>> | undefined;
   for (const f of TEXT_FIELDS) {
     const v = card[f];
     if (v === undefined || v.length <= limit) continue;
-    const cut = truncateText(v, limit);
-    card[f] = cut.text;
-    totals[f] = v.length;
+    card[f] = truncateText(v, limit).text;
+    (totals ??= {})[f] = v.length;
   }
-  card.totals = totals;
+  if (totals) card.totals = totals;
 }
 
-/** The per-field limit: TEXT_LIMIT, lowered when the run's texts would exceed the budget. */
-export function effectiveLimit(input: Pick<ModelInput, 'run' | 'prompt' | 'textLimit' | 'textBudget'>): number {
-  return limitFor(input.run.items, input.prompt, input.textLimit ?? TEXT_LIMIT, input.textBudget ?? TEXT_BUDGET);
-}
-
-function limitFor(items: readonly ResultItem[], lookup: ((promptUuid: string) => PromptText | undefined) | undefined, limit: number, budget: number): number {
-  let total = 0;
-  for (let k = 0; k < items.length; k++) {
-    const i = items[k]!;
-    total += Math.min(lookup?.(i.prompt_uuid)?.content.length ?? i.prompt_uuid.length, limit);
-    total += Math.min(i.response_text?.length ?? 0, limit);
-    total += Math.min(i.explanation?.length ?? 0, limit);
-    total += Math.min(i.next_prompt?.content.length ?? 0, limit);
-  }
-  if (total <= budget) return limit;
+/**
+ * The largest per-field limit c (between MIN_TEXT_LIMIT and `limit`) at which the cards' texts,
+ * each cut to c, fit the budget.
+ */
+function lowerLimit(cards: readonly CardModel[], limit: number, budget: number): number {
   const lengths: number[] = [];
-  for (let k = 0; k < items.length; k++) {
-    const i = items[k]!;
-    for (const n of [lookup?.(i.prompt_uuid)?.content.length ?? i.prompt_uuid.length, i.response_text?.length ?? 0, i.explanation?.length ?? 0, i.next_prompt?.content.length ?? 0]) if (n) lengths.push(n);
-  }
-  // The largest cap c with sum(min(len, c)) <= budget, by bisection.
+  for (const c of cards) for (const f of TEXT_FIELDS) if (c[f]) lengths.push(c[f].length);
   let lo = Math.min(MIN_TEXT_LIMIT, limit);
   let hi = limit;
   while (hi - lo > 1) {
@@ -242,6 +244,15 @@ function limitFor(items: readonly ResultItem[], lookup: ((promptUuid: string) =>
     else hi = mid;
   }
   return lo;
+}
+
+const PERCENT = Array.from({ length: 101 }, (_, n) => `${n}%`);
+
+/** 0.934 → "93%"; undefined when there is no confidence. */
+export function confidenceLabel(c: number | null): string | undefined {
+  if (c === null || !Number.isFinite(c)) return undefined;
+  const n = Math.round(c * 100);
+  return PERCENT[n] ?? `${n}%`;
 }
 
 /** The whole text behind a card field (for "Show all"), or undefined when there is none. */
