@@ -18,7 +18,7 @@ import { writeJson } from './core/report/json';
 import { writeJunit } from './core/report/junit';
 import { writeSarif } from './core/report/sarif';
 import { oneLine, writeText } from './core/report/text';
-import { MAX_FILE_BYTES, parseResponsesFile, toScoreRequest } from './core/responsesFile';
+import { MAX_FILE_BYTES, parseResponsesFile, toScoreRequest, type ResponsesFile } from './core/responsesFile';
 import type { RunResult } from './core/results';
 import { RunPendingError, scoreRun, uniqueRunName } from './core/scoring';
 
@@ -92,24 +92,8 @@ export async function main(argv: string[], io: Io, signal?: AbortSignal): Promis
   // ---- read and validate the file; nothing is sent unless it is clean
   const path = resolve(io.cwd, file);
   const label = relative(io.cwd, path) || basename(path);
-  let text: string;
-  try {
-    const size = statSync(path).size;
-    if (size > MAX_FILE_BYTES) {
-      io.stderr(`${label}: the file is ${Math.round(size / 1048576)} MB, over the ${Math.round(MAX_FILE_BYTES / 1048576)} MB limit; it was not read and nothing was sent. Split it into smaller files.\n`);
-      return EXIT.usage;
-    }
-    const bytes = readFileSync(path);
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch (err) {
-    const code = (err as { code?: string }).code;
-    if (code === 'ENOENT') io.stderr(`${label}: no such file\n`);
-    else if (code === 'EISDIR') io.stderr(`${label}: is a directory, not a responses file\n`);
-    else if (err instanceof TypeError) io.stderr(`${label}: the file is not UTF-8 text; save it as UTF-8 JSON. Nothing was sent.\n`);
-    else io.stderr(`${label}: could not be read (${code ?? (err as Error).message})\n`);
-    return EXIT.usage;
-  }
-  const parsed = parseResponsesFile(text, { fileName: path });
+  const parsed = readResponsesFile(path, label, io);
+  if (parsed === undefined) return EXIT.usage;
   for (const p of parsed.problems) io.stderr(`${label}:${p.line}:${p.column}: ${p.severity}: ${p.message} [${p.code}]\n`);
   if (parsed.hasErrors) {
     const n = parsed.problems.filter((p) => p.severity === 'error').length;
@@ -265,4 +249,31 @@ if (require.main === module) {
       process.exitCode = EXIT.api;
     },
   );
+}
+
+/**
+ * Read, decode and parse the file; undefined (after saying why on stderr) when it cannot be read.
+ * The text lives only here: the model keeps its line table, not the text, while the run waits.
+ */
+function readResponsesFile(path: string, label: string, io: Io): ResponsesFile | undefined {
+  let text: string;
+  try {
+    const size = statSync(path).size;
+    if (size > MAX_FILE_BYTES) {
+      io.stderr(`${label}: the file is ${Math.round(size / 1048576)} MB, over the ${Math.round(MAX_FILE_BYTES / 1048576)} MB limit; it was not read and nothing was sent. Split it into smaller files.\n`);
+      return undefined;
+    }
+    const bytes = readFileSync(path);
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'ENOENT') io.stderr(`${label}: no such file\n`);
+    else if (code === 'EISDIR') io.stderr(`${label}: is a directory, not a responses file\n`);
+    else if (err instanceof TypeError) io.stderr(`${label}: the file is not UTF-8 text; save it as UTF-8 JSON. Nothing was sent.\n`);
+    else io.stderr(`${label}: could not be read (${code ?? (err as Error).message})\n`);
+    return undefined;
+  }
+  const parsed = parseResponsesFile(text, { fileName: path });
+  parsed.lines.detach();
+  return parsed;
 }

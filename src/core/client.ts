@@ -87,6 +87,8 @@ interface SendOptions<S extends z.ZodType> extends CallOptions {
   query?: Query;
   body?: unknown;
   schema: S | null;
+  /** Called with every element of the reply's top-level arrays, as soon as it is parsed (before validation). */
+  eachElement?: ElementHook;
   /** 'idempotent': full retries; 'post': retry only when the server cannot have processed it. */
   retry: 'idempotent' | 'post';
 }
@@ -170,6 +172,7 @@ export class AymaraClient {
       body,
       schema: EvalRunResult,
       retry: 'post',
+      eachElement: shareEchoedContent(body.responses),
     });
   }
 
@@ -181,6 +184,7 @@ export class AymaraClient {
       body,
       schema: EvalRunResult,
       retry: 'post',
+      eachElement: shareEchoedContent(body.responses),
     });
   }
 
@@ -198,11 +202,16 @@ export class AymaraClient {
     });
   }
 
+  /**
+   * Every scored response of a run. `sent`: the responses that were scored (when known), whose
+   * content the server echoes; each echo identical to what was sent is replaced by the sent string.
+   */
   listRunResponses(
     runUuid: string,
-    opts: CallOptions & { onProgress?: (fetched: number, total: number) => void; expectedCount?: number } = {},
+    opts: CallOptions & { onProgress?: (fetched: number, total: number) => void; expectedCount?: number; sent?: readonly SentResponse[] } = {},
   ): Promise<PagedResult<ScoredResponse>> {
-    return this.listAll(`/v2/eval-runs/${enc(runUuid)}/responses`, ScoredResponse, {}, opts);
+    const share = opts.sent ? shareEchoedContent(opts.sent) : undefined;
+    return this.listAll(`/v2/eval-runs/${enc(runUuid)}/responses`, ScoredResponse, {}, { ...opts, eachElement: share });
   }
 
   async deleteRun(runUuid: string, opts: CallOptions = {}): Promise<void> {
@@ -219,12 +228,20 @@ export class AymaraClient {
     path: string,
     item: S,
     query: Query,
-    opts: CallOptions & { onProgress?: (fetched: number, total: number) => void; expectedCount?: number },
+    opts: CallOptions & { onProgress?: (fetched: number, total: number) => void; expectedCount?: number; eachElement?: ElementHook },
   ): Promise<PagedResult<z.infer<S>>> {
     const schema = Page(item);
     const size = this.opts.pageSize;
+    const hook = opts.eachElement;
+    // Element indexes of a page count from its offset, so a hook sees positions in the whole list.
     const page = (offset: number, limit: number) =>
-      this.send('GET', path, { ...opts, query: { ...query, limit, offset }, schema, retry: 'idempotent' }) as Promise<PageOf<z.infer<S>>>;
+      this.send('GET', path, {
+        signal: opts.signal,
+        query: { ...query, limit, offset },
+        schema,
+        retry: 'idempotent',
+        eachElement: hook && ((key, v, i) => hook(key, v, offset + i)),
+      }) as Promise<PageOf<z.infer<S>>>;
     // When the caller knows about how many items to expect (the responses it sent), the first
     // round asks for several pages at once instead of waiting for the first page's count.
     const early = new Map<number, Promise<PageOf<z.infer<S>>>>();
@@ -279,7 +296,7 @@ export class AymaraClient {
     // copy of itself on the heap, twice its size, while the reply is awaited and read.
     let payload: Buffer | undefined;
     if (o.body !== undefined) {
-      payload = Buffer.from(JSON.stringify(o.body), 'utf8');
+      payload = jsonBytes(o.body);
       headers['content-type'] = 'application/json';
     }
     if (o.signal?.aborted) throw cancelled(what, false);
@@ -312,8 +329,12 @@ export class AymaraClient {
 
     let json: unknown;
     try {
-      const piecewise = bytes.length >= PIECEWISE_MIN_BYTES ? parseJsonPiecewise(bytes) : NOT_PIECEWISE;
-      json = piecewise !== NOT_PIECEWISE ? piecewise : JSON.parse(replyText(bytes));
+      const piecewise = bytes.length >= PIECEWISE_MIN_BYTES ? parseJsonPiecewise(bytes, o.eachElement) : NOT_PIECEWISE;
+      if (piecewise !== NOT_PIECEWISE) json = piecewise;
+      else {
+        json = JSON.parse(replyText(bytes));
+        if (o.eachElement) forEachTopLevelElement(json, o.eachElement);
+      }
     } catch {
       const type = String(res.headers['content-type'] ?? 'no content type');
       throw new ApiError({
@@ -423,6 +444,92 @@ function hasBom(b: Buffer): boolean {
  * instead of 0.5 s) and saves twice the reply's size in heap at the peak.
  */
 const PIECEWISE_MIN_BYTES = 32 * 1024 * 1024;
+
+/** Sees each element of a reply's top-level array `key` (its index in that array) as it is parsed; may change it in place. */
+export type ElementHook = (key: string, element: unknown, index: number) => void;
+
+function forEachTopLevelElement(json: unknown, hook: ElementHook): void {
+  if (!json || typeof json !== 'object' || Array.isArray(json)) return;
+  for (const [key, v] of Object.entries(json)) if (Array.isArray(v)) v.forEach((e, i) => hook(key, e, i));
+}
+
+/** What a scored response's content is compared with: a response as it was sent. */
+export interface SentResponse {
+  prompt_uuid: string;
+  turn_number?: number | null;
+  content?: unknown;
+}
+
+/**
+ * A hook for scoring replies: the server echoes each response's `content`. Where the echo equals
+ * the content that was sent, the reply takes the sent string instead, so a large run does not
+ * hold every response twice (once from the file, once from the reply). Replies are matched by
+ * position first (servers answer in the order sent), then by prompt and turn; a different or
+ * missing echo is left exactly as it came. `shared` counts the echoes replaced.
+ */
+export function shareEchoedContent(sent: readonly SentResponse[]): ElementHook & { shared: number } {
+  let byPromptTurn: Map<string, string> | undefined;
+  const promptTurn = (prompt: unknown, turn: unknown) => `${String(prompt)}\u0000${typeof turn === 'number' ? turn : 1}`;
+  const hook: ElementHook & { shared: number } = Object.assign((key: string, element: unknown, index: number) => {
+    if (key !== 'responses' && key !== 'items') return;
+    if (!element || typeof element !== 'object') return;
+    const r = element as Record<string, unknown>;
+    const echo = r.content;
+    if (typeof echo !== 'string') return;
+    const s = sent[index];
+    let own = s && s.prompt_uuid === r.prompt_uuid && (s.turn_number ?? 1) === (r.turn_number ?? 1) ? s.content : undefined;
+    if (own === undefined) {
+      if (!byPromptTurn) {
+        byPromptTurn = new Map();
+        for (const x of sent) if (typeof x.content === 'string') byPromptTurn.set(promptTurn(x.prompt_uuid, x.turn_number), x.content);
+      }
+      own = byPromptTurn.get(promptTurn(r.prompt_uuid, r.turn_number));
+    }
+    if (typeof own === 'string' && own === echo) {
+      r.content = own;
+      hook.shared++;
+    }
+  }, { shared: 0 });
+  return hook;
+}
+
+/**
+ * JSON.stringify(value) as UTF-8 bytes, without ever holding the whole text: the elements of a
+ * top-level array (the responses of a scoring request) are written one at a time. As one string,
+ * a request with a single character outside Latin-1 costs two bytes per character (a 60 MB file:
+ * 120 MB), only to be thrown away once encoded. The bytes are exactly JSON.stringify's.
+ */
+export function jsonBytes(value: unknown): Buffer {
+  if (!value || typeof value !== 'object' || Array.isArray(value) || typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    return Buffer.from(JSON.stringify(value) ?? 'null', 'utf8');
+  }
+  const chunks: Buffer[] = [];
+  let pending = '';
+  const write = (s: string) => {
+    pending += s;
+    if (pending.length >= 1 << 16) {
+      chunks.push(Buffer.from(pending, 'utf8'));
+      pending = '';
+    }
+  };
+  write('{');
+  let first = true;
+  for (const [k, v] of Object.entries(value)) {
+    if (Array.isArray(v)) {
+      write(`${first ? '' : ','}${JSON.stringify(k)}:[`);
+      for (let i = 0; i < v.length; i++) write(`${i ? ',' : ''}${JSON.stringify(v[i]) ?? 'null'}`);
+      write(']');
+    } else {
+      const json = JSON.stringify(v);
+      if (json === undefined) continue;
+      write(`${first ? '' : ','}${JSON.stringify(k)}:${json}`);
+    }
+    first = false;
+  }
+  write('}');
+  chunks.push(Buffer.from(pending, 'utf8'));
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+}
 const PIECE_BYTES = 1024 * 1024;
 export const NOT_PIECEWISE: unique symbol = Symbol('not piecewise');
 
@@ -439,7 +546,7 @@ export const NOT_PIECEWISE: unique symbol = Symbol('not piecewise');
  * Anything unexpected returns NOT_PIECEWISE, and the caller parses the whole text, so invalid
  * JSON fails exactly as before. Exported for tests.
  */
-export function parseJsonPiecewise(b: Buffer): unknown {
+export function parseJsonPiecewise(b: Buffer, eachElement?: ElementHook): unknown {
   try {
     let i = skipWs(b, hasBom(b) ? 3 : 0);
     if (b[i] !== 0x7b) return NOT_PIECEWISE;
@@ -470,7 +577,10 @@ export function parseJsonPiecewise(b: Buffer): unknown {
             const last = b[j] === 0x5d;
             if (!last && b[j] !== 0x2c) return NOT_PIECEWISE;
             if (last || e - runStart >= PIECE_BYTES) {
-              for (const v of JSON.parse(`[${b.toString('utf8', runStart, e)}]`) as unknown[]) arr.push(v);
+              for (const v of JSON.parse(`[${b.toString('utf8', runStart, e)}]`) as unknown[]) {
+                eachElement?.(key, v, arr.length);
+                arr.push(v);
+              }
               runStart = skipWs(b, j + 1);
             }
             if (last) break;

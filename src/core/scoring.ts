@@ -158,6 +158,8 @@ async function finishRun(o: {
     const page = await o.client.listRunResponses(run.eval_run_uuid, {
       signal: o.signal,
       expectedCount: o.expected,
+      // The file's responses in the order they were sent: echoed contents share their strings.
+      sent: o.entries.map((e) => e.response),
       onProgress: (done, total) => progress({ stage: 'fetching', message: `Fetching scored responses (${done}/${total})…`, done, total }),
     });
     scored = page.items;

@@ -35,26 +35,40 @@ export function computeLineStarts(text: string): number[] {
 }
 
 /**
- * The line table of one text, built on first use.
- * Holds the text privately so that serialising an object that carries a LineIndex
- * (JSON.stringify, structured logging) never copies the whole text.
+ * The line table of one text, built on first use. Holds the text privately (so that serialising
+ * an object that carries a LineIndex never copies it) and only until the table is built: after
+ * that the index keeps just the line starts, and a large text it was built from can be freed.
  */
 export class LineIndex {
-  readonly #text: string;
+  #text: string | undefined;
+  readonly #length: number;
   #starts: number[] | undefined;
 
   constructor(text: string) {
     this.#text = text;
+    this.#length = text.length;
   }
 
   /** Length of the text, in UTF-16 code units. */
   get length(): number {
-    return this.#text.length;
+    return this.#length;
   }
 
   /** Offsets where each line starts; computed once. */
   get lineStarts(): readonly number[] {
-    return (this.#starts ??= computeLineStarts(this.#text));
+    if (!this.#starts) {
+      this.#starts = computeLineStarts(this.#text ?? '');
+      this.#text = undefined;
+    }
+    return this.#starts;
+  }
+
+  /**
+   * Build the table now and let go of the text: for a model that outlives its text (a scoring
+   * run keeps the file model, not the text, while it waits for the server).
+   */
+  detach(): void {
+    void this.lineStarts;
   }
 
   get lineCount(): number {
@@ -64,7 +78,7 @@ export class LineIndex {
   /** 1-based line and column of a 0-based offset (clamped to the text). */
   positionAt(offset: number): LineColumn {
     const starts = this.lineStarts;
-    const o = Math.max(0, Math.min(Math.floor(offset), this.#text.length));
+    const o = Math.max(0, Math.min(Math.floor(offset), this.#length));
     let lo = 0;
     let hi = starts.length - 1;
     while (lo < hi) {
@@ -80,7 +94,7 @@ export class LineIndex {
     const starts = this.lineStarts;
     const li = Math.max(0, Math.min(line - 1, starts.length - 1));
     const start = starts[li] as number;
-    const next = li + 1 < starts.length ? (starts[li + 1] as number) : this.#text.length;
+    const next = li + 1 < starts.length ? (starts[li + 1] as number) : this.#length;
     return Math.max(start, Math.min(start + column - 1, next));
   }
 }

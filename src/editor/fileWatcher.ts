@@ -2,6 +2,12 @@ import * as vscode from 'vscode';
 import type { EntryLocation } from '../core/results';
 import type { Services } from './services';
 
+/** Which text was scored: the open document's version (when it was open) and the text's length. */
+export interface SentText {
+  version?: number;
+  length: number;
+}
+
 /**
  * Keeps results attached to the right text: edits to a scored file re-map every result to its
  * entry's new range by (prompt, thread, turn) and mark the run stale until it is scored again;
@@ -47,10 +53,16 @@ export class FileWatcher implements vscode.Disposable {
     await this.s.store.remap(doc.uri, map, stale);
   }
 
-  /** After a run: if the file changed while it was being scored, re-map and mark stale. */
-  async afterRun(uri: vscode.Uri, sentText: string): Promise<void> {
+  /**
+   * After a run: if the file changed while it was being scored, re-map and mark stale. `sent`
+   * identifies the text that was scored without keeping it: the document's version when the file
+   * was open, and the text's length.
+   */
+  async afterRun(uri: vscode.Uri, sent: SentText): Promise<void> {
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-    if (doc && doc.getText() !== sentText) await this.remap(doc, true);
+    if (!doc) return;
+    const changed = sent.version !== undefined ? doc.version !== sent.version : doc.isDirty || doc.getText().length !== sent.length;
+    if (changed) await this.remap(doc, true);
   }
 
   dispose(): void {

@@ -6,6 +6,7 @@ import { resumeRun, scoreRun, uniqueRunName, type Progress } from '../core/scori
 import { pickEval } from './evalPicker';
 import { reportError, UserError } from './errors';
 import { label, readFileText } from './fileText';
+import type { SentText } from './fileWatcher';
 import type { Services } from './services';
 
 const CONSENT_KEY = 'aymara.uploadConsent';
@@ -59,10 +60,9 @@ class Scorer implements vscode.Disposable {
       const key = fileUri.toString();
       if (this.running.has(key)) throw new UserError(t('{0} is already being scored.', label(fileUri)), [], 'info');
 
-      const { text } = await readFileText(fileUri, this.s.config.maxFileBytes);
+      const { file, sent } = await this.readModel(fileUri);
       // Loaded on first use, not at activation: the responses-file model and zod.
-      const { parseResponsesFile, toScoreRequest } = await import('../core/responsesFile');
-      const file = parseResponsesFile(text, { fileName: fileUri.path });
+      const { toScoreRequest } = await import('../core/responsesFile');
       this.s.diagnostics.setProblems(fileUri, file.problems, (o) => file.lines.positionAt(o));
       if (file.hasErrors) {
         const errors = file.problems.filter((p) => p.severity === 'error');
@@ -97,7 +97,7 @@ class Scorer implements vscode.Disposable {
               this.s.store.setPending(fileUri!, { eval_run_uuid: run.eval_run_uuid, eval_uuid: run.eval_uuid, name: run.name, started_at: new Date().toISOString() }),
           });
           await this.s.store.setResult(fileUri!, result);
-          await this.s.watcher.afterRun(fileUri!, text);
+          await this.s.watcher.afterRun(fileUri!, sent);
           void this.s.prompts.ensure(result.eval_uuid, () => this.s.client());
           this.announce(fileUri!, result);
           return result;
@@ -111,6 +111,18 @@ class Scorer implements vscode.Disposable {
     }
   }
 
+  /**
+   * Read and parse a responses file. The model keeps no reference to the text (its line table is
+   * built now), so while a run waits for the server the file's text is not held twice.
+   */
+  private async readModel(fileUri: vscode.Uri): Promise<{ file: ResponsesFile; sent: SentText }> {
+    const { text, document } = await readFileText(fileUri, this.s.config.maxFileBytes);
+    const { parseResponsesFile } = await import('../core/responsesFile');
+    const file = parseResponsesFile(text, { fileName: fileUri.path });
+    file.lines.detach();
+    return { file, sent: { version: document?.version, length: text.length } };
+  }
+
   /** Fetch results for a file's pending run (after a reload or a timeout), or for all files with one. */
   async refresh(uri: vscode.Uri | undefined): Promise<RunResult[]> {
     const records = uri ? [this.s.store.get(uri)].filter((r) => r !== undefined) : this.s.store.all();
@@ -120,9 +132,7 @@ class Scorer implements vscode.Disposable {
       if (!runUuid) continue;
       const fileUri = vscode.Uri.parse(rec.uri);
       try {
-        const { text } = await readFileText(fileUri, this.s.config.maxFileBytes);
-        const { parseResponsesFile } = await import('../core/responsesFile');
-        const file = parseResponsesFile(text, { fileName: fileUri.path });
+        const { file } = await this.readModel(fileUri);
         const client = await this.s.client();
         try {
           const result = await this.withProgress(fileUri, vscode.l10n.t('Fetching results for {0}', label(fileUri)), (signal, report) =>

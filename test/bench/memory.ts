@@ -60,10 +60,15 @@ export async function benchMemory(path: string, baseUrl: string, apiKey: string,
     return out;
   }
 
-  // The text and the file model stay alive until the run is matched, as in the command line
-  // (which writes positions from the text afterwards) and the extension.
+  // As in the command line and the extension: once the file model holds its line table
+  // (lines.detach), the text is dropped; the model stays alive until the run is matched.
   let text: string | undefined = await stage('read and decode', () => new TextDecoder('utf-8', { fatal: true }).decode(readFileSync(path)));
-  let file: ResponsesFile | undefined = await stage('parse and validate', () => parseResponsesFile(text!, { fileName: path }));
+  let file: ResponsesFile | undefined = await stage('parse and validate', () => {
+    const f = parseResponsesFile(text!, { fileName: path });
+    f.lines.detach();
+    return f;
+  });
+  text = undefined;
   if (file.hasErrors || file.entries.length !== entries) throw new Error(`the ${entries}-entry file did not parse cleanly (${file.entries.length} entries)`);
   let request: ScoreRequest | undefined = await stage('build request', () => {
     const r = toScoreRequest(file!);
@@ -78,7 +83,6 @@ export async function benchMemory(path: string, baseUrl: string, apiKey: string,
   const external = process.memoryUsage().external;
 
   // What stays: the run's results and their diagnostics (the extension's store holds these).
-  text = undefined;
   file = undefined;
   request = undefined;
   keep([result, diagnostics]);

@@ -1,0 +1,149 @@
+/**
+ * The client's memory-saving paths must be invisible: request bytes exactly JSON.stringify's,
+ * piecewise replies exactly JSON.parse's, and shared echoes exactly the echoed text.
+ */
+import * as assert from 'node:assert/strict';
+import { NOT_PIECEWISE, jsonBytes, parseJsonPiecewise, shareEchoedContent } from '../../src/core/client';
+import { rng } from '../bench/lib/generate';
+import { LineIndex } from '../../src/core/textIndex';
+
+const TEXTS = ['', 'plain', 'line\nbreak "quoted" \\ back', 'café ’curly’ 富士山 🙂', '\u0000\u001f\u2028\u2029', '\ud800 lone', '<script>alert(1)</script>'];
+
+function randomValue(next: () => number, depth = 0): unknown {
+  const k = Math.floor(next() * (depth > 2 ? 5 : 8));
+  switch (k) {
+    case 0:
+      return null;
+    case 1:
+      return next() < 0.5;
+    case 2:
+      return Math.round(next() * 1e6) / 100 - 5000;
+    case 3:
+    case 4:
+      return TEXTS[Math.floor(next() * TEXTS.length)]! + String(Math.floor(next() * 100));
+    case 5:
+      return Array.from({ length: Math.floor(next() * 5) }, () => randomValue(next, depth + 1));
+    default: {
+      const o: Record<string, unknown> = {};
+      for (let i = Math.floor(next() * 5); i > 0; i--) o[`${TEXTS[Math.floor(next() * TEXTS.length)]!.slice(0, 6)}${i}`] = randomValue(next, depth + 1);
+      return o;
+    }
+  }
+}
+
+describe('client: request bytes (jsonBytes)', () => {
+  it('are exactly the UTF-8 bytes of JSON.stringify, for requests and for odd values', () => {
+    const next = rng(7);
+    const cases: unknown[] = [
+      { eval_uuid: 'e', responses: [{ prompt_uuid: 'p', content: TEXTS[3] }, { prompt_uuid: 'q', content: TEXTS[2], turn_number: 2 }], name: 'run ’1’' },
+      { responses: [] },
+      { a: undefined, b: () => 1, c: [undefined, () => 2, Symbol('s')], d: new Date(0), e: { toJSON: () => 'x' } },
+      { toJSON: () => ({ replaced: true }) },
+      [1, 'two', { three: 3 }],
+      'just a string',
+      null,
+      {},
+      { big: Array.from({ length: 3000 }, (_, i) => ({ i, text: TEXTS[i % TEXTS.length]!.repeat(20) })) },
+    ];
+    for (let i = 0; i < 300; i++) cases.push(randomValue(next));
+    for (const c of cases) {
+      assert.deepEqual(jsonBytes(c), Buffer.from(JSON.stringify(c) ?? 'null', 'utf8'), JSON.stringify(c)?.slice(0, 80));
+    }
+  });
+});
+
+describe('client: large replies parsed piece by piece (parseJsonPiecewise)', () => {
+  it('gives what JSON.parse gives for objects, repeated keys, __proto__ and nested arrays', () => {
+    const next = rng(11);
+    const texts = [
+      '{}',
+      ' \n{ "a" : [ ] , "b":[1 , 2,3] }\n',
+      '{"a":1,"b":2,"a":3}',
+      '{"__proto__":{"polluted":true},"x":[{"__proto__":1}]}',
+      `{"responses":[${Array.from({ length: 2000 }, (_, i) => JSON.stringify({ i, content: TEXTS[i % TEXTS.length] }).replace(',', ' ,\n ')).join(',')}],"count":2000}`,
+    ];
+    for (let i = 0; i < 200; i++) {
+      const v = randomValue(next);
+      if (v && typeof v === 'object' && !Array.isArray(v)) texts.push(JSON.stringify(v, null, i % 3));
+    }
+    for (const t of texts) {
+      const got = parseJsonPiecewise(Buffer.from(t, 'utf8'));
+      assert.notEqual(got, NOT_PIECEWISE, t.slice(0, 80));
+      assert.deepEqual(got, JSON.parse(t), t.slice(0, 80));
+      assert.equal(Object.getPrototypeOf(got), Object.prototype);
+    }
+    const withProto = parseJsonPiecewise(Buffer.from('{"__proto__":{"polluted":true}}')) as Record<string, unknown>;
+    assert.equal(({} as Record<string, unknown>).polluted, undefined, 'nothing polluted');
+    assert.ok(Object.prototype.hasOwnProperty.call(withProto, '__proto__'), '"__proto__" is an own property, as JSON.parse makes it');
+  });
+
+  it('declines what is not a well-formed object, so the caller parses it whole and fails as JSON.parse does', () => {
+    for (const t of ['[1,2]', '"s"', '{"a":1', '{"a":[1,2}', '{"a":1}x', '{"a" 1}', '{a:1}', '{"a":[1,,2]}', '']) {
+      assert.equal(parseJsonPiecewise(Buffer.from(t)), NOT_PIECEWISE, t);
+    }
+  });
+
+  it('shows every element of a top-level array to the hook with its index, in order', () => {
+    const seen: string[] = [];
+    const out = parseJsonPiecewise(Buffer.from('{"items":[{"n":0},{"n":1},{"n":2}],"other":[7],"count":3}'), (key, v, i) => {
+      seen.push(`${key}[${i}]=${JSON.stringify(v)}`);
+      if (key === 'items') (v as { seen?: boolean }).seen = true;
+    }) as { items: { seen?: boolean }[] };
+    assert.deepEqual(seen, ['items[0]={"n":0}', 'items[1]={"n":1}', 'items[2]={"n":2}', 'other[0]=7']);
+    assert.ok(out.items.every((x) => x.seen), 'changes made by the hook are kept');
+  });
+});
+
+describe('client: echoed contents share the sent strings (shareEchoedContent)', () => {
+  const sent = [
+    { prompt_uuid: 'p1', content: 'first ’answer’'.repeat(3) },
+    { prompt_uuid: 'p2', turn_number: 2, content: 'second answer' },
+    { prompt_uuid: 'p3', content: { file_uuid: 'f' } },
+  ];
+
+  it('replaces an identical echo by the sent string (same text), by position or else by prompt and turn', () => {
+    const hook = shareEchoedContent(sent);
+    const inOrder = { prompt_uuid: 'p1', content: ['first ’answer’', 'first ’answer’', 'first ’answer’'].join('') };
+    hook('responses', inOrder, 0);
+    assert.equal(inOrder.content, sent[0]!.content);
+    const moved = { prompt_uuid: 'p2', turn_number: 2, thread_uuid: 'assigned-by-server', content: `second ${'answer'}` };
+    hook('responses', moved, 0);
+    assert.equal(moved.content, 'second answer');
+    const paged = { prompt_uuid: 'p2', turn_number: 2, content: 'second answer' };
+    hook('items', paged, 1);
+    assert.equal(paged.content, 'second answer');
+    assert.equal(hook.shared, 3, 'all three echoes now use the sent strings');
+  });
+
+  it('leaves a different, missing or non-text echo exactly as it came', () => {
+    const hook = shareEchoedContent(sent);
+    const changed = { prompt_uuid: 'p1', content: 'the server trimmed it' };
+    hook('responses', changed, 0);
+    assert.equal(changed.content, 'the server trimmed it');
+    const unknown = { prompt_uuid: 'p9', content: 'not sent' };
+    hook('responses', unknown, 5);
+    assert.equal(unknown.content, 'not sent');
+    const file = { prompt_uuid: 'p3', content: { file_uuid: 'f' } };
+    hook('responses', file, 2);
+    assert.deepEqual(file.content, { file_uuid: 'f' });
+    const wrongTurn = { prompt_uuid: 'p2', turn_number: 3, content: 'second answer' };
+    hook('responses', wrongTurn, 1);
+    assert.equal(wrongTurn.content, 'second answer');
+    const other = { prompt_uuid: 'p1', content: sent[0]!.content };
+    hook('notes', other, 0);
+    assert.equal(other.content, sent[0]!.content, 'other arrays are not touched');
+    assert.equal(hook.shared, 0, 'none of these was replaced');
+  });
+});
+
+describe('textIndex: detach', () => {
+  it('keeps every position after the text is let go', () => {
+    const text = 'ab\r\n😀x\rq\n\nend';
+    const kept = new LineIndex(text);
+    const detached = new LineIndex(text);
+    detached.detach();
+    for (let o = 0; o <= text.length + 2; o++) assert.deepEqual(detached.positionAt(o), kept.positionAt(o), `offset ${o}`);
+    assert.equal(detached.length, text.length);
+    assert.equal(detached.offsetAt(99, 99), text.length);
+  });
+});
