@@ -23,6 +23,7 @@ import {
   LegacyError,
   Page,
   ScoredResponse,
+  describeIssues,
   describeZodError,
   type PageOf,
   type ScoreRequest,
@@ -89,6 +90,11 @@ interface SendOptions<S extends z.ZodType> extends CallOptions {
   schema: S | null;
   /** Called with every element of the reply's top-level arrays, as soon as it is parsed (before validation). */
   eachElement?: ElementHook;
+  /**
+   * Validate the elements of the reply's array `key` one by one as they are parsed, so that on a
+   * large reply the parsed objects do not all wait for the end to be validated (and copied).
+   */
+  elements?: { key: string; schema: z.ZodType };
   /** 'idempotent': full retries; 'post': retry only when the server cannot have processed it. */
   retry: 'idempotent' | 'post';
 }
@@ -173,6 +179,7 @@ export class AymaraClient {
       schema: EvalRunResult,
       retry: 'post',
       eachElement: shareEchoedContent(body.responses),
+      elements: { key: 'responses', schema: ScoredResponse },
     });
   }
 
@@ -185,11 +192,12 @@ export class AymaraClient {
       schema: EvalRunResult,
       retry: 'post',
       eachElement: shareEchoedContent(body.responses),
+      elements: { key: 'responses', schema: ScoredResponse },
     });
   }
 
   getRun(runUuid: string, opts: CallOptions = {}): Promise<EvalRunResult> {
-    return this.send('GET', `/v2/eval-runs/${enc(runUuid)}`, { ...opts, schema: EvalRunResult, retry: 'idempotent' });
+    return this.send('GET', `/v2/eval-runs/${enc(runUuid)}`, { ...opts, schema: EvalRunResult, retry: 'idempotent', elements: { key: 'responses', schema: ScoredResponse } });
   }
 
   /** One page of runs for an eval (the API lists newest first in practice; callers must not rely on it). */
@@ -327,13 +335,28 @@ export class AymaraClient {
     if (status >= 300) throw this.scrub(errorFromReply(status, replyText(bytes), res.headers, what, o.retry === 'post'));
     if (o.schema === null) return undefined as z.infer<S>;
 
+    // Elements of `o.elements.key` are validated as they are parsed; the rest of the reply after.
+    const issues: ElementIssue[] = [];
+    const elements = o.elements;
+    const share = o.eachElement;
+    const hook: ElementHook | undefined =
+      elements || share
+        ? (key, element, index) => {
+            const v = share ? share(key, element, index) : element;
+            if (!elements || key !== elements.key) return v;
+            const r = elements.schema.safeParse(v);
+            if (r.success) return r.data;
+            if (issues.length < 3) for (const i of r.error.issues) issues.push({ path: [key, index, ...i.path], message: i.message });
+            return v;
+          }
+        : undefined;
     let json: unknown;
     try {
-      const piecewise = bytes.length >= PIECEWISE_MIN_BYTES ? parseJsonPiecewise(bytes, o.eachElement) : NOT_PIECEWISE;
+      const piecewise = bytes.length >= PIECEWISE_MIN_BYTES ? parseJsonPiecewise(bytes, hook) : NOT_PIECEWISE;
       if (piecewise !== NOT_PIECEWISE) json = piecewise;
       else {
         json = JSON.parse(replyText(bytes));
-        if (o.eachElement) forEachTopLevelElement(json, o.eachElement);
+        if (hook) forEachTopLevelElement(json, hook);
       }
     } catch {
       const type = String(res.headers['content-type'] ?? 'no content type');
@@ -344,15 +367,23 @@ export class AymaraClient {
         requestId: headerString(res.headers['x-request-id']),
       });
     }
-    const parsed = o.schema.safeParse(json);
-    if (!parsed.success) {
-      throw new ApiError({
+    const invalid = (detail: string) =>
+      new ApiError({
         kind: 'invalid-reply',
         status,
-        message: `The API's reply to ${what} is missing or has a wrong field: ${describeZodError(parsed.error, 3)}.`,
+        message: `The API's reply to ${what} is missing or has a wrong field: ${detail}.`,
         requestId: headerString(res.headers['x-request-id']),
       });
+    if (issues.length) throw invalid(describeIssues(issues, 3));
+    // Already validated elements are set aside while the rest of the reply is checked.
+    let validated: unknown[] | undefined;
+    if (elements && json && typeof json === 'object' && !Array.isArray(json) && Array.isArray((json as Record<string, unknown>)[elements.key])) {
+      validated = (json as Record<string, unknown[]>)[elements.key];
+      (json as Record<string, unknown>)[elements.key] = [];
     }
+    const parsed = o.schema.safeParse(json);
+    if (!parsed.success) throw invalid(describeZodError(parsed.error, 3));
+    if (validated) (parsed.data as Record<string, unknown>)[elements!.key] = validated;
     return parsed.data as z.infer<S>;
   }
 
@@ -445,12 +476,17 @@ function hasBom(b: Buffer): boolean {
  */
 const PIECEWISE_MIN_BYTES = 32 * 1024 * 1024;
 
-/** Sees each element of a reply's top-level array `key` (its index in that array) as it is parsed; may change it in place. */
-export type ElementHook = (key: string, element: unknown, index: number) => void;
+/** Sees each element of a reply's top-level array `key` (its index in that array) as it is parsed, and returns what to keep in its place. */
+export type ElementHook = (key: string, element: unknown, index: number) => unknown;
+
+interface ElementIssue {
+  path: PropertyKey[];
+  message: string;
+}
 
 function forEachTopLevelElement(json: unknown, hook: ElementHook): void {
   if (!json || typeof json !== 'object' || Array.isArray(json)) return;
-  for (const [key, v] of Object.entries(json)) if (Array.isArray(v)) v.forEach((e, i) => hook(key, e, i));
+  for (const [key, v] of Object.entries(json)) if (Array.isArray(v)) for (let i = 0; i < v.length; i++) v[i] = hook(key, v[i], i);
 }
 
 /** What a scored response's content is compared with: a response as it was sent. */
@@ -471,11 +507,11 @@ export function shareEchoedContent(sent: readonly SentResponse[]): ElementHook &
   let byPromptTurn: Map<string, string> | undefined;
   const promptTurn = (prompt: unknown, turn: unknown) => `${String(prompt)}\u0000${typeof turn === 'number' ? turn : 1}`;
   const hook: ElementHook & { shared: number } = Object.assign((key: string, element: unknown, index: number) => {
-    if (key !== 'responses' && key !== 'items') return;
-    if (!element || typeof element !== 'object') return;
+    if (key !== 'responses' && key !== 'items') return element;
+    if (!element || typeof element !== 'object') return element;
     const r = element as Record<string, unknown>;
     const echo = r.content;
-    if (typeof echo !== 'string') return;
+    if (typeof echo !== 'string') return element;
     const s = sent[index];
     let own = s && s.prompt_uuid === r.prompt_uuid && (s.turn_number ?? 1) === (r.turn_number ?? 1) ? s.content : undefined;
     if (own === undefined) {
@@ -489,6 +525,7 @@ export function shareEchoedContent(sent: readonly SentResponse[]): ElementHook &
       r.content = own;
       hook.shared++;
     }
+    return element;
   }, { shared: 0 });
   return hook;
 }
@@ -577,10 +614,7 @@ export function parseJsonPiecewise(b: Buffer, eachElement?: ElementHook): unknow
             const last = b[j] === 0x5d;
             if (!last && b[j] !== 0x2c) return NOT_PIECEWISE;
             if (last || e - runStart >= PIECE_BYTES) {
-              for (const v of JSON.parse(`[${b.toString('utf8', runStart, e)}]`) as unknown[]) {
-                eachElement?.(key, v, arr.length);
-                arr.push(v);
-              }
+              for (const v of JSON.parse(`[${b.toString('utf8', runStart, e)}]`) as unknown[]) arr.push(eachElement ? eachElement(key, v, arr.length) : v);
               runStart = skipWs(b, j + 1);
             }
             if (last) break;

@@ -199,7 +199,9 @@ export function toScoreRequest(file: ResponsesFile, evalUuid?: string): ScoreReq
     throw new ResponsesFileError('No eval to score against: the file has no "eval_uuid" and none was given.');
   }
   if (!file.entries.length) throw new ResponsesFileError('The responses file has no responses to score.');
-  const request: ScoreRequest = { eval_uuid: id, responses: file.entries.map((e) => ({ ...e.response })) };
+  // The entries' own response objects, not copies: a request is serialised and sent, never
+  // changed (a copy of every response would cost memory for nothing on a large file).
+  const request: ScoreRequest = { eval_uuid: id, responses: file.entries.map((e) => e.response) };
   for (const [k, v] of Object.entries(file.options)) if (v !== undefined) (request as Record<string, unknown>)[k] = v;
   return request;
 }

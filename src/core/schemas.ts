@@ -191,10 +191,15 @@ export const LegacyError = z.looseObject({ detail: z.unknown() });
 
 /** Render a zod error as short, field-naming sentences ("responses.3.turn_number: …"). */
 export function describeZodError(error: z.ZodError, max = 5): string {
-  const lines = error.issues.slice(0, max).map((i) => {
+  return describeIssues(error.issues, max);
+}
+
+/** "path.to.field: message; …" for the first `max` issues. */
+export function describeIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[], max = 5): string {
+  const lines = issues.slice(0, max).map((i) => {
     const path = i.path.length ? i.path.map(String).join('.') : '(root)';
     return `${path}: ${i.message}`;
   });
-  if (error.issues.length > max) lines.push(`…and ${error.issues.length - max} more`);
+  if (issues.length > max) lines.push(`…and ${issues.length - max} more`);
   return lines.join('; ');
 }

@@ -244,6 +244,12 @@ describe('client contract (local server, real HTTP)', function () {
       await assert.rejects(client().getRun(r.eval_run_uuid), (e: ApiError) => e.kind === 'invalid-reply' && /not JSON/.test(e.message));
       server.faults.add({ route: 'GET /v2/eval-runs/{id}', kind: 'drift', omit: ['status'] });
       await assert.rejects(client().getRun(r.eval_run_uuid), (e: ApiError) => e.kind === 'invalid-reply' && /status/.test(e.message));
+      server.faults.add({ route: SCORE, kind: 'drift', where: 'responses', omit: ['prompt_uuid'] });
+      await assert.rejects(client().scoreResponses(request(runName())), (e: ApiError) => e.kind === 'invalid-reply' && /responses\.0\.prompt_uuid/.test(e.message), 'a scored response is checked and named by its place');
+      server.faults.add({ route: SCORE, kind: 'drift', where: 'responses', extra: { score_v3: 1 } });
+      const tolerated = await client().scoreResponses(request(runName()));
+      assert.equal(tolerated.responses?.length, 4, 'scored responses with unknown fields are kept');
+      assert.equal(tolerated.responses?.[1]?.is_passed, false, 'and read as before');
       server.faults.add({ route: 'GET /v2/eval-runs/{id}', kind: 'drift', extra: { brand_new_field: { nested: true } } });
       assert.equal((await client().getRun(r.eval_run_uuid)).eval_run_uuid, r.eval_run_uuid, 'unknown extra fields are tolerated');
       server.faults.add({ route: 'GET /v2/eval-runs/{id}', kind: 'html', status: 502, times: 3 });

@@ -83,14 +83,15 @@ describe('client: large replies parsed piece by piece (parseJsonPiecewise)', () 
     }
   });
 
-  it('shows every element of a top-level array to the hook with its index, in order', () => {
+  it('shows every element of a top-level array to the hook with its index, in order, and keeps what it returns', () => {
     const seen: string[] = [];
     const out = parseJsonPiecewise(Buffer.from('{"items":[{"n":0},{"n":1},{"n":2}],"other":[7],"count":3}'), (key, v, i) => {
       seen.push(`${key}[${i}]=${JSON.stringify(v)}`);
-      if (key === 'items') (v as { seen?: boolean }).seen = true;
-    }) as { items: { seen?: boolean }[] };
+      return key === 'items' ? { ...(v as object), seen: true } : v;
+    }) as { items: { seen?: boolean }[]; other: number[] };
     assert.deepEqual(seen, ['items[0]={"n":0}', 'items[1]={"n":1}', 'items[2]={"n":2}', 'other[0]=7']);
-    assert.ok(out.items.every((x) => x.seen), 'changes made by the hook are kept');
+    assert.deepEqual(out.items, [{ n: 0, seen: true }, { n: 1, seen: true }, { n: 2, seen: true }], 'what the hook returns takes the element\'s place');
+    assert.deepEqual(out.other, [7]);
   });
 });
 
