@@ -57,11 +57,10 @@ function packageOf(input: string): string {
  * activation event so that it decides when the extension activates).
  */
 /**
- * The proposed split: undici in dist/undici.js, required at run time by the client module,
- * which the extension already initialises only on first use (services.ts imports it
+ * As esbuild.mjs builds it: undici in dist/undici.js, required at run time by the client
+ * module, which the extension initialises only on first use (services.ts imports it
  * dynamically). Every import of undici or of one of its modules becomes
- * `require('./undici.js')[<that specifier>]`, and dist/undici.js exports those modules by
- * specifier. Only the build changes; no source file does.
+ * `require('./undici.js')[<that specifier>]`, and dist/undici.js exports those modules by specifier.
  */
 function undiciApart(used: Set<string>): esbuild.Plugin {
   return {
@@ -84,7 +83,6 @@ export async function buildProduction(
   dir: string,
   details: Record<string, unknown>,
   manifest?: (pj: Record<string, unknown>) => void,
-  variant: 'current' | 'undici-apart' = 'current',
 ): Promise<ProductionBuild> {
   const version = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
   // The options of esbuild.mjs's `common` with --production, and of its extension build.
@@ -101,26 +99,23 @@ export async function buildProduction(
     mainFields: ['module', 'main'],
     define: { __VERSION__: JSON.stringify(version) },
   };
-  const split = variant === 'undici-apart';
   const used = new Set<string>();
   const ext = await esbuild.build({
     ...common,
     entryPoints: { extension: 'src/extension.ts' },
     outdir: join(dir, 'dist'),
-    external: split ? ['vscode', './undici.js'] : ['vscode'],
+    external: ['vscode', './undici.js'],
     metafile: true,
-    ...(split ? { plugins: [undiciApart(used)] } : {}),
+    plugins: [undiciApart(used)],
   });
-  const undici = split
-    ? await esbuild.build({
-        ...common,
-        stdin: { contents: `module.exports = {${[...used].map((u) => `${JSON.stringify(u)}: require(${JSON.stringify(u)})`).join(',')}};`, resolveDir: repoRoot, loader: 'js' },
-        outfile: join(dir, 'dist', 'undici.js'),
-        metafile: true,
-      })
-    : undefined;
+  const undici = await esbuild.build({
+    ...common,
+    stdin: { contents: `module.exports = {${[...used].map((u) => `${JSON.stringify(u)}: require(${JSON.stringify(u)})`).join(',')}};`, resolveDir: repoRoot, loader: 'js' },
+    outfile: join(dir, 'dist', 'undici.js'),
+    metafile: true,
+  });
   const web = await esbuild.build({ ...common, platform: 'browser', target: 'es2022', format: 'iife', entryPoints: ['media/explanations.ts'], outdir: join(dir, 'media', 'dist'), metafile: true });
-  const cli = split ? undefined : await esbuild.build({ ...common, entryPoints: { cli: 'src/cli.ts' }, outdir: join(dir, 'cli'), metafile: true });
+  const cli = await esbuild.build({ ...common, entryPoints: { cli: 'src/cli.ts' }, outdir: join(dir, 'cli'), metafile: true });
 
   // The rest of what the package may hold, then the files .vscodeignore keeps.
   mkdirSync(join(dir, 'media'), { recursive: true });
@@ -129,8 +124,6 @@ export async function buildProduction(
     if (existsSync(from) && statSync(from).isFile() && !f.endsWith('.ts')) copyFileSync(from, join(dir, f));
   }
   const packaged = packagedFiles(repoRoot, dir);
-  // The proposed split also ships dist/undici.js (.vscodeignore would need `!dist/undici.js`).
-  if (split && !packaged.includes('dist/undici.js')) packaged.push('dist/undici.js');
   const size = (f: string) => (existsSync(join(dir, f)) ? statSync(join(dir, f)).size : 0);
   const total = packaged.reduce((a, f) => a + size(f), 0);
   if (manifest) {
@@ -146,27 +139,17 @@ export async function buildProduction(
   for (const [input, v] of Object.entries(extOut[1].inputs)) byPackage[packageOf(input)] = (byPackage[packageOf(input)] ?? 0) + v.bytesInOutput;
   byPackage['other'] = (byPackage['other'] ?? 0) + extBytes - Object.values(byPackage).reduce((a, b) => a + b, 0);
   const webBytes = Object.values(web.metafile.outputs).reduce((s, o) => s + o.bytes, 0);
-  const cliBytes = Object.values(cli?.metafile.outputs ?? {}).reduce((s, o) => s + o.bytes, 0);
-  if (split) {
-    const undiciBytes = Object.values(undici!.metafile.outputs).reduce((a, o) => a + o.bytes, 0);
-    details.bundleUndiciApart = { extensionBytes: extBytes, byPackage, undiciBytes, totalBytes: total };
-    return {
-      dir,
-      rows: [
-        row('  proposed build, undici apart: dist/extension.js (loaded at activation)', extBytes / kB, 'kB'),
-        row('  proposed build, undici apart: dist/undici.js (loaded on first request)', undiciBytes / kB, 'kB'),
-        boundRow('  proposed build, undici apart: whole packaged extension', total / kB, 'kB', { below: 800 }),
-      ],
-    };
-  }
-  details.bundle = { extensionBytes: extBytes, byPackage, webviewBytes: webBytes, cliBytes, packaged: Object.fromEntries(packaged.map((f) => [f, size(f)])), totalBytes: total };
-  if (!packaged.includes('dist/extension.js')) throw new Error('.vscodeignore leaves dist/extension.js out of the package');
+  const cliBytes = Object.values(cli.metafile.outputs).reduce((s, o) => s + o.bytes, 0);
+  const undiciBytes = Object.values(undici.metafile.outputs).reduce((a, o) => a + o.bytes, 0);
+  details.bundle = { extensionBytes: extBytes, byPackage, undiciBytes, webviewBytes: webBytes, cliBytes, packaged: Object.fromEntries(packaged.map((f) => [f, size(f)])), totalBytes: total };
+  for (const f of ['dist/extension.js', 'dist/undici.js']) if (!packaged.includes(f)) throw new Error(`.vscodeignore leaves ${f} out of the package`);
 
   const rows: Row[] = [
     boundRow('bundle: whole packaged extension (minified)', total / kB, 'kB', { below: 800 }),
-    row('bundle: dist/extension.js (minified)', extBytes / kB, 'kB'),
+    row('bundle: dist/extension.js (minified; loaded at activation)', extBytes / kB, 'kB'),
   ];
-  for (const p of ['undici', 'zod', 'jsonc-parser', 'ours', 'other']) rows.push(row(`  of which ${p === 'other' ? 'esbuild runtime and other' : p}`, (byPackage[p] ?? 0) / kB, 'kB'));
+  for (const p of ['zod', 'jsonc-parser', 'ours', 'other']) rows.push(row(`  of which ${p === 'other' ? 'esbuild runtime and other' : p}`, (byPackage[p] ?? 0) / kB, 'kB'));
+  rows.push(row('bundle: dist/undici.js (minified; loaded on the first request)', undiciBytes / kB, 'kB'));
   rows.push(row('bundle: media/dist/explanations.js (webview, minified)', webBytes / kB, 'kB'));
   rows.push(row('bundle: dist/cli.js (minified; not part of the extension)', cliBytes / kB, 'kB'));
   return { dir, rows };

@@ -177,7 +177,6 @@ async function main(): Promise<void> {
   // ---- production build: sizes; then the webview and activation run on it
   const tmp = mkdtempSync(join(tmpdir(), 'aymara-bench-'));
   let prod: ProductionBuild | undefined;
-  let proposed: ProductionBuild | undefined;
   try {
     // The copies' manifests drop onStartupFinished so that the activation suite decides when the
     // extension activates (after its I/O probes are in place); the code is the same.
@@ -187,8 +186,7 @@ async function main(): Promise<void> {
     if (on('bundle') || on('webview') || on('activation')) {
       await section('bundle', async () => {
         prod = await buildProduction(repoRoot, join(tmp, 'extension'), details, noStartup);
-        proposed = await buildProduction(repoRoot, join(tmp, 'extension-undici-apart'), details, noStartup, 'undici-apart');
-        return on('bundle') ? [...prod.rows, ...proposed.rows] : [];
+        return on('bundle') ? prod.rows : [];
       }, '< 800 kB');
     }
     if (on('webview') && viewsInput && prod) {
@@ -198,7 +196,6 @@ async function main(): Promise<void> {
     if (on('activation') && prod) {
       const runs = Math.max(1, Number(process.env.AYMARA_BENCH_ACTIVATION_RUNS || 3));
       const variants = [{ dir: prod.dir, runs, label: '', targets: true }];
-      if (proposed) variants.push({ dir: proposed.dir, runs: Math.max(1, runs - 1), label: 'proposed build, undici apart', targets: false });
       await section('activation', () => benchActivation(repoRoot, variants, details), '≤ 30 ms');
     }
   } finally {
