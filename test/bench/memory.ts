@@ -6,9 +6,10 @@
  *
  * The heap is collected first (--expose-gc). The peak is the largest heap in use seen at any
  * point: before every garbage collection during the run (v8.GCProfiler) and at the end of each
- * stage. Because collections come late, that peak includes garbage not yet collected; the
- * largest heap left after a collection (live data, the lower bound) is reported beside it. The growth still held afterwards (only the run's results and diagnostics kept) is
- * reported too.
+ * stage. Because collections come late, that peak includes garbage not yet collected (such as the
+ * file's text after parsing); the largest heap left after a collection is reported beside it
+ * (closer to live data, though a minor collection leaves old garbage in place). The growth still
+ * held afterwards (only the run's results and diagnostics kept) is reported too.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { GCProfiler } from 'node:v8';
