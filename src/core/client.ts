@@ -99,6 +99,9 @@ interface SendOptions<S extends z.ZodType> extends CallOptions {
   retry: 'idempotent' | 'post';
 }
 
+/** A run's scored responses, validated one by one as a large reply is parsed. */
+const RUN_RESPONSES = { key: 'responses', schema: ScoredResponse };
+
 const RETRY_STATUSES = [408, 429, 500, 502, 503, 504];
 const RETRY_ERRORS = ['ECONNRESET', 'ECONNREFUSED', 'ENOTFOUND', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'];
 /** Failures that prove the request never reached the server, so even a POST may be sent again. */
@@ -172,32 +175,29 @@ export class AymaraClient {
 
   /** The synchronous scoring call. Never re-sent once the server may have processed it. */
   scoreResponses(body: ScoreRequest, opts: CallOptions & { sandbox?: boolean } = {}): Promise<EvalRunResult> {
-    return this.send('POST', '/v2/eval-runs/-/score-responses', {
-      ...opts,
-      query: { is_sandbox: opts.sandbox ? true : undefined },
-      body,
-      schema: EvalRunResult,
-      retry: 'post',
-      eachElement: shareEchoedContent(body.responses),
-      elements: { key: 'responses', schema: ScoredResponse },
-    });
+    return this.submit('/v2/eval-runs/-/score-responses', body, opts);
   }
 
   /** The asynchronous scoring call: returns a `created` run to poll. */
   createRun(body: ScoreRequest, opts: CallOptions & { sandbox?: boolean } = {}): Promise<EvalRunResult> {
-    return this.send('POST', '/v2/eval-runs', {
+    return this.submit('/v2/eval-runs', body, opts);
+  }
+
+  /** POST responses for scoring; the reply is a run whose echoed contents share the sent strings. */
+  private submit(path: string, body: ScoreRequest, opts: CallOptions & { sandbox?: boolean }): Promise<EvalRunResult> {
+    return this.send('POST', path, {
       ...opts,
       query: { is_sandbox: opts.sandbox ? true : undefined },
       body,
       schema: EvalRunResult,
       retry: 'post',
       eachElement: shareEchoedContent(body.responses),
-      elements: { key: 'responses', schema: ScoredResponse },
+      elements: RUN_RESPONSES,
     });
   }
 
   getRun(runUuid: string, opts: CallOptions = {}): Promise<EvalRunResult> {
-    return this.send('GET', `/v2/eval-runs/${enc(runUuid)}`, { ...opts, schema: EvalRunResult, retry: 'idempotent', elements: { key: 'responses', schema: ScoredResponse } });
+    return this.send('GET', `/v2/eval-runs/${enc(runUuid)}`, { ...opts, schema: EvalRunResult, retry: 'idempotent', elements: RUN_RESPONSES });
   }
 
   /** One page of runs for an eval (the API lists newest first in practice; callers must not rely on it). */
