@@ -4,17 +4,22 @@
 //   dist/server.js     the local Aymara-compatible server (never part of the extension bundle)
 //   media/*.js         webview scripts (browser)
 //   out/test/**        unit, integration and e2e suites (node_modules stay external)
-// Flags: --production (minify, no sourcemaps), --watch, --no-tests.
+// Flags: --production (minify, no sourcemaps), --watch, --no-tests,
+//   --outdir=<dir> (write dist/, media/dist/ and out/ under <dir> instead of here),
+//   --metafile=<file> (write esbuild's metafile of every bundle built, for size reports).
 import * as esbuild from 'esbuild';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
 
 const version = JSON.parse(readFileSync('package.json', 'utf8')).version;
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 const withTests = !process.argv.includes('--no-tests') && !production;
+/** @param {string} name */
+const flag = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const root = flag('outdir') ?? '.';
+const metafilePath = flag('metafile');
 
 /** @param {string} dir @param {(f: string) => boolean} keep @returns {string[]} */
 function walk(dir, keep) {
@@ -73,24 +78,25 @@ const undiciBundle = (outfile) => ({
   ...common,
   stdin: { contents: `module.exports = {${[...undiciUsed].map((u) => `${JSON.stringify(u)}: require(${JSON.stringify(u)})`).join(',')}};`, resolveDir: '.', loader: 'js' },
   outfile,
+  metafile: true,
 });
 
 /** @type {import('esbuild').BuildOptions[]} */
 const builds = [
-  { ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', external: ['vscode', './undici.js'], plugins: [undiciApart(undiciUsed)], metafile: true },
-  { ...common, entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
-  { ...common, entryPoints: { server: 'src/server/main.ts' }, outdir: 'dist' },
+  { ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: join(root, 'dist'), external: ['vscode', './undici.js'], plugins: [undiciApart(undiciUsed)], metafile: true },
+  { ...common, entryPoints: { cli: 'src/cli.ts' }, outdir: join(root, 'dist'), banner: { js: '#!/usr/bin/env node' }, metafile: true },
+  { ...common, entryPoints: { server: 'src/server/main.ts' }, outdir: join(root, 'dist'), metafile: true },
 ];
 
 const webviewEntries = walk('media', (f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
 if (webviewEntries.length) {
-  builds.push({ ...common, platform: 'browser', target: 'es2022', format: 'iife', entryPoints: webviewEntries, outdir: 'media/dist' });
+  builds.push({ ...common, platform: 'browser', target: 'es2022', format: 'iife', entryPoints: webviewEntries, outdir: join(root, 'media', 'dist'), metafile: true });
 }
 
 if (withTests) {
   const tests = walk('test', (f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
   if (tests.length) {
-    builds.push({ ...common, entryPoints: tests, outdir: 'out/test', outbase: 'test', packages: 'external', external: ['vscode'] });
+    builds.push({ ...common, entryPoints: tests, outdir: join(root, 'out', 'test'), outbase: 'test', packages: 'external', external: ['vscode'] });
   }
 }
 
@@ -101,9 +107,17 @@ const present = builds.filter((b) => {
 
 if (watch) {
   for (const b of present) (await esbuild.context(b)).watch();
-  await esbuild.build(undiciBundle('dist/undici.js')); // after the first extension build (it collects what is used)
+  await esbuild.build(undiciBundle(join(root, 'dist', 'undici.js'))); // after the first extension build (it collects what is used)
   console.log('watching for changes…');
 } else {
-  await Promise.all(present.map((b) => esbuild.build(b)));
-  await esbuild.build(undiciBundle('dist/undici.js'));
+  const results = await Promise.all(present.map((b) => esbuild.build(b)));
+  results.push(await esbuild.build(undiciBundle(join(root, 'dist', 'undici.js'))));
+  if (metafilePath) {
+    const meta = { inputs: {}, outputs: {} };
+    for (const r of results) {
+      Object.assign(meta.inputs, r.metafile?.inputs);
+      Object.assign(meta.outputs, r.metafile?.outputs);
+    }
+    writeFileSync(metafilePath, JSON.stringify(meta));
+  }
 }

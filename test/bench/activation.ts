@@ -64,17 +64,11 @@ async function oneRun(host: typeof HostLib, repoRoot: string, extensionDir: stri
   }
 }
 
-export interface ActivationVariant {
-  /** Folder of the production build to install as the extension under development. */
-  dir: string;
-  runs: number;
-  /** Row name prefix; '' for the build as it is. */
-  label: string;
-  /** Whether this variant's rows carry the targets (the others are reported). */
-  targets: boolean;
-}
-
-export async function benchActivation(repoRoot: string, variants: readonly ActivationVariant[], details: Record<string, unknown>): Promise<Row[]> {
+/**
+ * Activation of the production build in `dir` (installed as the extension under development),
+ * measured `runs` times, each in a freshly started host.
+ */
+export async function benchActivation(repoRoot: string, dir: string, runs: number, details: Record<string, unknown>): Promise<Row[]> {
   const target = '≤ 30 ms';
   let host: typeof HostLib;
   try {
@@ -82,31 +76,28 @@ export async function benchActivation(repoRoot: string, variants: readonly Activ
   } catch (e) {
     return [failedRow('activation in the extension host', 'ms', target, `harness: ${(e as Error).message}`)];
   }
-  const rows: Row[] = [];
   try {
-    for (const v of variants) rows.push(...(await variantRows(host, repoRoot, v, details)));
+    return await activationRows(host, repoRoot, dir, runs, details);
   } finally {
     await host.stopAll();
   }
-  return rows;
 }
 
-async function variantRows(host: typeof HostLib, repoRoot: string, v: ActivationVariant, details: Record<string, unknown>): Promise<Row[]> {
+async function activationRows(host: typeof HostLib, repoRoot: string, dir: string, runs: number, details: Record<string, unknown>): Promise<Row[]> {
   const target = '≤ 30 ms';
-  const name = (s: string) => (v.label ? `  ${v.label}: ${s}` : s);
   const results: ActivationRun[] = [];
   try {
-    for (let i = 0; i < v.runs; i++) {
+    for (let i = 0; i < runs; i++) {
       const t = performance.now();
-      results.push(await oneRun(host, repoRoot, v.dir, `bench activation${v.label ? ` (${v.label})` : ''} ${i + 1}`));
+      results.push(await oneRun(host, repoRoot, dir, `bench activation ${i + 1}`));
       const r = results[i]!;
-      log(`  activation${v.label ? ` (${v.label})` : ''} run ${i + 1}/${v.runs}: load ${r.loadMs} ms + activate ${r.activateMs} ms (VS Code's marks); ${((performance.now() - t) / 1000).toFixed(1)} s with the host's start`);
+      log(`  activation run ${i + 1}/${runs}: load ${r.loadMs} ms + activate ${r.activateMs} ms (VS Code's marks); ${((performance.now() - t) / 1000).toFixed(1)} s with the host's start`);
     }
   } catch (e) {
-    if (!results.length) return [failedRow(name('activation in the extension host'), 'ms', target, (e as Error).message)];
+    if (!results.length) return [failedRow('activation in the extension host', 'ms', target, (e as Error).message)];
     log(`  activation: a run failed, using ${results.length}: ${(e as Error).message}`);
   }
-  details[v.label ? `activation (${v.label})` : 'activation'] = results;
+  details.activation = results;
   const first = results[0]!;
   const nums = (f: (r: ActivationRun) => number | null | undefined) => results.map(f).filter((x): x is number => typeof x === 'number');
   const own = nums((r) => (r.loadMs !== null && r.activateMs !== null ? r.loadMs + r.activateMs : null));
@@ -115,29 +106,25 @@ async function variantRows(host: typeof HostLib, repoRoot: string, v: Activation
   const others = results.flatMap((r) => r.io.filter((c) => !c.ours && c.phase === 'activation' && c.kind === 'network'));
   const env = `Node ${first.node}, VS Code ${first.vscode}`;
   const main = own.length
-    ? v.targets
-      ? boundRow(name(`activation in the real extension host: load + activate() (VS Code's marks, median of ${own.length}; ${env})`), median(own), 'ms', { max: 30 })
-      : row(name(`activation: load + activate() (median of ${own.length})`), median(own), 'ms')
-    : failedRow(name('activation in the real extension host'), 'ms', target, 'VS Code recorded no activation marks');
+    ? boundRow(`activation in the real extension host: load + activate() (VS Code's marks, median of ${own.length}; ${env})`, median(own), 'ms', { max: 30 })
+    : failedRow('activation in the real extension host', 'ms', target, 'VS Code recorded no activation marks');
   const rows: Row[] = [
     main,
-    row(name('  of which loading the bundle'), median(nums((r) => r.loadMs)), 'ms'),
-    row(name('  of which activate()'), median(nums((r) => r.activateMs)), 'ms'),
+    row('  of which loading the bundle', median(nums((r) => r.loadMs)), 'ms'),
+    row('  of which activate()', median(nums((r) => r.activateMs)), 'ms'),
   ];
   const cpu = nums((r) => (r.probed?.load && r.probed.activate ? r.probed.load.cpuMs + r.probed.activate.cpuMs : null));
-  if (cpu.length) rows.push(row(name(`  CPU time of load + activate() on the extension host's thread (not inflated by a busy machine)`), median(cpu), 'ms'));
-  if (v.targets) {
-    rows.push(
-      row(name('  from load to activated, with VS Code preparing the extension context'), median(nums((r) => r.totalMs)), 'ms'),
-      row(name('  ext.activate() as a caller sees it'), median(nums((r) => r.apiMs)), 'ms'),
-      boundRow(name('activation: file/network I/O by the extension while activating'), ours.length / results.length, 'calls', { max: 0 }, '= 0'),
-    );
-    const ownLoad = nums((r) => r.own?.moduleMs);
-    const ownActivate = nums((r) => r.own?.activateMs);
-    if (ownLoad.length) rows.push(row(name('  module evaluation as the extension records it'), median(ownLoad), 'ms'));
-    if (ownActivate.length) rows.push(row(name('  activate() as the extension records it'), median(ownActivate), 'ms'));
-    if (after.length) rows.push(row(name('  I/O by the extension in the 500 ms after activation (deferred work)'), after.length / results.length, 'calls'));
-  }
+  if (cpu.length) rows.push(row(`  CPU time of load + activate() on the extension host's thread (not inflated by a busy machine)`, median(cpu), 'ms'));
+  rows.push(
+    row('  from load to activated, with VS Code preparing the extension context', median(nums((r) => r.totalMs)), 'ms'),
+    row('  ext.activate() as a caller sees it', median(nums((r) => r.apiMs)), 'ms'),
+    boundRow('activation: file/network I/O by the extension while activating', ours.length / results.length, 'calls', { max: 0 }, '= 0'),
+  );
+  const ownLoad = nums((r) => r.own?.moduleMs);
+  const ownActivate = nums((r) => r.own?.activateMs);
+  if (ownLoad.length) rows.push(row('  module evaluation as the extension records it', median(ownLoad), 'ms'));
+  if (ownActivate.length) rows.push(row('  activate() as the extension records it', median(ownActivate), 'ms'));
+  if (after.length) rows.push(row('  I/O by the extension in the 500 ms after activation (deferred work)', after.length / results.length, 'calls'));
   if (others.length) log(`  network calls by others during activation: ${others.map((c) => c.what).join(', ')}`);
   if (results.some((r) => r.wasActive)) log('  warning: the extension was already active when the suite started; the I/O probes missed its activation');
   return rows;

@@ -1,11 +1,11 @@
 /**
- * Production bundle sizes: the extension bundle built with esbuild.mjs's options for it plus
- * minify (no source maps), the webview script likewise, and the per-package share of the
- * extension bundle from esbuild's metafile. The whole packaged extension (the files
+ * Production bundle sizes: everything esbuild.mjs --production builds, and the per-package share
+ * of the extension bundle from esbuild's metafile. The whole packaged extension (the files
  * .vscodeignore keeps) must stay under 800 kB (1 kB = 1000 bytes here, the stricter reading).
  */
-import * as esbuild from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import type * as esbuild from 'esbuild';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { boundRow, row, type Row } from './lib/measure';
 
@@ -52,70 +52,27 @@ function packageOf(input: string): string {
 }
 
 /**
- * Builds the production extension into `dir` (a throwaway folder) and returns the size rows.
- * `manifest` may change the copied package.json (the activation benchmark drops the startup
- * activation event so that it decides when the extension activates).
+ * Builds the production extension into `dir` (a throwaway folder) with esbuild.mjs itself
+ * (--production, as `vscode:prepublish` runs it), so what is measured is what ships, and returns
+ * the size rows. `manifest` may change the copied package.json (the activation benchmark drops the
+ * startup activation event so that it decides when the extension activates).
  */
-/**
- * As esbuild.mjs builds it: undici in dist/undici.js, required at run time by the client
- * module, which the extension initialises only on first use (services.ts imports it
- * dynamically). Every import of undici or of one of its modules becomes
- * `require('./undici.js')[<that specifier>]`, and dist/undici.js exports those modules by specifier.
- */
-function undiciApart(used: Set<string>): esbuild.Plugin {
-  return {
-    name: 'undici-apart',
-    setup(b) {
-      b.onResolve({ filter: /^undici(\/.*)?$/ }, (args) => {
-        used.add(args.path);
-        return { path: args.path, namespace: 'undici-apart' };
-      });
-      b.onLoad({ filter: /.*/, namespace: 'undici-apart' }, (args) => ({
-        contents: `module.exports = require('./undici.js')[${JSON.stringify(args.path)}];`,
-        loader: 'js',
-      }));
-    },
-  };
-}
-
-export async function buildProduction(
+export function buildProduction(
   repoRoot: string,
   dir: string,
   details: Record<string, unknown>,
   manifest?: (pj: Record<string, unknown>) => void,
-): Promise<ProductionBuild> {
-  const version = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
-  // The options of esbuild.mjs's `common` with --production, and of its extension build.
-  const common: esbuild.BuildOptions = {
-    absWorkingDir: repoRoot,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    sourcemap: false,
-    minify: true,
-    logLevel: 'warning',
-    legalComments: 'none',
-    mainFields: ['module', 'main'],
-    define: { __VERSION__: JSON.stringify(version) },
+): ProductionBuild {
+  const metaPath = join(dir, 'esbuild-meta.json');
+  mkdirSync(dir, { recursive: true });
+  execFileSync(process.execPath, ['esbuild.mjs', '--production', `--outdir=${dir}`, `--metafile=${metaPath}`], { cwd: repoRoot, stdio: 'inherit' });
+  const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as esbuild.Metafile;
+  rmSync(metaPath);
+  const output = (name: string) => {
+    const o = Object.entries(meta.outputs).find(([f]) => f.split('\\').join('/').endsWith(name));
+    if (!o) throw new Error(`esbuild.mjs produced no ${name}`);
+    return o[1];
   };
-  const used = new Set<string>();
-  const ext = await esbuild.build({
-    ...common,
-    entryPoints: { extension: 'src/extension.ts' },
-    outdir: join(dir, 'dist'),
-    external: ['vscode', './undici.js'],
-    metafile: true,
-    plugins: [undiciApart(used)],
-  });
-  const undici = await esbuild.build({
-    ...common,
-    stdin: { contents: `module.exports = {${[...used].map((u) => `${JSON.stringify(u)}: require(${JSON.stringify(u)})`).join(',')}};`, resolveDir: repoRoot, loader: 'js' },
-    outfile: join(dir, 'dist', 'undici.js'),
-    metafile: true,
-  });
-  const web = await esbuild.build({ ...common, platform: 'browser', target: 'es2022', format: 'iife', entryPoints: ['media/explanations.ts'], outdir: join(dir, 'media', 'dist'), metafile: true });
-  const cli = await esbuild.build({ ...common, entryPoints: { cli: 'src/cli.ts' }, outdir: join(dir, 'cli'), metafile: true });
 
   // The rest of what the package may hold, then the files .vscodeignore keeps.
   mkdirSync(join(dir, 'media'), { recursive: true });
@@ -132,15 +89,14 @@ export async function buildProduction(
     writeFileSync(join(dir, 'package.json'), JSON.stringify(pj, null, 2) + '\n');
   }
 
-  const extOut = Object.entries(ext.metafile.outputs).find(([f]) => f.endsWith('extension.js'));
-  if (!extOut) throw new Error('esbuild produced no extension.js');
-  const extBytes = extOut[1].bytes;
+  const extOut = output('dist/extension.js');
+  const extBytes = extOut.bytes;
   const byPackage: Record<string, number> = {};
-  for (const [input, v] of Object.entries(extOut[1].inputs)) byPackage[packageOf(input)] = (byPackage[packageOf(input)] ?? 0) + v.bytesInOutput;
+  for (const [input, v] of Object.entries(extOut.inputs)) byPackage[packageOf(input)] = (byPackage[packageOf(input)] ?? 0) + v.bytesInOutput;
   byPackage['other'] = (byPackage['other'] ?? 0) + extBytes - Object.values(byPackage).reduce((a, b) => a + b, 0);
-  const webBytes = Object.values(web.metafile.outputs).reduce((s, o) => s + o.bytes, 0);
-  const cliBytes = Object.values(cli.metafile.outputs).reduce((s, o) => s + o.bytes, 0);
-  const undiciBytes = Object.values(undici.metafile.outputs).reduce((a, o) => a + o.bytes, 0);
+  const webBytes = output('media/dist/explanations.js').bytes;
+  const cliBytes = output('dist/cli.js').bytes;
+  const undiciBytes = output('dist/undici.js').bytes;
   details.bundle = { extensionBytes: extBytes, byPackage, undiciBytes, webviewBytes: webBytes, cliBytes, packaged: Object.fromEntries(packaged.map((f) => [f, size(f)])), totalBytes: total };
   for (const f of ['dist/extension.js', 'dist/undici.js']) if (!packaged.includes(f)) throw new Error(`.vscodeignore leaves ${f} out of the package`);
 
