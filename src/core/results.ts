@@ -159,6 +159,19 @@ export function runGroups(run: RunResult): Record<Verdict, ResultItem[]> {
   return g;
 }
 
+const indexes = new WeakMap<RunResult, Map<string, ResultItem>>();
+
+/** A run's items by key, built once per run object (like runGroups). */
+export function itemIndex(run: RunResult): Map<string, ResultItem> {
+  let m = indexes.get(run);
+  if (!m) {
+    m = new Map();
+    for (const i of run.items) m.set(i.key, i);
+    indexes.set(run, m);
+  }
+  return m;
+}
+
 /** Items sorted failures first (VERDICTS order), then by position in the file; ties keep their order. */
 export function sortedItems(items: readonly ResultItem[]): ResultItem[] {
   const g = groupedItems(items);

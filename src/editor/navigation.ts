@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { ResultItem } from '../core/results';
-import { itemIndex, type ResultsTree } from './resultsTree';
+import { itemIndex, type ResultItem } from '../core/results';
+import type { ResultsTree } from './resultsTree';
 import type { Services } from './services';
 
 const HAS_FAILURES = 'aymara.hasFailures';

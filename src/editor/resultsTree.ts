@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { VERDICTS, formatPercent, oneLine, runGroups, type ResultItem, type RunResult, type Verdict } from '../core/results';
+import { VERDICTS, formatPercent, oneLine, itemIndex, runGroups, type ResultItem, type RunResult, type Verdict } from '../core/results';
 import type { FileRecord, RunSummary } from './runStore';
 import type { Services } from './services';
 
@@ -230,18 +230,6 @@ export class ResultsTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
   dispose(): void {
     vscode.Disposable.from(...this.disposables).dispose();
   }
-}
-
-const indexes = new WeakMap<RunResult, Map<string, ResultItem>>();
-/** Items of a run by key, built once per run object. */
-export function itemIndex(r: RunResult): Map<string, ResultItem> {
-  let m = indexes.get(r);
-  if (!m) {
-    m = new Map();
-    for (const i of r.items) m.set(i.key, i);
-    indexes.set(r, m);
-  }
-  return m;
 }
 
 function toSummary(r: RunResult): RunSummary {

@@ -5,7 +5,7 @@
  */
 import { toDiagnosticData, type DiagnosticOptions } from '../../src/core/report/diagnosticsModel';
 import { buildWebviewModel, english, type PromptText, type WebviewModel } from '../../src/core/report/webviewModel';
-import { VERDICTS, runGroups, type ResultItem, type RunResult, type Verdict } from '../../src/core/results';
+import { VERDICTS, itemIndex, runGroups, type ResultItem, type RunResult, type Verdict } from '../../src/core/results';
 import { matchResults, type EntryLike } from '../../src/core/scoring';
 import type { EvalRunResult } from '../../src/core/schemas';
 import { interleave, median, ratioRow, row, type Row } from './lib/measure';
@@ -23,8 +23,7 @@ type TreeNode =
  * webview model), and the index of items by key (itemIndex) used to resolve item nodes and reveal.
  */
 export function treeModel(run: RunResult, uri: string): { groups: { node: TreeNode; children: TreeNode[] }[]; index: Map<string, ResultItem> } {
-  const index = new Map<string, ResultItem>();
-  for (const i of run.items) index.set(i.key, i);
+  const index = itemIndex(run);
   const byVerdict = runGroups(run);
   const groups = VERDICTS.filter((v) => run.counts[v] > 0).map((verdict) => ({
     node: { kind: 'group', uri, runUuid: run.eval_run_uuid, verdict } as TreeNode,
