@@ -87,6 +87,8 @@ export function verdictOf(s: Pick<ScoredResponse, 'is_passed' | 'ai_refused' | '
 }
 
 /** passed / (passed + failed), or null when nothing was judged. */
+export { oneLine } from './present/text';
+
 export function computedPassRate(c: Counts): number | null {
   const judged = c.passed + c.failed + c.refused;
   return judged ? (c.passed + c.refused) / judged : null;
@@ -103,16 +105,6 @@ export function headline(item: Pick<ResultItem, 'verdict' | 'confidence' | 'expl
   const conf = item.confidence === null || item.confidence === undefined ? '' : ` (${Math.round(item.confidence * 100)}%)`;
   const first = firstSentence(item.explanation);
   return first ? `${label}${conf}: ${first}` : `${label}${conf}`;
-}
-
-/**
- * Server or file text for one line of UI (messages, tree labels, terminal output): control and
- * bidi-override characters become spaces, whitespace is folded, and the result is cut to `max`.
- */
-export function oneLine(s: string, max = Infinity): string {
-  // eslint-disable-next-line no-control-regex
-  const flat = s.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]+/g, ' ').replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
 export function firstSentence(text: string | null | undefined, max = 160): string {
