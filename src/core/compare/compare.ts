@@ -1,0 +1,117 @@
+/**
+ * Compare two runs of the same eval for one file: which entries newly fail, which were fixed,
+ * which still fail, which changed, which are only in one run. The one definition of a run
+ * comparison, used by the command line (`--baseline`, `compare`) and the editor alike.
+ *
+ * Entries match by (prompt_uuid, thread_uuid, turn_number). "Failing" is failed or errored,
+ * "passing" is passed or refused; an excluded entry counts as absent from its run. Within one run
+ * a key is unique; should a run hold a key twice, the first item counts.
+ */
+import { responseKey, type ResultItem, type RunResult, type Verdict } from '../results';
+
+export const CHANGE_KINDS = ['newly_failing', 'newly_passing', 'still_failing', 'changed', 'only_in_current', 'only_in_baseline'] as const;
+export type ChangeKind = (typeof CHANGE_KINDS)[number];
+
+/** How far confidence must move (same verdict) for an entry to count as changed. */
+export const CONFIDENCE_CHANGE = 0.1;
+
+export interface ComparedEntry {
+  kind: ChangeKind;
+  key: string;
+  prompt_uuid: string;
+  thread_uuid: string | null;
+  turn_number: number;
+  baseline: ResultItem | null;
+  current: ResultItem | null;
+}
+
+export interface Comparison {
+  baseline_run_uuid: string;
+  current_run_uuid: string;
+  /** Every entry that is not unchanged, in the current run's order, then baseline-only entries in theirs. */
+  entries: ComparedEntry[];
+  counts: Record<ChangeKind, number> & { unchanged: number };
+}
+
+type RunLike = Pick<RunResult, 'eval_run_uuid' | 'items'>;
+
+const FAILING: ReadonlySet<Verdict> = new Set<Verdict>(['failed', 'errored']);
+
+export function isFailing(v: Verdict): boolean {
+  return FAILING.has(v);
+}
+
+export function compareRuns(baseline: RunLike, current: RunLike): Comparison {
+  const before = new Map<string, ResultItem>();
+  for (const item of baseline.items) {
+    if (item.verdict === 'excluded') continue;
+    const key = item.key || responseKey(item);
+    if (!before.has(key)) before.set(key, item);
+  }
+  const counts = { newly_failing: 0, newly_passing: 0, still_failing: 0, changed: 0, only_in_current: 0, only_in_baseline: 0, unchanged: 0 };
+  const entries: ComparedEntry[] = [];
+  const seen = new Set<string>();
+  for (const item of current.items) {
+    if (item.verdict === 'excluded') continue;
+    const key = item.key || responseKey(item);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const old = before.get(key);
+    const kind = old ? changeKind(old, item) : 'only_in_current';
+    if (!kind) {
+      counts.unchanged++;
+      continue;
+    }
+    counts[kind]++;
+    entries.push(entry(kind, key, old ?? null, item));
+  }
+  for (const [key, old] of before) {
+    if (seen.has(key)) continue;
+    counts.only_in_baseline++;
+    entries.push(entry('only_in_baseline', key, old, null));
+  }
+  return { baseline_run_uuid: baseline.eval_run_uuid, current_run_uuid: current.eval_run_uuid, entries, counts };
+}
+
+function changeKind(old: ResultItem, now: ResultItem): ChangeKind | undefined {
+  const wasFailing = FAILING.has(old.verdict);
+  const isNowFailing = FAILING.has(now.verdict);
+  if (isNowFailing) return wasFailing ? 'still_failing' : 'newly_failing';
+  if (wasFailing) return 'newly_passing';
+  if (old.verdict !== now.verdict || (old.explanation ?? '') !== (now.explanation ?? '')) return 'changed';
+  if (old.confidence !== null && now.confidence !== null && Math.abs(old.confidence - now.confidence) >= CONFIDENCE_CHANGE - 1e-9) return 'changed';
+  if ((old.confidence === null) !== (now.confidence === null)) return 'changed';
+  return undefined;
+}
+
+function entry(kind: ChangeKind, key: string, baseline: ResultItem | null, current: ResultItem | null): ComparedEntry {
+  const ref = (current ?? baseline)!;
+  return { kind, key, prompt_uuid: ref.prompt_uuid, thread_uuid: ref.thread_uuid, turn_number: ref.turn_number, baseline, current };
+}
+
+/** One element of the report's lists: the entry's identity and its line in the scored file (or null). */
+export interface ComparisonRef {
+  prompt_uuid: string;
+  thread_uuid: string | null;
+  turn_number: number;
+  line: number | null;
+}
+
+/** The `comparison` object of the JSON report (a public contract: see README, "Command line"). */
+export type ComparisonReport = { baseline_run_uuid: string } & Record<ChangeKind, ComparisonRef[]>;
+
+/**
+ * The report form of a comparison. `lineOf` gives an entry's line in the scored file (the current
+ * item's location by default); null when the file does not hold the entry.
+ */
+export function comparisonReport(c: Comparison, lineOf: (e: ComparedEntry) => number | null = (e) => e.current?.location?.line ?? null): ComparisonReport {
+  const out = { baseline_run_uuid: c.baseline_run_uuid } as ComparisonReport;
+  for (const k of CHANGE_KINDS) out[k] = [];
+  for (const e of c.entries) out[e.kind].push({ prompt_uuid: e.prompt_uuid, thread_uuid: e.thread_uuid, turn_number: e.turn_number, line: lineOf(e) });
+  return out;
+}
+
+/** "2 newly failing, 1 fixed, 3 still failing" — the headline of a comparison. */
+export function comparisonHeadline(c: Comparison): string {
+  return `${c.counts.newly_failing} newly failing, ${c.counts.newly_passing} fixed, ${c.counts.still_failing} still failing`;
+}

@@ -1,0 +1,70 @@
+import * as assert from 'node:assert/strict';
+import { compareRuns, comparisonHeadline, comparisonReport } from '../../src/core/compare/compare';
+import { responseKey, type ResultItem, type Verdict } from '../../src/core/results';
+
+function item(prompt: string, verdict: Verdict, o: Partial<ResultItem> = {}): ResultItem {
+  const thread_uuid = o.thread_uuid ?? null;
+  const turn_number = o.turn_number ?? 1;
+  return {
+    key: responseKey({ prompt_uuid: prompt, thread_uuid, turn_number }),
+    prompt_uuid: prompt, thread_uuid, turn_number, verdict,
+    confidence: 0.9, explanation: `${verdict} because`, response_uuid: null, next_prompt: null, response_text: null,
+    entry_index: 0, location: null, ...o,
+  };
+}
+const run = (id: string, items: ResultItem[]) => ({ eval_run_uuid: id, items });
+
+describe('compareRuns', () => {
+  it('sorts entries into newly failing, fixed, still failing, changed and unchanged', () => {
+    const base = run('score_run.a', [
+      item('p1', 'passed'), item('p2', 'failed'), item('p3', 'failed'), item('p4', 'passed'),
+      item('p5', 'refused'), item('p6', 'passed', { confidence: 0.5 }), item('p7', 'errored'),
+    ]);
+    const cur = run('score_run.b', [
+      item('p1', 'failed'), item('p2', 'passed'), item('p3', 'errored'), item('p4', 'passed'),
+      item('p5', 'passed'), item('p6', 'passed', { confidence: 0.65 }), item('p7', 'refused'),
+    ]);
+    const c = compareRuns(base, cur);
+    const kinds = Object.fromEntries(c.entries.map((e) => [e.prompt_uuid, e.kind]));
+    assert.deepEqual(kinds, { p1: 'newly_failing', p2: 'newly_passing', p3: 'still_failing', p5: 'changed', p6: 'changed', p7: 'newly_passing' });
+    assert.equal(c.counts.unchanged, 1); // p4
+    assert.equal(comparisonHeadline(c), '1 newly failing, 2 fixed, 1 still failing');
+  });
+
+  it('counts a confidence move under 0.1 or an equal explanation as unchanged', () => {
+    const c = compareRuns(run('a', [item('p', 'passed', { confidence: 0.5 })]), run('b', [item('p', 'passed', { confidence: 0.59 })]));
+    assert.deepEqual(c.entries, []);
+    assert.equal(c.counts.unchanged, 1);
+    const d = compareRuns(run('a', [item('p', 'passed', { explanation: 'x' })]), run('b', [item('p', 'passed', { explanation: 'y' })]));
+    assert.equal(d.entries[0]?.kind, 'changed');
+  });
+
+  it('matches multi-turn entries by prompt, thread and turn, not by prompt alone', () => {
+    const base = run('a', [item('p', 'passed', { thread_uuid: 't1', turn_number: 1 }), item('p', 'failed', { thread_uuid: 't1', turn_number: 2 })]);
+    const cur = run('b', [item('p', 'failed', { thread_uuid: 't1', turn_number: 1 }), item('p', 'passed', { thread_uuid: 't2', turn_number: 2 })]);
+    const c = compareRuns(base, cur);
+    assert.deepEqual(c.entries.map((e) => [e.thread_uuid, e.turn_number, e.kind]), [
+      ['t1', 1, 'newly_failing'], ['t2', 2, 'only_in_current'], ['t1', 2, 'only_in_baseline'],
+    ]);
+  });
+
+  it('leaves excluded entries out of both runs and keeps the first of a duplicated key', () => {
+    const base = run('a', [item('p1', 'excluded'), item('p2', 'failed'), item('p2', 'passed')]);
+    const cur = run('b', [item('p1', 'failed'), item('p2', 'excluded'), item('p3', 'excluded')]);
+    const c = compareRuns(base, cur);
+    assert.deepEqual(c.entries.map((e) => [e.prompt_uuid, e.kind, e.baseline?.verdict ?? null]), [
+      ['p1', 'only_in_current', null], ['p2', 'only_in_baseline', 'failed'],
+    ]);
+  });
+
+  it('reports each list with the entry line in the file, null when the file no longer holds it', () => {
+    const loc = { offset: 0, length: 1, line: 12, column: 5, pointer: '/responses/0' };
+    const c = compareRuns(run('score_run.base', [item('p1', 'passed'), item('gone', 'failed')]), run('score_run.cur', [item('p1', 'failed', { location: loc })]));
+    assert.deepEqual(comparisonReport(c), {
+      baseline_run_uuid: 'score_run.base',
+      newly_failing: [{ prompt_uuid: 'p1', thread_uuid: null, turn_number: 1, line: 12 }],
+      newly_passing: [], still_failing: [], changed: [], only_in_current: [],
+      only_in_baseline: [{ prompt_uuid: 'gone', thread_uuid: null, turn_number: 1, line: null }],
+    });
+  });
+});
