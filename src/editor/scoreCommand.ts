@@ -24,6 +24,8 @@ export function registerScoring(s: Services): vscode.Disposable {
     vscode.commands.registerCommand('aymara.setApiKey', () => setApiKey(s)),
     vscode.commands.registerCommand('aymara.clearApiKey', () => clearApiKey(s)),
     vscode.commands.registerCommand('aymara.showLog', () => s.log.show()),
+    // Under test only: the startup resume on demand, after a suite has left a pending run.
+    ...(s.context.extensionMode === vscode.ExtensionMode.Test ? [vscode.commands.registerCommand('aymara._test.resumePending', () => scorer.resumePending())] : []),
   );
 }
 
