@@ -146,8 +146,11 @@ describe('explanations panel (real VS Code)', () => {
   });
 
   it('says so and opens nothing for a file without results', async () => {
+    await vscode.commands.executeCommand('aymara._test.clearMessages');
     await vscode.commands.executeCommand('aymara.showExplanations', vscode.Uri.joinPath(folder(), 'never-scored.json').toString());
     assert.equal((await panels()).length, 0);
+    const snap = (await vscode.commands.executeCommand('aymara._test.snapshot')) as { messages: { severity: string; message: string }[] };
+    assert.deepEqual(snap.messages.map((m) => [m.severity, m.message]), [['info', 'No results for never-scored.json yet. Score the file first.']]);
   });
 
   it('switches to a newer run of the same file', async () => {
