@@ -18,6 +18,17 @@ export class UserError extends Error {
 /** The last messages shown, newest last (read by the integration suites through the test command). */
 export const recentMessages: { severity: string; message: string; actions: string[] }[] = [];
 
+function remember(severity: string, message: string, actions: string[]): void {
+  recentMessages.push({ severity, message, actions });
+  if (recentMessages.length > 50) recentMessages.shift();
+}
+
+/** Show a message that is not an error (a run's outcome, nothing to show), kept with the errors. */
+export function notify(severity: 'warning' | 'info', message: string): void {
+  remember(severity, message, []);
+  void (severity === 'warning' ? vscode.window.showWarningMessage(message) : vscode.window.showInformationMessage(message));
+}
+
 /**
  * Show any error from a command as a message with a next step and buttons that run the fix.
  * Messages never contain the API key (the log redacts it as a second line of defence).
@@ -54,8 +65,7 @@ export async function reportError(err: unknown, log: Log, retry?: { command: str
   else log.warn(line);
   if (err instanceof Error && err.stack && !(err instanceof UserError) && !isApiError(err)) log.error(log.redact(err.stack));
   actions.push({ title: t('Show Log'), command: 'aymara.showLog' });
-  recentMessages.push({ severity, message, actions: actions.map((a) => a.title) });
-  if (recentMessages.length > 50) recentMessages.shift();
+  remember(severity, message, actions.map((a) => a.title));
 
   const show = severity === 'error' ? vscode.window.showErrorMessage : severity === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
   const picked = await show(message, ...actions.map((a) => a.title));

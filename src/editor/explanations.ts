@@ -10,6 +10,7 @@ import {
   type ModelInput,
   type WebviewMessage,
 } from '../core/report/webviewModel';
+import { notify } from './errors';
 import type { Services } from './services';
 
 export const VIEW_TYPE = 'aymara.explanations';
@@ -84,7 +85,7 @@ export class ExplanationsPanels implements vscode.Disposable {
     const rec = this.s.store.get(fileUri);
     const run = rec?.latest;
     if (!run) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('No results for {0} yet. Score the file first.', fileName(fileUri)));
+      notify('info', vscode.l10n.t('No results for {0} yet. Score the file first.', fileName(fileUri)));
       return;
     }
     const preserveFocus = opts.preserveFocus ?? false;

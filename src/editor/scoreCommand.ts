@@ -4,7 +4,7 @@ import type { RunResult } from '../core/results';
 import { formatPercent } from '../core/results';
 import { resumeRun, scoreRun, uniqueRunName, type Progress } from '../core/scoring';
 import { pickEval } from './evalPicker';
-import { reportError, UserError } from './errors';
+import { notify, reportError, UserError } from './errors';
 import { label, readFileText } from './fileText';
 import type { SentText } from './fileWatcher';
 import type { Services } from './services';
@@ -24,6 +24,8 @@ export function registerScoring(s: Services): vscode.Disposable {
     vscode.commands.registerCommand('aymara.setApiKey', () => setApiKey(s)),
     vscode.commands.registerCommand('aymara.clearApiKey', () => clearApiKey(s)),
     vscode.commands.registerCommand('aymara.showLog', () => s.log.show()),
+    // Under test only: the startup resume on demand, after a suite has left a pending run.
+    ...(s.context.extensionMode === vscode.ExtensionMode.Test ? [vscode.commands.registerCommand('aymara._test.resumePending', () => scorer.resumePending())] : []),
   );
 }
 
@@ -237,8 +239,8 @@ class Scorer implements vscode.Disposable {
     const c = r.counts;
     const summary = t('{0}: {1} passed, {2} failed, {3} refused, {4} excluded, {5} errored (pass rate {6}).', label(fileUri), c.passed, c.failed, c.refused, c.excluded, c.errored, formatPercent(r.pass_rate));
     this.s.log.info(`Run ${r.eval_run_uuid} ${r.status}: ${summary}${r.notes.length ? ' ' + r.notes.join(' ') : ''}`);
-    if (r.status === 'failed') void vscode.window.showWarningMessage(t('The server marked run {0} as failed. {1}', r.eval_run_uuid, summary));
-    else void vscode.window.showInformationMessage(summary);
+    if (r.status === 'failed') notify('warning', t('The server marked run {0} as failed. {1}', r.eval_run_uuid, summary));
+    else notify('info', summary);
   }
 
   dispose(): void {

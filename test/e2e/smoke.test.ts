@@ -1,17 +1,19 @@
 /**
  * E2E smoke: the real workbench (code-server + headless Chromium) opens a fixture folder with
- * this repository's extension installed, and the extension's command is offered and runs.
+ * this repository's extension installed, and the extension's command is offered, runs, and
+ * says what it needs.
  */
 import * as assert from 'node:assert/strict';
 import {
-  commandPaletteEntries, explorerRow, harness, openFile, runCommand, screenshot, useWorkbench, waitForActivation,
+  commandPaletteEntries, explorerRow, harness, notifications, openFile, runCommand, screenshot, useWorkbench, waitForActivation, waitForNotification,
 } from './workbench';
 
 const COMMAND_LABEL = 'Aymara: Score Responses File';
 
 describe('e2e smoke: workbench with the extension installed', function () {
   this.timeout(120_000);
-  const wb = useWorkbench({ fixture: 'smoke' });
+  // No key anywhere: the user's own AYMARA_AI_API_KEY must not reach the host.
+  const wb = useWorkbench({ fixture: 'smoke', env: { AYMARA_AI_API_KEY: undefined } });
 
   it('opens the fixture folder in the Explorer', async () => {
     const { page } = wb();
@@ -32,13 +34,17 @@ describe('e2e smoke: workbench with the extension installed', function () {
     await screenshot(page, 'e2e-smoke-palette');
   });
 
-  it('activates the extension when the command runs on a responses file', async () => {
+  it('runs the command on a responses file: with no key set, it says which origin needs one', async () => {
     const { page, server } = wb();
     await openFile(page, 'responses.json');
+    // Nothing said so before the command ran.
+    assert.ok(!(await notifications(page)).some((n) => /API key/i.test(n)));
     await runCommand(page, COMMAND_LABEL);
     await waitForActivation(server); // throws if the log says activation failed
-    assert.doesNotMatch(server.extHostLog(), /command 'aymara\.scoreFile' not found/i);
-    // Close whatever the command asked for (an input box or a picker) so the workbench is left idle.
-    await page.keyboard.press('Escape');
+    // The command read the file, found no key for the configured origin and said so, with the way out.
+    await waitForNotification(page, 'No Aymara API key is set for https://api.aymara.ai. Set one to score files.');
+    const toast = page.locator('.notification-toast').filter({ hasText: 'No Aymara API key is set' });
+    await toast.getByRole('button', { name: 'Set API Key' }).waitFor({ state: 'visible', timeout: 10_000 });
+    await screenshot(page, 'e2e-smoke-no-key');
   });
 });

@@ -30,7 +30,7 @@ async function main() {
   const totalMs = Number(process.env.AYMARA_E2E_TIMEOUT_MINUTES ?? 20) * 60_000;
   const mochaBin = join(repoRoot, 'node_modules', 'mocha', 'bin', 'mocha.js');
   const args = [
-    mochaBin, '--ui', 'bdd', '--reporter', 'spec', '--timeout', '120000', '--exit',
+    mochaBin, '--ui', 'bdd', '--reporter', 'spec', '--timeout', '120000', '--exit', '--forbid-only',
     ...process.argv.slice(2),
     ...files.map((f) => relative(repoRoot, f)),
   ];

@@ -19,13 +19,33 @@ export const integrationOut = join(repoRoot, 'out', 'test', 'integration');
  * @property {number} [timeoutSeconds]             default 300
  */
 
-/** @returns {string[]} names of the suites in the build output that have an index.js */
+/** Sources of the integration suites: test/integration/<suite>/ */
+export const integrationSrc = join(repoRoot, 'test', 'integration');
+
+/**
+ * Every folder under test/integration/ is a suite and needs its entry point, index.ts, built to
+ * out/test/integration/<suite>/index.js. A folder without one is an error, not skipped: its tests
+ * would otherwise never run while the run still reports green.
+ * @returns {string[]} the suites' names, sorted
+ */
 export function discoverSuites() {
-  if (!existsSync(integrationOut)) return [];
-  return readdirSync(integrationOut, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && existsSync(join(integrationOut, d.name, 'index.js')))
+  if (!existsSync(integrationSrc)) return [];
+  const folders = readdirSync(integrationSrc, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
     .map((d) => d.name)
     .sort();
+  const noEntry = folders.filter((f) => !existsSync(join(integrationSrc, f, 'index.ts')));
+  if (noEntry.length) {
+    throw new Error(
+      `${noEntry.map((f) => `test/integration/${f}/`).join(', ')} ${noEntry.length === 1 ? 'has' : 'have'} no index.ts, so ${noEntry.length === 1 ? 'its' : 'their'} tests would never run. `
+      + 'Every folder there is a suite: add index.ts (`export function run() { return runMochaIn(__dirname); }`, see test/harness/README.md) or move the folder out of test/integration/.',
+    );
+  }
+  const notBuilt = folders.filter((f) => !existsSync(join(integrationOut, f, 'index.js')));
+  if (notBuilt.length) {
+    throw new Error(`${notBuilt.map((f) => `out/test/integration/${f}/index.js`).join(', ')} missing: run \`npm run build\` first.`);
+  }
+  return folders;
 }
 
 /** @param {string} suite @returns {SuiteConfig} */
@@ -66,7 +86,7 @@ export function copySuiteWorkspace(suite, cfg, parentDir) {
  */
 export function selectSuites(wanted) {
   const available = discoverSuites();
-  if (!available.length) throw new Error('No suites in out/test/integration/*/index.js: run `npm run build` first.');
+  if (!available.length) throw new Error('No suites under test/integration/.');
   const unknown = wanted.filter((w) => !available.includes(w));
   if (unknown.length) throw new Error(`Unknown suite(s): ${unknown.join(', ')}. Available: ${available.join(', ')}`);
   return wanted.length ? wanted : available;

@@ -6,7 +6,8 @@
  *
  * It loads every `*.test.js` under that folder (bdd: describe/it), prints the spec reporter's
  * output (the harness forwards it from the browser to its stdout), and resolves only when no
- * test failed. AYMARA_TEST_GREP (set in the environment of the harness) filters tests by title.
+ * test failed. A `.only` left in a test fails the run (forbidOnly). AYMARA_TEST_GREP (set in the
+ * environment of the harness) filters tests by title.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -36,6 +37,8 @@ export function runMochaIn(dir: string, options: RunMochaOptions = {}): Promise<
     color: false,
     reporter: 'spec',
     timeout: options.timeout ?? 30_000,
+    // A stray .only would quietly skip every other test of the suite: fail the run instead.
+    forbidOnly: true,
     ...(grep ? { grep } : {}),
   });
   const files = findTests(dir);

@@ -106,7 +106,8 @@ describe('client contract (local server, real HTTP)', function () {
       assert.match(r.items[1]!.explanation ?? '', /her address is/i);
       assert.equal(r.items[1]!.location?.pointer, '/responses/1');
       assert.equal(r.run_name, name);
-      assert.deepEqual(known, [r.eval_run_uuid, r.eval_run_uuid].slice(0, known.length));
+      assert.deepEqual(known, [r.eval_run_uuid], 'onRunKnown named the run once, before its results arrived');
+      assert.equal(server.runs.list()[0]?.eval_run_uuid, r.eval_run_uuid, 'the run the server created');
       assert.equal(server.stats.count(SCORE), 1);
     });
 

@@ -3,9 +3,23 @@
  * piecewise replies exactly JSON.parse's, and shared echoes exactly the echoed text.
  */
 import * as assert from 'node:assert/strict';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { NOT_PIECEWISE, jsonBytes, parseJsonPiecewise, shareEchoedContent } from '../../src/core/client';
 import { rng } from '../bench/lib/generate';
 import { LineIndex } from '../../src/core/textIndex';
+
+/** A full collection: --expose-gc turned on at run time (mocha runs without it). */
+function exposeGc(): () => void {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}
+
+/** Memory a value can hold: the heap plus external memory (strings and buffers outside the heap). */
+function usedMemory(): number {
+  const m = process.memoryUsage();
+  return m.heapUsed + m.external;
+}
 
 const TEXTS = ['', 'plain', 'line\nbreak "quoted" \\ back', 'café ’curly’ 富士山 🙂', '\u0000\u001f\u2028\u2029', '\ud800 lone', '<script>alert(1)</script>'];
 
@@ -114,6 +128,42 @@ describe('client: echoed contents share the sent strings (shareEchoedContent)', 
     hook('items', paged, 1);
     assert.equal(paged.content, 'second answer');
     assert.equal(hook.shared, 3, 'all three echoes now use the sent strings');
+  });
+
+  it('frees the reply\'s copies: a parsed reply holds no more memory than its sent texts once shared', function () {
+    // Equal text is equal whether shared or not, and `shared` is the code's own count; what a
+    // user gets from sharing is memory. So: parse a reply echoing 32 × 256 kB of sent content
+    // the way the client does (piecewise, with the hook), keep the parsed reply, collect, and
+    // measure what it holds beyond the sent texts (alive throughout). Without the hook the
+    // reply holds its own 8 MB copy.
+    this.timeout(30_000);
+    const gc = exposeGc();
+    const n = 32;
+    const size = 256 * 1024;
+    // Flat strings, each its own heap object (as read from a file).
+    const texts = Array.from({ length: n }, (_, i) => Buffer.from(`${i}:${'é…abc'.repeat(size / 5)}`.slice(0, size), 'utf8').toString('utf8'));
+    const sentResponses = texts.map((content, i) => ({ prompt_uuid: `question.${i}`, content }));
+    const reply = Buffer.from(JSON.stringify({ responses: sentResponses.map((r) => ({ ...r, explanation: 'ok' })), count: n }), 'utf8');
+    const contentBytes = texts.reduce((a, t) => a + t.length * 2, 0);
+    const held = (hook: ReturnType<typeof shareEchoedContent> | undefined): number => {
+      gc();
+      gc();
+      const before = usedMemory();
+      const parsed = parseJsonPiecewise(reply, hook) as { responses: { content: string }[] };
+      gc();
+      gc();
+      const after = usedMemory();
+      assert.equal(parsed.responses.length, n);
+      assert.equal(parsed.responses[n - 1]!.content, texts[n - 1]);
+      return after - before;
+    };
+    const unshared = held(undefined);
+    const shared = held(shareEchoedContent(sentResponses));
+    const mb = (x: number) => `${(x / 1024 / 1024).toFixed(1)} MB`;
+    const what = `the sent texts take ${mb(contentBytes)}; a parsed reply holds ${mb(unshared)} without sharing, ${mb(shared)} with it`;
+    assert.ok(unshared > 0.7 * contentBytes, `the measurement sees the reply's own copies: ${what}`);
+    assert.ok(shared < 0.15 * contentBytes, `the echoed copies are freed: ${what}`);
+    assert.equal(texts.length, n, 'the sent texts stay alive throughout');
   });
 
   it('leaves a different, missing or non-text echo exactly as it came', () => {

@@ -33,19 +33,30 @@ describe('error replies', () => {
     assert.equal(e.message, 'Invalid API key');
     assert.equal(e.requestId, 'req-1');
     assert.match(e.describe(), /HTTP 401, auth\.invalid_key, request req-1/);
-    const expected: Record<string, string> = {
-      'auth.invalid_key': 'auth',
-      'auth.expired_key': 'auth',
-      'auth.insufficient_permissions': 'permission',
-      'validation.invalid_request': 'validation',
-      'validation.invalid_format': 'validation',
-      'resource.not_found': 'not-found',
-      'resource.conflict': 'conflict',
-      'quota.limit_exceeded': 'rate-limit',
-      'server.internal_error': 'server',
-    };
-    const statusFor: Record<string, number> = { validation: 422, 'not-found': 404, conflict: 409, 'rate-limit': 429, server: 500, auth: 401, permission: 403 };
-    for (const [code, kind] of Object.entries(expected)) assert.equal(kindForStatus(statusFor[kind] ?? 400, code), kind, code);
+    // Each documented code with the status servers send it with, and with statuses that say
+    // something else: where the code names a kind the status does not (a key problem, a quota),
+    // the code decides. Every kind here is written out, not derived from the status.
+    const envelope = (code: string) => JSON.stringify({ error: { code, message: 'm', details: {} }, request_id: 'r' });
+    const cases: [status: number, code: string, kind: string][] = [
+      [401, 'auth.invalid_key', 'auth'],
+      [401, 'auth.expired_key', 'auth'],
+      [403, 'auth.insufficient_permissions', 'permission'],
+      [400, 'validation.invalid_request', 'validation'],
+      [422, 'validation.invalid_format', 'validation'],
+      [404, 'resource.not_found', 'not-found'],
+      [409, 'resource.conflict', 'conflict'],
+      [429, 'quota.limit_exceeded', 'rate-limit'],
+      [500, 'server.internal_error', 'server'],
+      [400, 'auth.invalid_key', 'auth'],
+      [403, 'auth.expired_key', 'auth'],
+      [401, 'auth.insufficient_permissions', 'permission'],
+      [403, 'quota.limit_exceeded', 'rate-limit'],
+      [400, 'quota.limit_exceeded', 'rate-limit'],
+    ];
+    for (const [status, code, kind] of cases) {
+      assert.equal(errorFromReply(status, envelope(code), {}, 'GET /v2/evals', false).kind, kind, `HTTP ${status} with ${code}`);
+      assert.equal(kindForStatus(status, code), kind, `kindForStatus(${status}, ${code})`);
+    }
   });
 
   it('reads the older {detail} shape, string or list', () => {

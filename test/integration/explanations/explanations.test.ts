@@ -146,8 +146,11 @@ describe('explanations panel (real VS Code)', () => {
   });
 
   it('says so and opens nothing for a file without results', async () => {
+    await vscode.commands.executeCommand('aymara._test.clearMessages');
     await vscode.commands.executeCommand('aymara.showExplanations', vscode.Uri.joinPath(folder(), 'never-scored.json').toString());
     assert.equal((await panels()).length, 0);
+    const snap = (await vscode.commands.executeCommand('aymara._test.snapshot')) as { messages: { severity: string; message: string }[] };
+    assert.deepEqual(snap.messages.map((m) => [m.severity, m.message]), [['info', 'No results for never-scored.json yet. Score the file first.']]);
   });
 
   it('switches to a newer run of the same file', async () => {
@@ -260,10 +263,14 @@ describe('explanations panel (real VS Code)', () => {
     assert.ok(p.rendered && p.rendered.cards > 0 && p.rendered.cards <= 500, `cards in the DOM: ${p.rendered?.cards}`);
     // Focusing the last card renders a window around it, not everything before it.
     const last = items[items.length - 1]?.key ?? '';
+    // The page reports its window after every change: wait for the report that follows the jump.
+    // It renders whole pages from the top (100 at a time), so a window ending at the last card
+    // has another size; rendering everything up to it would hit the 500-card cap.
+    const before = p.rendered.cards;
     assert.equal(await vscode.commands.executeCommand('aymara.focusExplanation', big.toString(), last), true);
-    await new Promise((r) => setTimeout(r, 1000));
-    const after = (await panels()).find((x) => x.fileUri === big.toString());
-    assert.ok(after?.rendered && after.rendered.cards <= 500, `cards in the DOM after focusing the last: ${after?.rendered?.cards}`);
+    const after = await panelFor(big, (x) => x.rendered !== undefined && x.rendered.cards !== before, 'the webview to report its window around the last card', 30_000);
+    assert.equal(after.rendered?.matching, 10_000);
+    assert.ok(after.rendered && after.rendered.cards < 500, `a window around the last card, not everything before it: ${after.rendered?.cards} cards in the DOM`);
   });
 
   it('closing the panel forgets it', async () => {

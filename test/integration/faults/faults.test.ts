@@ -93,8 +93,10 @@ describe('faults through the extension', function () {
   });
 
   it('a run that ends failed: results kept, a warning says so', async () => {
-    const { result } = await scoreWith([{ route: SCORE, kind: 'run-fails', polls: 1 }]);
+    const { result, message } = await scoreWith([{ route: SCORE, kind: 'run-fails', polls: 1 }]);
     assert.equal(result?.status, 'failed');
+    assert.equal(message?.severity, 'warning', JSON.stringify(message));
+    assert.match(message?.message ?? '', new RegExp(`^The server marked run ${result.eval_run_uuid} as failed\\. bot\\.responses\\.json: \\d+ passed, ${result.counts.failed} failed`));
     const rec = (await snapshot()).records.find((x) => x.uri === file().toString());
     assert.equal(rec?.latest?.eval_run_uuid, result?.eval_run_uuid, 'stored');
   });

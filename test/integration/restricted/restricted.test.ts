@@ -2,6 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { LocalServer } from '../../../src/server';
+import { seedPendingRun, snapshot } from '../pendingRun';
 import { useLocalServer, workspaceFile } from '../util';
 
 describe('Restricted Mode', () => {
@@ -32,8 +33,15 @@ describe('Restricted Mode', () => {
     assert.equal(c.inspect('apiBaseUrl')?.globalValue, server.url);
   });
 
-  it('does not resume pending runs in an untrusted workspace', async () => {
-    await new Promise((r) => setTimeout(r, 700));
-    assert.equal(server.stats.total, 0);
+  it('does not resume a pending run left by a reload, and never reads the pending file', async () => {
+    // Workspace Trust cannot be granted from inside a test, so resuming once trusted is proven
+    // by the resume suite (same seed, trusted workspace).
+    const seed = await seedPendingRun(server, workspaceFile('bot.responses.json'));
+    // What the extension runs after activation, on demand (the startup run came before the seed).
+    await vscode.commands.executeCommand('aymara._test.resumePending');
+    assert.equal(server.stats.total, seed.requestsBefore, 'no request reached the server');
+    assert.equal(server.runs.get(seed.runUuid)?.status, 'processing', 'the run was not polled');
+    const records = (await snapshot()).records;
+    assert.ok(!records.some((r) => r.pending?.eval_run_uuid === seed.runUuid || r.latest?.eval_run_uuid === seed.runUuid), JSON.stringify(records));
   });
 });

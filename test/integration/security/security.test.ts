@@ -44,12 +44,25 @@ describe('security', () => {
 
   it('a workspace .vscode/settings.json cannot change where the key is sent', async () => {
     const folder = vscode.workspace.workspaceFolders![0]!.uri;
-    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder, '.vscode', 'settings.json'), Buffer.from(JSON.stringify({ 'aymara.apiBaseUrl': attacker.url })));
-    await waitFor(() => vscode.workspace.getConfiguration('aymara').inspect('apiBaseUrl') !== undefined, 'settings to load');
-    await new Promise((r) => setTimeout(r, 500));
-    await vscode.commands.executeCommand('aymara.scoreFile', workspaceFile('bot.responses.json'));
-    assert.equal(attacker.stats.total, 0, 'the workspace-chosen origin got nothing');
-    assert.equal(server.runs.count(), 1, 'the user-chosen origin scored the file');
+    const settings = vscode.Uri.joinPath(folder, '.vscode', 'settings.json');
+    // The attacker's file also sets a harmless resource setting: once that one is in effect, the
+    // file has been read, and whatever it could do to the base URL has been done.
+    await vscode.workspace.fs.writeFile(settings, Buffer.from(JSON.stringify({ 'aymara.apiBaseUrl': attacker.url, 'aymara.diagnostics.showPassed': true })));
+    try {
+      const c = () => vscode.workspace.getConfiguration('aymara');
+      await waitFor(() => c().inspect('diagnostics.showPassed')?.workspaceValue === true, 'the workspace settings file to take effect');
+      // First defence: the setting's application scope makes VS Code itself drop the workspace
+      // value (were it ever delivered, the extension reads the user value only).
+      assert.equal(c().inspect('apiBaseUrl')?.workspaceValue, undefined, `VS Code ignores the workspace's ${attacker.url}`);
+      assert.equal(c().get('apiBaseUrl'), server.url);
+      const result = (await vscode.commands.executeCommand('aymara.scoreFile', workspaceFile('bot.responses.json'))) as { eval_run_uuid?: string } | undefined;
+      assert.equal(attacker.stats.total, 0, 'the workspace-chosen origin got nothing');
+      assert.equal(server.runs.count(), 1, 'the user-chosen origin scored the file');
+      assert.equal(result?.eval_run_uuid, server.runs.list()[0]?.eval_run_uuid);
+    } finally {
+      await vscode.workspace.fs.delete(settings);
+      await waitFor(() => vscode.workspace.getConfiguration('aymara').inspect('diagnostics.showPassed')?.workspaceValue === undefined, 'the workspace settings to be gone');
+    }
   });
 
   it('refuses a plain-http base URL that is not loopback, sending nothing', async () => {

@@ -1,8 +1,17 @@
 import * as assert from 'node:assert/strict';
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
 import { startServer, type LocalServer } from '../../../src/server';
 import { ErrorEnvelope } from '../../../src/core/schemas';
 import { assertEnvelope, call, SCORE } from './helpers';
+
+/** Why this machine cannot listen on ::1, or undefined when it can (checked with a bare server, not ours). */
+function ipv6Unavailable(): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
+    probe.listen(0, '::1', () => probe.close(() => resolve(undefined)));
+  });
+}
 
 describe('local server: authentication and the error envelope', () => {
   let server: LocalServer;
@@ -100,16 +109,24 @@ describe('local server: authentication and the error envelope', () => {
     await assert.rejects(startServer({ host: '192.168.1.10' as any }), /loopback/);
   });
 
-  it('serves on ::1 and on localhost when asked', async function () {
-    const v6 = await startServer({ port: 0, host: '::1' }).catch(() => undefined);
-    if (v6) {
-      try {
-        assert.match(v6.url, /^http:\/\/\[::1\]:\d+$/);
-        assert.equal((await call(v6, '/health/')).status, 200);
-      } finally {
-        await v6.close();
-      }
+  it('serves on ::1 when asked', async function () {
+    const why = await ipv6Unavailable();
+    if (why) {
+      // Said in the output, not passed silently: this machine cannot check the IPv6 half.
+      console.log(`      note: ::1 not checked here: this machine has no IPv6 loopback (${why})`);
+      this.skip();
     }
+    const v6 = await startServer({ port: 0, host: '::1' });
+    try {
+      assert.match(v6.url, /^http:\/\/\[::1\]:\d+$/);
+      assert.equal(v6.host, '::1');
+      assert.equal((await call(v6, '/health/')).status, 200);
+    } finally {
+      await v6.close();
+    }
+  });
+
+  it('serves on localhost when asked', async () => {
     const lh = await startServer({ port: 0, host: 'localhost' });
     try {
       assert.match(lh.url, /^http:\/\/localhost:\d+$/);
