@@ -31,7 +31,7 @@
  */
 import { parseTree, printParseErrorCode, visit, type Node as JsonNode, type ParseErrorCode, type ParseOptions as JsonParseOptions } from 'jsonc-parser';
 import type { z } from 'zod';
-import { responseKey, type EntryLocation } from './results';
+import { responseKey, type EntryLocation } from '../results';
 import {
   EVAL_RESPONSE_KEYS,
   EvalResponse,
@@ -40,9 +40,9 @@ import {
   SCORE_REQUEST_KEYS,
   ScoreRequest,
   type ContentType,
-} from './schemas';
-import { ElementList, skipString, Tracker, type MemberSpan, type Span } from './jsonScan';
-import { LineIndex, utf8ByteLength, type LineColumn } from './textIndex';
+} from '../schemas';
+import { ElementList, skipString, Tracker, type MemberSpan, type Span } from '../jsonScan';
+import { LineIndex, utf8ByteLength, type LineColumn } from '../textIndex';
 
 export type FileForm = 'body' | 'array' | 'jsonl';
 
