@@ -31,7 +31,7 @@
  */
 import { parseTree, printParseErrorCode, visit, type Node as JsonNode, type ParseErrorCode, type ParseOptions as JsonParseOptions } from 'jsonc-parser';
 import type { z } from 'zod';
-import { responseKey, type EntryLocation } from '../results';
+import { responseKey } from '../results';
 import {
   EVAL_RESPONSE_KEYS,
   EvalResponse,
@@ -42,239 +42,22 @@ import {
   type ContentType,
 } from '../schemas';
 import { ElementList, skipString, Tracker, type MemberSpan, type Span } from '../jsonScan';
-import { LineIndex, utf8ByteLength, type LineColumn } from '../textIndex';
+import { LineIndex, utf8ByteLength } from '../textIndex';
+import {
+  MAX_FILE_BYTES,
+  MAX_NESTING_DEPTH,
+  MAX_SYNTAX_ERRORS,
+  type Entry,
+  type FileForm,
+  type ParseOptions,
+  type ProblemCode,
+  type ResponsesFile,
+  type ScoreOptions,
+} from './model';
+import { ERROR, Report, WARNING } from './report';
 
-export type FileForm = 'body' | 'array' | 'jsonl';
-
-/** The stated size limit; callers should check the file size before reading it. */
-export const MAX_FILE_BYTES = 100 * 1024 * 1024;
-/** Most brackets that may be open at once anywhere in the file. */
-export const MAX_NESTING_DEPTH = 64;
-/** Problems kept per severity; the rest are counted in one closing summary problem. */
-export const MAX_PROBLEMS_PER_SEVERITY = 1000;
-/** Syntax errors reported before the rest are summarised. */
-export const MAX_SYNTAX_ERRORS = 100;
-
-/** Stable problem codes (Problem.code), e.g. for diagnostic codes and filtering. */
-export const PROBLEM_CODES = [
-  'syntax',
-  'bom',
-  'binary',
-  'empty',
-  'too-large',
-  'too-deep',
-  'wrong-type',
-  'not-object',
-  'missing-field',
-  'bad-value',
-  'bad-enum',
-  'bad-file-reference',
-  'content-type-mismatch',
-  'duplicate',
-  'duplicate-key',
-  'unknown-key',
-  'no-eval',
-  'no-responses',
-  'not-json-lines',
-  'too-many-problems',
-] as const;
-export type ProblemCode = (typeof PROBLEM_CODES)[number];
-
-export interface RelatedLocation {
-  message: string;
-  offset: number;
-  length: number;
-  line: number;
-  column: number;
-}
-
-export interface Problem {
-  severity: 'error' | 'warning';
-  code: ProblemCode;
-  /** A sentence or two: names the field and says what to do. */
-  message: string;
-  offset: number;
-  length: number;
-  /** 1-based. */
-  line: number;
-  /** 1-based, UTF-16 code units. */
-  column: number;
-  /** RFC 6901 pointer to what the problem is about, e.g. "/responses/3/turn_number"; "" for the whole file. */
-  pointer: string;
-  /** Index of the response the problem belongs to (its position among the file's responses). */
-  entryIndex?: number;
-  related?: RelatedLocation[];
-}
-
-export interface Entry {
-  /** Position among the file's responses (0-based; for JSON Lines, among the non-blank lines). Unique. */
-  index: number;
-  /** The response as `EvalResponse.parse` returns it: defaults applied, unknown keys removed. */
-  response: EvalResponse;
-  /** The whole object's range; pointer "/responses/3", "/3", or for JSON Lines "/<0-based line number>". */
-  location: EntryLocation;
-  /** responseKey(response): prompt, thread and turn. */
-  key: string;
-}
-
-export interface ScoreOptions {
-  eval_run_uuid?: string | null;
-  name?: string | null;
-  ai_description?: string | null;
-  continue_thread?: boolean | null;
-  eval_run_examples?: EvalRunExample[] | null;
-}
-
-export interface ResponsesFile {
-  form: FileForm;
-  /** The body's eval_uuid; null for arrays, JSON Lines, or a body without one. */
-  evalUuid: string | null;
-  /** The body's other request fields that are present and valid. */
-  options: ScoreOptions;
-  /**
-   * Responses that passed validation, in file order. Elements with an error (and the later of
-   * two duplicates) are not here, so `key` and `index` are unique across entries.
-   */
-  entries: Entry[];
-  /** Sorted by offset. */
-  problems: Problem[];
-  hasErrors: boolean;
-  /** How many responses the file holds, valid or not (array elements, or non-blank lines). */
-  responseCount: number;
-  /** Whether a leading byte order mark was removed before reading (offsets are relative to the text after it). */
-  hadBom: boolean;
-  /** offset ↔ line/column for this text (see positionAt). */
-  lines: LineIndex;
-}
-
-export interface ParseOptions {
-  /** A name ending in .jsonl or .ndjson selects JSON Lines. */
-  fileName?: string;
-  /** Force a form; otherwise it follows the file name and the top-level value. */
-  form?: FileForm;
-  /** Skip the fast path and read with the tolerant parser (for tests and diagnostics; same results, slower). */
-  forceTolerant?: boolean;
-}
-
-/** 1-based line/column of an offset into the file's text (BOM excluded). */
-export function positionAt(file: ResponsesFile, offset: number): LineColumn {
-  return file.lines.positionAt(offset);
-}
-
-/** Thrown by toScoreRequest when the file cannot be sent. */
-export class ResponsesFileError extends Error {
-  override readonly name = 'ResponsesFileError';
-  constructor(
-    message: string,
-    readonly problems: readonly Problem[] = [],
-  ) {
-    super(message);
-  }
-}
-
-/** "3:14 error: message [code]" — one line per problem, for logs and the command line. */
-export function formatProblem(p: Problem, fileName?: string): string {
-  return `${fileName ? `${fileName}:` : ''}${p.line}:${p.column} ${p.severity}: ${p.message} [${p.code}]`;
-}
-
-/**
- * The score-responses request body for a file without errors.
- * `evalUuid`, when given (non-empty), takes precedence over the file's own eval_uuid.
- * Unknown keys are never sent: entries hold zod output, which drops them.
- * Throws ResponsesFileError when the file has errors, has no responses, or no eval id is known.
- */
-export function toScoreRequest(file: ResponsesFile, evalUuid?: string): ScoreRequest {
-  if (file.hasErrors) {
-    const errors = file.problems.filter((p) => p.severity === 'error');
-    const first = errors[0];
-    const count = errors.length;
-    throw new ResponsesFileError(
-      `The responses file has ${count === 1 ? 'an error' : `${count}${count >= MAX_PROBLEMS_PER_SEVERITY ? '+' : ''} errors`}; fix ${count === 1 ? 'it' : 'them'} before scoring.` +
-        (first ? ` First: line ${first.line}, column ${first.column}: ${first.message}` : ''),
-      errors,
-    );
-  }
-  const id = evalUuid && evalUuid.trim() ? evalUuid : file.evalUuid;
-  if (!id) {
-    throw new ResponsesFileError('No eval to score against: the file has no "eval_uuid" and none was given.');
-  }
-  if (!file.entries.length) throw new ResponsesFileError('The responses file has no responses to score.');
-  // The entries' own response objects, not copies: a request is serialised and sent, never
-  // changed (a copy of every response would cost memory for nothing on a large file).
-  const request: ScoreRequest = { eval_uuid: id, responses: file.entries.map((e) => e.response) };
-  for (const [k, v] of Object.entries(file.options)) if (v !== undefined) (request as Record<string, unknown>)[k] = v;
-  return request;
-}
-
-// ------------------------------------------------------------------ problems
-
-const ERROR = 'error' as const;
-const WARNING = 'warning' as const;
-type Severity = typeof ERROR | typeof WARNING;
-
-/** Collects problems, capped per severity, with positions resolved through the line index. */
-class Report {
-  readonly problems: Problem[] = [];
-  private readonly kept = { error: 0, warning: 0 };
-  private readonly hidden = { error: 0, warning: 0 };
-  syntaxErrors = 0;
-  hiddenSyntaxErrors = 0;
-
-  constructor(
-    readonly text: string,
-    readonly lines: LineIndex,
-  ) {}
-
-  /** True when a problem of this severity will be kept; otherwise it is counted as hidden. */
-  admit(severity: Severity): boolean {
-    if (this.kept[severity] < MAX_PROBLEMS_PER_SEVERITY) return true;
-    this.hidden[severity]++;
-    return false;
-  }
-
-  get hasErrors(): boolean {
-    return this.kept.error + this.hidden.error > 0;
-  }
-
-  add(severity: Severity, code: ProblemCode, message: string, start: number, length: number, pointer: string, entryIndex?: number, related?: RelatedLocation[]): void {
-    if (!this.admit(severity)) return;
-    this.kept[severity]++;
-    const { line, column } = this.lines.positionAt(start);
-    const p: Problem = { severity, code, message, offset: start, length, line, column, pointer };
-    if (entryIndex !== undefined) p.entryIndex = entryIndex;
-    if (related?.length) p.related = related;
-    this.problems.push(p);
-  }
-
-  related(message: string, start: number, length: number): RelatedLocation {
-    return { message, offset: start, length, ...this.lines.positionAt(start) };
-  }
-
-  finish(): Problem[] {
-    const hiddenSyntax = this.hiddenSyntaxErrors;
-    const hiddenErrors = this.hidden.error;
-    const hiddenWarnings = this.hidden.warning;
-    this.problems.sort((a, b) => a.offset - b.offset);
-    if (hiddenSyntax || hiddenErrors || hiddenWarnings) {
-      const parts: string[] = [];
-      if (hiddenSyntax) parts.push(`${hiddenSyntax} more syntax error${hiddenSyntax === 1 ? '' : 's'}`);
-      if (hiddenErrors) parts.push(`${hiddenErrors} more error${hiddenErrors === 1 ? '' : 's'}`);
-      if (hiddenWarnings) parts.push(`${hiddenWarnings} more warning${hiddenWarnings === 1 ? '' : 's'}`);
-      const last = this.problems[this.problems.length - 1];
-      const at = last ? last.offset : 0;
-      this.problems.push({
-        severity: hiddenSyntax || hiddenErrors ? ERROR : WARNING,
-        code: 'too-many-problems',
-        message: `${parts.join(' and ')} not shown; fix the ones above and check again.`,
-        offset: at,
-        length: 0,
-        ...this.lines.positionAt(at),
-        pointer: '',
-      });
-    }
-    return this.problems;
-  }
-}
+export * from './model';
+export { ResponsesFileError, toScoreRequest } from './request';
 
 // ------------------------------------------------------------------ values, pointers, wording
 
