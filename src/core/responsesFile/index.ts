@@ -55,14 +55,12 @@ import {
   type ScoreOptions,
 } from './model';
 import { ERROR, Report, WARNING } from './report';
+import { BROKEN, isPlainObject, pointerOf, tryParse, valueAt, type Value } from './values';
+import { BODY_EXPECT, describeValue, expectFor, ITEM_EXPECT, quotedHint, suggestKey, truncate, type Ctx } from './wording';
 
 export * from './model';
 export { ResponsesFileError, toScoreRequest } from './request';
-
-// ------------------------------------------------------------------ values, pointers, wording
-
-const BROKEN: unique symbol = Symbol('unparsable');
-type Value = unknown;
+export { describeValue } from './wording';
 
 const RESPONSE_KEYS: ReadonlySet<string> = new Set<string>(EVAL_RESPONSE_KEYS);
 const BODY_KEYS: ReadonlySet<string> = new Set<string>(SCORE_REQUEST_KEYS);
@@ -70,138 +68,6 @@ const FILE_REFERENCE_KEYS: readonly string[] = Object.keys(FileReference.shape);
 const FILE_REFERENCE_KEY_SET: ReadonlySet<string> = new Set(FILE_REFERENCE_KEYS);
 const EXAMPLE_KEYS: readonly string[] = Object.keys(EvalRunExample.shape);
 const EXAMPLE_KEY_SET: ReadonlySet<string> = new Set(EXAMPLE_KEYS);
-
-function isPlainObject(v: Value): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function escapePointer(seg: string | number): string {
-  return typeof seg === 'number' ? String(seg) : seg.replace(/~/g, '~0').replace(/\//g, '~1');
-}
-
-function pointerOf(base: string, path: readonly (string | number | symbol)[]): string {
-  let p = base;
-  for (const s of path) p += `/${escapePointer(typeof s === 'symbol' ? String(s) : s)}`;
-  return p;
-}
-
-function valueAt(v: Value, path: readonly PropertyKey[]): Value {
-  let cur = v;
-  for (const s of path) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    if (!Object.prototype.hasOwnProperty.call(cur, s)) return undefined;
-    cur = (cur as Record<PropertyKey, unknown>)[s];
-  }
-  return cur;
-}
-
-function truncate(s: string, max: number): string {
-  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
-}
-
-/** "the string \"2\"", "the number 1.5", "null", "an object", … */
-export function describeValue(v: Value): string {
-  if (v === undefined) return 'nothing';
-  if (v === null) return 'null';
-  if (typeof v === 'boolean') return String(v);
-  if (typeof v === 'number') return Number.isFinite(v) ? `the number ${v}` : 'a number too large to represent';
-  if (typeof v === 'string') return v === '' ? 'an empty string' : `the string ${JSON.stringify(truncate(v, 40))}`;
-  if (Array.isArray(v)) return v.length ? 'an array' : 'an empty array';
-  if (typeof v === 'object') return 'an object';
-  return typeof v;
-}
-
-const RESPONSE_EXPECT: Record<string, string> = {
-  prompt_uuid: 'a non-empty string: the id of the eval prompt this response answers (e.g. "question.…")',
-  thread_uuid: 'a string or null',
-  turn_number: 'a whole number, 1 or more (leave it out for 1)',
-  continue_thread: 'true or false',
-  content: 'the response text (a string), null, or a file reference such as {"file_uuid": "…"}',
-  content_type: '"text", "image" or "video"',
-  exclude_from_scoring: 'true or false',
-  ai_refused: 'true or false',
-  file_uuid: 'a string (the uploaded file\'s id) or null',
-  remote_file_path: 'a string or null',
-};
-const BODY_EXPECT: Record<string, string> = {
-  eval_uuid: 'a non-empty string: the id of the eval to score against (e.g. "test.…")',
-  eval_run_uuid: 'a string (an existing run to add these responses to) or null',
-  name: 'a string or null',
-  ai_description: 'a string or null',
-  continue_thread: 'true, false or null',
-  eval_run_examples: 'an array of examples ({"type": "pass" | "fail", "prompt": "…", "response": "…"}) or null',
-  responses: 'an array of response objects',
-};
-const ITEM_EXPECT = 'an object such as {"type": "pass", "prompt": "…", "response": "…", "explanation": "…"}';
-const EXAMPLE_EXPECT: Record<string, string> = {
-  example_uuid: 'a string or null',
-  type: '"pass" or "fail"',
-  prompt: 'a string',
-  response: 'a string',
-  explanation: 'a string or null',
-};
-
-const SYNONYMS: Record<string, string> = {
-  promptid: 'prompt_uuid',
-  prompt: 'prompt_uuid',
-  question: 'prompt_uuid',
-  questionuuid: 'prompt_uuid',
-  response: 'content',
-  answer: 'content',
-  text: 'content',
-  output: 'content',
-  completion: 'content',
-  refused: 'ai_refused',
-  isrefusal: 'ai_refused',
-  refusal: 'ai_refused',
-  turn: 'turn_number',
-  threadid: 'thread_uuid',
-  conversationid: 'thread_uuid',
-  type: 'content_type',
-  excluded: 'exclude_from_scoring',
-  exclude: 'exclude_from_scoring',
-  evalid: 'eval_uuid',
-  testuuid: 'eval_uuid',
-  eval: 'eval_uuid',
-  examples: 'eval_run_examples',
-  runname: 'name',
-  fileid: 'file_uuid',
-};
-
-function editDistance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 2) return 3;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min((prev[j] as number) + 1, (cur[j - 1] as number) + 1, (prev[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length] as number;
-}
-
-/** A known key the user probably meant, if any. */
-function suggestKey(key: string, known: readonly string[]): string | undefined {
-  const norm = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
-  const k = norm(key);
-  for (const c of known) if (norm(c) === k) return c;
-  const syn = SYNONYMS[k];
-  if (syn && known.includes(syn)) return syn;
-  if (k.length >= 4) {
-    let best: string | undefined;
-    let bestD = 3;
-    for (const c of known) {
-      const d = editDistance(k, norm(c));
-      if (d < bestD) {
-        bestD = d;
-        best = c;
-      }
-    }
-    return best;
-  }
-  return undefined;
-}
 
 // ------------------------------------------------------------------ the analysis
 
@@ -396,21 +262,6 @@ function reportDuplicateKeys(an: Analysis, at: Span, pointerBase: string, what: 
       [an.report.related(`the "${m.key}" that is used`, last.keyStart, last.keyEnd - last.keyStart)],
     );
   }
-}
-
-type Ctx = 'response' | 'body' | 'example';
-
-function expectFor(ctx: Ctx, field: string): string {
-  const table = ctx === 'body' ? BODY_EXPECT : ctx === 'example' ? EXAMPLE_EXPECT : RESPONSE_EXPECT;
-  return table[field] ?? RESPONSE_EXPECT[field] ?? 'a valid value';
-}
-
-function quotedHint(actual: Value, expected: 'boolean' | 'number'): string {
-  if (typeof actual !== 'string') return '';
-  const t = actual.trim();
-  if (expected === 'boolean' && (t === 'true' || t === 'false')) return ` Write ${t} without quotes.`;
-  if (expected === 'number' && /^\d+$/.test(t)) return ` Write ${t} without quotes.`;
-  return '';
 }
 
 /**
@@ -1055,14 +906,6 @@ function readFast(an: Analysis, forced: FileForm | undefined): Outline {
 }
 
 // ------------------------------------------------------------------ tolerant path
-
-function tryParse(text: string, start: number, end: number): Value {
-  try {
-    return JSON.parse(text.slice(start, end)) as Value;
-  } catch {
-    return BROKEN;
-  }
-}
 
 /** What is wrong at a syntax error. */
 type SyntaxKind =
