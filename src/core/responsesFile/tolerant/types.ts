@@ -77,3 +77,27 @@ export interface Repair {
   /** The error it repairs, as reported by the reading that found it. */
   issue?: SyntaxIssue;
 }
+
+/** A container being read (Reader). */
+export interface Frame {
+  kind: 'object' | 'array';
+  start: number;
+  /** This container's place in its parent (member name or index); undefined for the root. */
+  seg: string | number | undefined;
+  /** Objects: the name of the member being read, until its value ends. */
+  key: string | undefined;
+  keyStart: number;
+  keyEnd: number;
+  /** Objects: the member being read has a value. */
+  hasValue: boolean;
+  /** Arrays: index of the last element begun. */
+  index: number;
+  errorsAtStart: number;
+  /** The item recorded for this container, if it is one. */
+  item: TolerantItem | undefined;
+  /** Whether its members or elements are recorded as items. */
+  records: boolean;
+}
+
+/** A path, or what Reader.path needs to work it out (see there). */
+export type PathHint = (string | number)[] | number | undefined;
