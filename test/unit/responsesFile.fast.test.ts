@@ -4,7 +4,7 @@
  * decline (undefined) whenever zod would reject, so that zod words the errors.
  */
 import * as assert from 'node:assert/strict';
-import { fastEvalResponse } from '../../src/core/responsesFile';
+import { fastEvalResponse } from '../../src/core/responsesFile/validate';
 import { EvalResponse } from '../../src/core/schemas';
 
 /** Per field: values zod accepts, then values it rejects. */

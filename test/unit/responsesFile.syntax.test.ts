@@ -4,7 +4,8 @@
  * still found. JSON.parse is the oracle for what is valid.
  */
 import * as assert from 'node:assert/strict';
-import { MAX_NESTING_DEPTH, parseResponsesFile, readTolerant, type Problem, type ResponsesFile, type TolerantItem } from '../../src/core/responsesFile';
+import { MAX_NESTING_DEPTH, parseResponsesFile, type Problem, type ResponsesFile } from '../../src/core/responsesFile';
+import { readTolerant, type TolerantItem } from '../../src/core/responsesFile/tolerant';
 
 function isJson(text: string): boolean {
   try {
