@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
-import { parseResponsesFile, type ProblemCode } from '../../src/core/responsesFile';
+import { parseResponsesFile, toScoreRequest, type ProblemCode } from '../../src/core/responsesFile';
 import { schemaText } from './schemaText';
 
 const root = path.resolve(__dirname, '..', '..', '..');
@@ -67,5 +67,13 @@ describe('responses file JSON schema', () => {
     }
     assert.deepEqual(disagreements, []);
     assert.ok(compared >= 25, `compared ${compared} files`);
+  });
+
+  it('accepts a body that names the schema with "$schema", and the file model does not send that key', () => {
+    const text = JSON.stringify({ $schema: './schemas/responses-file.schema.json', eval_uuid: 'test.1', responses: [{ prompt_uuid: 'question.1', content: 'hi' }] });
+    assert.equal(validate(JSON.parse(text)), true);
+    const model = parseResponsesFile(text, { fileName: 'x.json' });
+    assert.deepEqual(model.problems, []);
+    assert.equal(JSON.stringify(toScoreRequest(model)).includes('$schema'), false, 'the key is not sent');
   });
 });

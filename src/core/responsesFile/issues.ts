@@ -15,6 +15,8 @@ import { describeValue, expectFor, ITEM_EXPECT, quotedHint, suggestKey, type Ctx
 /** The keys each schema defines: any other key in the file is unknown (warned about, never sent). */
 export const RESPONSE_KEYS: ReadonlySet<string> = new Set<string>(EVAL_RESPONSE_KEYS);
 export const BODY_KEYS: ReadonlySet<string> = new Set<string>(SCORE_REQUEST_KEYS);
+/** Keys for editors, not the API: "$schema" names the file's JSON schema. Accepted silently, never sent. */
+export const EDITOR_KEYS: ReadonlySet<string> = new Set<string>(['$schema']);
 export const FILE_REFERENCE_KEYS: readonly string[] = Object.keys(FileReference.shape);
 export const FILE_REFERENCE_KEY_SET: ReadonlySet<string> = new Set(FILE_REFERENCE_KEYS);
 const EXAMPLE_KEYS: readonly string[] = Object.keys(EvalRunExample.shape);

@@ -4,7 +4,7 @@
  */
 import { ScoreRequest } from '../schemas';
 import type { Analysis, Outline, Piece } from './analysis';
-import { BODY_KEYS, EXAMPLE_KEY_SET, reportIssues, reportUnknownKey, tooDeep } from './issues';
+import { BODY_KEYS, EDITOR_KEYS, EXAMPLE_KEY_SET, reportIssues, reportUnknownKey, tooDeep } from './issues';
 import type { FileForm, ScoreOptions } from './model';
 import { ERROR, WARNING } from './report';
 import { checkResponses } from './validate';
@@ -42,7 +42,7 @@ function checkBody(an: Analysis, o: Outline): void {
       );
     }
     lastByKey.set(m.key, m);
-    if (!BODY_KEYS.has(m.key)) reportUnknownKey(an, o, [], m.key, '', 'body', undefined, { start: m.keyStart, end: m.keyEnd });
+    if (!BODY_KEYS.has(m.key) && !EDITOR_KEYS.has(m.key)) reportUnknownKey(an, o, [], m.key, '', 'body', undefined, { start: m.keyStart, end: m.keyEnd });
   }
 
   for (const m of lastByKey.values()) {
