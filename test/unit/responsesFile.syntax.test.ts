@@ -286,20 +286,17 @@ describe('readTolerant: nesting', () => {
   });
 });
 
-describe('readTolerant: speed', () => {
-  it('reads a 6 MB file with one syntax error near the end in well under a second', function () {
+describe('readTolerant: a large file', () => {
+  // Its speed is a row of `npm run bench` (parse.*), not a timed test: a loaded machine makes timings lie.
+  it('reads a 6 MB file with one syntax error near the end: the one error, every other entry', function () {
     this.timeout(20_000);
     const responses = Array.from({ length: 10_000 }, (_, i) => ({ prompt_uuid: `question.${i}`, content: `answer ${i} — `.repeat(40), turn_number: 1 + (i % 3) }));
     const valid = JSON.stringify({ eval_uuid: 'e', responses }, null, 2);
     const at = valid.lastIndexOf('"turn_number"');
     const text = `${valid.slice(0, at)}"turn_number" ${valid.slice(at + '"turn_number":'.length)}`;
     assert.ok(text.length > 6_000_000);
-    parseResponsesFile(text); // warm up
-    const t = performance.now();
     const f = parseResponsesFile(text);
-    const ms = performance.now() - t;
     assert.deepEqual(f.problems.map((p) => p.code), ['syntax']);
     assert.equal(f.entries.length, 9_999);
-    assert.ok(ms < 1000, `${ms.toFixed(0)} ms`);
   });
 });
