@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { EntryLocation } from '../core/results';
-import type { Services } from './services';
+import type { RunStore } from './runStore';
 
 /** Which text was scored: the open document's version (when it was open) and the text's length. */
 export interface SentText {
@@ -17,7 +17,7 @@ export class FileWatcher implements vscode.Disposable {
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly disposables: vscode.Disposable[];
 
-  constructor(private readonly s: Services) {
+  constructor(private readonly s: { readonly store: RunStore }) {
     this.disposables = [
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (e.contentChanges.length && this.s.store.get(e.document.uri)?.latest) this.schedule(e.document);

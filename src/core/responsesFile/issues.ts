@@ -4,7 +4,7 @@
  */
 import type { z } from 'zod';
 import type { MemberSpan, Span } from '../jsonScan';
-import { EVAL_RESPONSE_KEYS, EvalRunExample, FileReference, SCORE_REQUEST_KEYS } from '../schemas';
+import { EvalResponse, EvalRunExample, FileReference, ScoreRequest } from '../schemas';
 import type { Analysis } from './analysis';
 import { locate, membersAt } from './locate';
 import { MAX_NESTING_DEPTH } from './model';
@@ -13,13 +13,15 @@ import { isPlainObject, pointerOf, valueAt, type Value } from './values';
 import { describeValue, expectFor, ITEM_EXPECT, quotedHint, suggestKey, type Ctx } from './wording';
 
 /** The keys each schema defines: any other key in the file is unknown (warned about, never sent). */
-export const RESPONSE_KEYS: ReadonlySet<string> = new Set<string>(EVAL_RESPONSE_KEYS);
-export const BODY_KEYS: ReadonlySet<string> = new Set<string>(SCORE_REQUEST_KEYS);
+const RESPONSE_KEY_LIST: readonly string[] = Object.keys(EvalResponse.shape);
+const BODY_KEY_LIST: readonly string[] = Object.keys(ScoreRequest.shape);
+const FILE_REFERENCE_KEYS: readonly string[] = Object.keys(FileReference.shape);
 /** Keys for editors, not the API: "$schema" names the file's JSON schema. Accepted silently, never sent. */
 export const EDITOR_KEYS: ReadonlySet<string> = new Set<string>(['$schema']);
-export const FILE_REFERENCE_KEYS: readonly string[] = Object.keys(FileReference.shape);
-export const FILE_REFERENCE_KEY_SET: ReadonlySet<string> = new Set(FILE_REFERENCE_KEYS);
 const EXAMPLE_KEYS: readonly string[] = Object.keys(EvalRunExample.shape);
+export const RESPONSE_KEYS: ReadonlySet<string> = new Set(RESPONSE_KEY_LIST);
+export const BODY_KEYS: ReadonlySet<string> = new Set(BODY_KEY_LIST);
+export const FILE_REFERENCE_KEY_SET: ReadonlySet<string> = new Set(FILE_REFERENCE_KEYS);
 export const EXAMPLE_KEY_SET: ReadonlySet<string> = new Set(EXAMPLE_KEYS);
 
 /** A value nested deeper than MAX_NESTING_DEPTH, reported once per place. */
@@ -57,7 +59,7 @@ export function reportUnknownKey(
     const t = locate(an, at, [...path, key]);
     if (t?.keyStart !== undefined && t.keyEnd !== undefined) m = { start: t.keyStart, end: t.keyEnd };
   }
-  const known = context === 'response' ? EVAL_RESPONSE_KEYS : context === 'body' ? SCORE_REQUEST_KEYS : context === 'example' ? EXAMPLE_KEYS : FILE_REFERENCE_KEYS;
+  const known = context === 'response' ? RESPONSE_KEY_LIST : context === 'body' ? BODY_KEY_LIST : context === 'example' ? EXAMPLE_KEYS : FILE_REFERENCE_KEYS;
   const hint = suggestKey(key, known);
   const dym = hint ? ` Did you mean "${hint}"?` : '';
   const where =

@@ -1,14 +1,16 @@
 /**
- * One response checked: its shape (fastEvalResponse for plainly valid ones, zod for the rest and
- * for the wording), unknown and repeated keys, content type against content, and duplicates.
+ * One response checked: its shape (the schema compiled for plainly valid ones, zod itself for the
+ * rest and for the wording), unknown and repeated keys, content type against content, and duplicates.
  * Valid ones become entries.
  */
+import type { z } from 'zod';
 import type { ElementList, Span } from '../jsonScan';
 import { responseKey } from '../results';
 import { EvalResponse, type ContentType } from '../schemas';
 import type { Analysis } from './analysis';
 import { isDuplicate } from './duplicates';
-import { FILE_REFERENCE_KEY_SET, FILE_REFERENCE_KEYS, RESPONSE_KEYS, reportDuplicateKeys, reportIssues, reportUnknownKey, tooDeep } from './issues';
+import { compileObjectCheck, type CompiledCheck } from './fastCheck';
+import { FILE_REFERENCE_KEY_SET, RESPONSE_KEYS, reportDuplicateKeys, reportIssues, reportUnknownKey, tooDeep } from './issues';
 import { locate } from './locate';
 import type { Entry } from './model';
 import { ERROR, WARNING } from './report';
@@ -65,11 +67,11 @@ export function checkResponse(
     );
     return null;
   }
-  let response = fastEvalResponse(value);
+  let response = FAST.parse(value);
   // When the members counted in the text are exactly the known fields the fast check found,
   // nothing is unknown or given twice, and the walk over the keys can be skipped.
   const content = value.content;
-  if (!response || colons !== fastKnownCount || (typeof content === 'object' && content !== null)) {
+  if (!response || colons !== FAST.known || (typeof content === 'object' && content !== null)) {
     let count = 0;
     let unknown: string[] | undefined;
     for (const k in value) {
@@ -104,77 +106,22 @@ export function checkResponse(
   return entry;
 }
 
-const FAST_KEYS = ['prompt_uuid', 'thread_uuid', 'turn_number', 'continue_thread', 'content', 'content_type', 'exclude_from_scoring', 'ai_refused'];
-/** The fast check below mirrors EvalResponse field by field; if the schema's fields ever change, it stands down. */
-const FAST_PATH_MATCHES_SCHEMA =
-  Object.keys(EvalResponse.shape).join() === FAST_KEYS.join() && FILE_REFERENCE_KEYS.join() === 'file_uuid,remote_file_path';
-
-/** How many of the known fields the last successful fastEvalResponse found present (-1 after a miss). */
-let fastKnownCount = -1;
-
-function isNullishString(v: unknown): v is string | null | undefined {
-  return v === undefined || v === null || typeof v === 'string';
-}
-
 /**
- * `EvalResponse.parse(v)` for input that is valid, without zod's allocations: the same object zod
- * returns (same keys in the same order, same defaults, unknown keys dropped), or undefined whenever
- * anything is off, in which case zod decides and words the errors. Equivalence is tested on
- * generated inputs (test/unit/responsesFile.fast.test.ts).
+ * EvalResponse compiled (see fastCheck.ts): zod's exact result for plainly valid responses, without
+ * its allocations. Where code cannot be generated, zod checks every response (same results, slower).
  */
-export function fastEvalResponse(v: Record<string, unknown>): EvalResponse | undefined {
-  fastKnownCount = -1;
-  if (!FAST_PATH_MATCHES_SCHEMA) return undefined;
-  const prompt = v.prompt_uuid;
-  if (typeof prompt !== 'string' || prompt.length === 0) return undefined;
-  const thread = v.thread_uuid;
-  if (!isNullishString(thread)) return undefined;
-  const turn = v.turn_number;
-  if (turn !== undefined && !(typeof turn === 'number' && Number.isSafeInteger(turn) && turn >= 1)) return undefined;
-  const cont = v.continue_thread;
-  if (cont !== undefined && typeof cont !== 'boolean') return undefined;
-  const type = v.content_type;
-  if (type !== undefined && type !== 'text' && type !== 'image' && type !== 'video') return undefined;
-  const excl = v.exclude_from_scoring;
-  if (excl !== undefined && typeof excl !== 'boolean') return undefined;
-  const refused = v.ai_refused;
-  if (refused !== undefined && typeof refused !== 'boolean') return undefined;
-  const c = v.content;
-  let content: EvalResponse['content'];
-  if (c === undefined || c === null || typeof c === 'string') content = c;
-  else if (isPlainObject(c)) {
-    const fu = c.file_uuid;
-    const rp = c.remote_file_path;
-    if (!isNullishString(fu) || !isNullishString(rp) || !(fu || rp)) return undefined;
-    const ref: { file_uuid?: string | null; remote_file_path?: string | null } = {};
-    if (fu !== undefined) ref.file_uuid = fu;
-    if (rp !== undefined) ref.remote_file_path = rp;
-    content = ref;
-  } else return undefined;
-  fastKnownCount =
-    1 +
-    (thread !== undefined ? 1 : 0) +
-    (turn !== undefined ? 1 : 0) +
-    (cont !== undefined ? 1 : 0) +
-    (c !== undefined ? 1 : 0) +
-    (type !== undefined ? 1 : 0) +
-    (excl !== undefined ? 1 : 0) +
-    (refused !== undefined ? 1 : 0);
-  const turn_number = turn === undefined ? 1 : (turn as number);
-  const continue_thread = cont === undefined ? false : cont;
-  const content_type = type === undefined ? 'text' : type;
-  const exclude_from_scoring = excl === undefined ? false : excl;
-  const ai_refused = refused === undefined ? false : refused;
-  // One literal per shape (zod leaves absent optional keys out), so each object is built in one go.
-  if (thread === undefined) {
-    return c === undefined
-      ? { prompt_uuid: prompt, turn_number, continue_thread, content_type, exclude_from_scoring, ai_refused }
-      : { prompt_uuid: prompt, turn_number, continue_thread, content, content_type, exclude_from_scoring, ai_refused };
+const FAST: CompiledCheck<EvalResponse> = compileOrDecline(EvalResponse);
+
+function compileOrDecline<T>(schema: z.ZodType<T>): CompiledCheck<T> {
+  try {
+    return compileObjectCheck(schema);
+  } catch {
+    return { parse: () => undefined, known: -1 };
   }
-  return c === undefined
-    ? { prompt_uuid: prompt, thread_uuid: thread, turn_number, continue_thread, content_type, exclude_from_scoring, ai_refused }
-    : { prompt_uuid: prompt, thread_uuid: thread, turn_number, continue_thread, content, content_type, exclude_from_scoring, ai_refused };
 }
+
+/** `EvalResponse.parse(v)` for a plainly valid response, else undefined (zod then decides and words the errors). */
+export const fastEvalResponse: (v: Record<string, unknown>) => EvalResponse | undefined = FAST.parse;
 
 /** content_type must fit content: a file reference is never "text"; a string for image/video is suspicious. */
 function checkContentType(an: Analysis, raw: Record<string, unknown>, r: EvalResponse, span: Span, pointer: string, index: number): boolean {
