@@ -3,7 +3,7 @@
  * piecewise replies exactly JSON.parse's, and shared echoes exactly the echoed text.
  */
 import * as assert from 'node:assert/strict';
-import { NOT_PIECEWISE, jsonBytes, parseJsonPiecewise, shareEchoedContent } from '../../src/core/client';
+import { NOT_PIECEWISE, jsonBytes, parseJsonPiecewise, shareEchoedContent } from '../../src/core/jsonBody';
 import { rng } from '../bench/lib/generate';
 import { LineIndex } from '../../src/core/textIndex';
 
