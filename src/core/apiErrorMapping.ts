@@ -91,3 +91,84 @@ function legacyDetail(detail: unknown): string {
 function clean(s: string | undefined): string {
   return s ? oneLine(s, 500) : '';
 }
+
+// ------------------------------------------------------------------ failures on the wire
+
+/** Transport failures undici retries for idempotent calls. */
+export const RETRY_ERRORS = ['ECONNRESET', 'ECONNREFUSED', 'ENOTFOUND', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'];
+/** Failures that prove the request never reached the server, so even a POST may be sent again. */
+export const NOT_SENT_ERRORS = ['ECONNREFUSED', 'ENOTFOUND', 'UND_ERR_CONNECT_TIMEOUT'];
+const IDLE_TIMEOUT_ERRORS = ['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT'];
+
+/** How a front end names the settings behind the client's limits, for messages ("--timeout", "aymara.requestTimeoutSeconds"). */
+export interface LimitNames {
+  timeout?: string;
+  maxReply?: string;
+}
+
+/** One request as the error mapping needs to know it. */
+export interface WireContext {
+  /** "METHOD /path". */
+  what: string;
+  isPost: boolean;
+  timeoutMs: number;
+  names: LimitNames;
+  /** The proxy the request goes through, as it may be shown ("http://proxy:3128 (from HTTPS_PROXY)"). */
+  proxy?: string;
+}
+
+/** The request outlived its time limit (overall, or waiting for the next byte). */
+export function timedOut(c: WireContext, cause?: unknown): ApiError {
+  const secs = Math.round(c.timeoutMs / 100) / 10;
+  return new ApiError({
+    kind: 'timeout',
+    message: `${c.what} timed out after ${secs} s (the time limit for one request${c.names.timeout ? `, set by ${c.names.timeout}` : ''}).`,
+    ambiguous: c.isPost,
+    cause,
+  });
+}
+
+/** The reply (declared or read so far) is larger than the reply size limit. */
+export function tooLarge(c: WireContext, limitBytes: number, status: number, requestId: string | undefined): ApiError {
+  const mb = limitBytes / (1024 * 1024);
+  return new ApiError({
+    kind: 'too-large',
+    status,
+    requestId,
+    message: `The API's reply to ${c.what} is larger than ${Number.isInteger(mb) ? mb : mb.toFixed(1)} MB, the reply size limit${c.names.maxReply ? ` (${c.names.maxReply})` : ''}; it was not read further.`,
+    // A reply means the server handled the request.
+    ambiguous: c.isPost,
+  });
+}
+
+/** A failure from undici (socket, DNS, proxy, idle timeout) as an ApiError. */
+export function transportError(err: unknown, c: WireContext): ApiError {
+  if (err instanceof ApiError) return err;
+  const code = (err as { code?: string }).code ?? '';
+  const reason = (err as Error).message ?? String(err);
+  if (IDLE_TIMEOUT_ERRORS.includes(code)) return timedOut(c, err);
+  const via = c.proxy ? ` through the proxy ${c.proxy}` : '';
+  if (code === 'UND_ERR_CONNECT_TIMEOUT') {
+    return new ApiError({ kind: 'timeout', message: `${c.what} timed out (could not connect${via}).`, ambiguous: false, cause: err });
+  }
+  const refused = c.proxy ? /^Proxy response \((\d+)\)/.exec(reason) : null;
+  if (refused) {
+    return new ApiError({
+      kind: 'network',
+      message: `${c.what} could not be sent${via}: the proxy answered HTTP ${refused[1]} when asked to connect to the API.`,
+      ambiguous: false,
+      cause: err,
+    });
+  }
+  const sent = !NOT_SENT_ERRORS.includes(code);
+  return new ApiError({
+    kind: 'network',
+    message: `${c.what} failed${via}: ${code ? `${code}, ` : ''}${clean(reason)}.`.replace(/\.\.$/, '.'),
+    ambiguous: c.isPost && sent,
+    cause: err,
+  });
+}
+
+export function cancelled(what: string, isPost: boolean): ApiError {
+  return new ApiError({ kind: 'cancelled', message: `${what} was cancelled.`, ambiguous: isPost });
+}

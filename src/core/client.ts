@@ -5,20 +5,41 @@
  * - Idempotent calls (GET, DELETE) retry on 408/429/5xx and connection failures through undici's
  *   RetryAgent, with exponential backoff, jitter, `Retry-After`/`retry-after-ms` and `x-should-retry`.
  * - POST score-responses has no idempotency key, so it is only retried when the server cannot have
- *   processed it (429, connection refused). Any other failure after sending is marked `ambiguous`
- *   and the caller looks the run up by its unique name (see scoring.ts).
+ *   processed it (429, connection refused), whatever `x-should-retry` says. Any other failure after
+ *   sending is marked `ambiguous` and the caller looks the run up by its unique name (see scoring.ts).
+ * - Every call has an overall deadline (retries included) and a reply size cap; lists are paged
+ *   without trusting the server's count (paging.ts); a reply about another eval or run is refused.
  * - Cancellation (AbortSignal) and timeouts reach the socket.
  * - Redirects are never followed, so the key never travels to another origin.
+ * - An HTTP proxy (proxy.ts) is used through undici's ProxyAgent: CONNECT for https origins.
  */
-import type { Agent as UndiciAgent, Dispatcher, RetryAgent as UndiciRetryAgent } from 'undici';
+import type { Agent as UndiciAgent, Dispatcher, ProxyAgent as UndiciProxyAgent, RetryAgent as UndiciRetryAgent } from 'undici';
 import type { z } from 'zod';
 import { ApiError } from './apiError';
-import { errorFromReply, headerString, retryAfterMs } from './apiErrorMapping';
+import {
+  NOT_SENT_ERRORS,
+  RETRY_ERRORS,
+  cancelled,
+  errorFromReply,
+  headerString,
+  retryAfterMs,
+  timedOut,
+  tooLarge,
+  transportError,
+  type LimitNames,
+  type WireContext,
+} from './apiErrorMapping';
 import { checkBaseUrl } from './baseUrl';
 import { jsonBytes, parseReply, replyText, shareEchoedContent, type ElementHook, type SentResponse } from './jsonBody';
+import { EXTRA_SCORES_ALLOWED, fetchAllPages, type PagedResult } from './paging';
+import { inert } from './present/text';
+import { proxyLabel, type ProxyRoute } from './proxy';
 import { Eval, EvalPrompt, EvalRunResult, Page, ScoredResponse, describeIssues, describeZodError, type PageOf, type ScoreRequest } from './schemas';
 
 export type { ElementHook, SentResponse } from './jsonBody';
+export type { LimitNames } from './apiErrorMapping';
+export type { PagedResult } from './paging';
+export type { ProxyRoute } from './proxy';
 
 /*
  * Only the parts of undici this client uses. Its package entry point also loads fetch, WebSocket,
@@ -27,6 +48,7 @@ export type { ElementHook, SentResponse } from './jsonBody';
  */
 /* eslint-disable @typescript-eslint/no-require-imports */
 const Agent = require('undici/lib/dispatcher/agent') as typeof UndiciAgent;
+const ProxyAgent = require('undici/lib/dispatcher/proxy-agent') as typeof UndiciProxyAgent;
 const RetryAgent = require('undici/lib/dispatcher/retry-agent') as typeof UndiciRetryAgent;
 const apiRequest = require('undici/lib/api/api-request') as (this: Dispatcher, opts: Dispatcher.RequestOptions) => Promise<Dispatcher.ResponseData>;
 /* eslint-enable @typescript-eslint/no-require-imports */
@@ -46,8 +68,15 @@ export interface ClientOptions {
   userAgent?: string;
   /** TCP/TLS connect timeout per attempt. Default 10 s. */
   connectTimeoutMs?: number;
-  /** Time to wait for a reply's headers and between body chunks, per attempt. Default 60 s. */
+  /**
+   * Longest time one call may take, retries and their waits included (also the longest wait for
+   * a reply's headers or its next bytes). Default 60 s.
+   */
   requestTimeoutMs?: number;
+  /** Largest reply read, in bytes; a larger one ends the call. Default 512 MiB (far above 100,000 scored responses). */
+  maxReplyBytes?: number;
+  /** How the caller names the settings behind these limits, for messages. */
+  limitNames?: LimitNames;
   /** Retries after the first attempt for idempotent calls. Default 2 (3 attempts). */
   maxRetries?: number;
   retryBaseMs?: number;
@@ -58,19 +87,17 @@ export interface ClientOptions {
   pageConcurrency?: number;
   /** Page size for list calls. Default 100 (the API's default and maximum we rely on). */
   pageSize?: number;
+  /** Most items one list (evals, prompts) may report. Default 200,000. */
+  maxListItems?: number;
+  /** Most page requests for one list after its first page. Default 5,000. */
+  maxPages?: number;
+  /** Send every request through this HTTP proxy (see proxy.ts for choosing it). */
+  proxy?: ProxyRoute;
   onRetry?: (info: RetryInfo) => void;
 }
 
 export interface CallOptions {
   signal?: AbortSignal;
-}
-
-export interface PagedResult<T> {
-  items: T[];
-  /** Total the server reported. */
-  count: number;
-  /** False when the items fetched did not add up to `count`. */
-  complete: boolean;
 }
 
 type Query = Record<string, string | number | boolean | null | undefined>;
@@ -86,6 +113,8 @@ interface SendOptions<S extends z.ZodType> extends CallOptions {
    * large reply the parsed objects do not all wait for the end to be validated (and copied).
    */
   elements?: { key: string; schema: z.ZodType };
+  /** Top-level fields the reply must have with exactly these values (it must answer this request). */
+  answers?: { eval_uuid?: string; eval_run_uuid?: string };
   /** 'idempotent': full retries; 'post': retry only when the server cannot have processed it. */
   retry: 'idempotent' | 'post';
 }
@@ -94,16 +123,12 @@ interface SendOptions<S extends z.ZodType> extends CallOptions {
 const RUN_RESPONSES = { key: 'responses', schema: ScoredResponse };
 
 const RETRY_STATUSES = [408, 429, 500, 502, 503, 504];
-const RETRY_ERRORS = ['ECONNRESET', 'ECONNREFUSED', 'ENOTFOUND', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'];
-/** Failures that prove the request never reached the server, so even a POST may be sent again. */
-const NOT_SENT_ERRORS = ['ECONNREFUSED', 'ENOTFOUND', 'UND_ERR_CONNECT_TIMEOUT'];
-const TIMEOUT_ERRORS = ['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT'];
 
 export class AymaraClient {
   readonly origin: string;
   private readonly base: string;
-  private readonly opts: Required<Omit<ClientOptions, 'workspaceUuid' | 'onRetry' | 'userAgent'>> & ClientOptions;
-  private readonly agent: UndiciAgent;
+  private readonly opts: Required<Omit<ClientOptions, 'workspaceUuid' | 'onRetry' | 'userAgent' | 'proxy' | 'limitNames'>> & ClientOptions;
+  private readonly agent: Dispatcher;
   private readonly idempotent: Dispatcher;
   private readonly post: Dispatcher;
 
@@ -114,27 +139,38 @@ export class AymaraClient {
     this.opts = {
       connectTimeoutMs: 10_000,
       requestTimeoutMs: 60_000,
+      maxReplyBytes: 512 * 1024 * 1024,
       maxRetries: 2,
       retryBaseMs: 500,
       retryMaxMs: 8_000,
       maxRetryAfterMs: 60_000,
       pageConcurrency: 6,
       pageSize: 100,
+      maxListItems: 200_000,
+      maxPages: 5_000,
       ...options,
     };
-    this.agent = new Agent({
+    const agentOptions = {
       connect: { timeout: this.opts.connectTimeoutMs },
       headersTimeout: this.opts.requestTimeoutMs,
       bodyTimeout: this.opts.requestTimeoutMs,
       connections: 32,
-    });
+    };
+    const proxy = this.opts.proxy;
+    if (proxy) {
+      // TLS settings for the connection to the proxy and for the API's TLS inside the tunnel.
+      const tls = { timeout: this.opts.connectTimeoutMs, rejectUnauthorized: proxy.strictSSL };
+      this.agent = new ProxyAgent({ ...agentOptions, uri: proxy.uri, proxyTls: tls, requestTls: tls });
+    } else {
+      this.agent = new Agent(agentOptions);
+    }
     this.idempotent = new RetryAgent(this.agent, {
       maxRetries: this.opts.maxRetries,
       methods: ['GET', 'HEAD', 'DELETE'],
       statusCodes: RETRY_STATUSES,
       errorCodes: RETRY_ERRORS,
       throwOnError: false,
-      retry: this.retryDecider(RETRY_STATUSES, RETRY_ERRORS),
+      retry: this.retryDecider(RETRY_STATUSES, RETRY_ERRORS, false),
     });
     this.post = new RetryAgent(this.agent, {
       maxRetries: this.opts.maxRetries,
@@ -142,7 +178,7 @@ export class AymaraClient {
       statusCodes: [429],
       errorCodes: NOT_SENT_ERRORS,
       throwOnError: false,
-      retry: this.retryDecider([429], NOT_SENT_ERRORS),
+      retry: this.retryDecider([429], NOT_SENT_ERRORS, true),
     });
   }
 
@@ -160,7 +196,7 @@ export class AymaraClient {
     return this.send('GET', `/v2/evals/${enc(evalUuid)}`, { ...opts, schema: Eval, retry: 'idempotent' });
   }
 
-  listPrompts(evalUuid: string, opts: CallOptions = {}): Promise<PagedResult<EvalPrompt>> {
+  listPrompts(evalUuid: string, opts: CallOptions & { onProgress?: (fetched: number, total: number) => void } = {}): Promise<PagedResult<EvalPrompt>> {
     return this.listAll(`/v2/evals/${enc(evalUuid)}/prompts`, EvalPrompt, {}, opts);
   }
 
@@ -184,11 +220,19 @@ export class AymaraClient {
       retry: 'post',
       eachElement: shareEchoedContent(body.responses),
       elements: RUN_RESPONSES,
+      answers: { eval_uuid: body.eval_uuid, eval_run_uuid: body.eval_run_uuid ?? undefined },
     });
   }
 
-  getRun(runUuid: string, opts: CallOptions = {}): Promise<EvalRunResult> {
-    return this.send('GET', `/v2/eval-runs/${enc(runUuid)}`, { ...opts, schema: EvalRunResult, retry: 'idempotent', elements: RUN_RESPONSES });
+  /** A run; `evalUuid`, when given, is the eval it must belong to. */
+  getRun(runUuid: string, opts: CallOptions & { evalUuid?: string } = {}): Promise<EvalRunResult> {
+    return this.send('GET', `/v2/eval-runs/${enc(runUuid)}`, {
+      signal: opts.signal,
+      schema: EvalRunResult,
+      retry: 'idempotent',
+      elements: RUN_RESPONSES,
+      answers: { eval_run_uuid: runUuid, eval_uuid: opts.evalUuid },
+    });
   }
 
   /** One page of runs for an eval (the API lists newest first in practice; callers must not rely on it). */
@@ -204,13 +248,20 @@ export class AymaraClient {
   /**
    * Every scored response of a run. `sent`: the responses that were scored (when known), whose
    * content the server echoes; each echo identical to what was sent is replaced by the sent string.
+   * `expectedCount` (the number sent) also bounds what is fetched: a run reporting more than that
+   * (plus EXTRA_SCORES_ALLOWED) is an inconsistent reply.
    */
   listRunResponses(
     runUuid: string,
     opts: CallOptions & { onProgress?: (fetched: number, total: number) => void; expectedCount?: number; sent?: readonly SentResponse[] } = {},
   ): Promise<PagedResult<ScoredResponse>> {
     const share = opts.sent ? shareEchoedContent(opts.sent) : undefined;
-    return this.listAll(`/v2/eval-runs/${enc(runUuid)}/responses`, ScoredResponse, {}, { ...opts, eachElement: share });
+    const sent = opts.expectedCount;
+    return this.listAll(`/v2/eval-runs/${enc(runUuid)}/responses`, ScoredResponse, {}, {
+      ...opts,
+      eachElement: share,
+      ...(sent === undefined ? {} : { maxItems: sent + EXTRA_SCORES_ALLOWED, maxItemsReason: `but only ${sent} response${sent === 1 ? ' was' : 's were'} sent` }),
+    });
   }
 
   async deleteRun(runUuid: string, opts: CallOptions = {}): Promise<void> {
@@ -219,18 +270,14 @@ export class AymaraClient {
 
   // ------------------------------------------------------------------ paging
 
-  /**
-   * Fetch every page of a `{items, count}` list: the first page tells the total, the rest are
-   * fetched with bounded concurrency and reassembled in order.
-   */
+  /** Every page of a `{items, count}` list, bounded (see paging.ts). */
   async listAll<S extends z.ZodType>(
     path: string,
     item: S,
     query: Query,
-    opts: CallOptions & { onProgress?: (fetched: number, total: number) => void; expectedCount?: number; eachElement?: ElementHook },
+    opts: CallOptions & { onProgress?: (fetched: number, total: number) => void; expectedCount?: number; eachElement?: ElementHook; maxItems?: number; maxItemsReason?: string },
   ): Promise<PagedResult<z.infer<S>>> {
     const schema = Page(item);
-    const size = this.opts.pageSize;
     const hook = opts.eachElement;
     // Element indexes of a page count from its offset, so a hook sees positions in the whole list.
     const page = (offset: number, limit: number) =>
@@ -241,40 +288,15 @@ export class AymaraClient {
         retry: 'idempotent',
         eachElement: hook && ((key, v, i) => hook(key, v, offset + i)),
       }) as Promise<PageOf<z.infer<S>>>;
-    // When the caller knows about how many items to expect (the responses it sent), the first
-    // round asks for several pages at once instead of waiting for the first page's count.
-    const early = new Map<number, Promise<PageOf<z.infer<S>>>>();
-    const expected = opts.expectedCount ?? 0;
-    for (let k = 1; k < Math.min(this.opts.pageConcurrency, Math.ceil(expected / size)); k++) {
-      const p = page(k * size, size);
-      p.catch(() => undefined); // awaited below, or dropped when the server pages differently
-      early.set(k * size, p);
-    }
-    const first = await page(0, size);
-    const count = first.count;
-    opts.onProgress?.(first.items.length, count);
-    // A server may cap the page size below what we asked for; step by what it actually gives.
-    const step = first.items.length > 0 && first.items.length < size && first.items.length < count ? first.items.length : size;
-    if (step !== size) early.clear();
-    const offsets: number[] = [];
-    for (let off = first.items.length; off < count; off += step) offsets.push(off);
-    const pages: z.infer<S>[][] = new Array(offsets.length);
-    let fetched = first.items.length;
-    let next = 0;
-    const worker = async () => {
-      while (next < offsets.length) {
-        const i = next++;
-        const offset = offsets[i]!;
-        const got = await (early.get(offset) ?? page(offset, step));
-        pages[i] = got.items;
-        fetched += got.items.length;
-        opts.onProgress?.(fetched, count);
-      }
-    };
-    const workers = Array.from({ length: Math.min(this.opts.pageConcurrency, offsets.length) }, worker);
-    await Promise.all(workers);
-    const items = first.items.concat(...pages);
-    return { items, count, complete: items.length === count };
+    return fetchAllPages(`GET ${path}`, page, {
+      pageSize: this.opts.pageSize,
+      concurrency: this.opts.pageConcurrency,
+      maxItems: opts.maxItems ?? this.opts.maxListItems,
+      maxItemsReason: opts.maxItemsReason,
+      maxPages: this.opts.maxPages,
+      expectedCount: opts.expectedCount,
+      onProgress: opts.onProgress,
+    });
   }
 
   // ------------------------------------------------------------------ transport
@@ -286,6 +308,14 @@ export class AymaraClient {
     if (url.origin !== this.origin) throw new ApiError({ kind: 'config', message: 'Refusing to send a request outside the configured API origin.' });
 
     const what = `${method} ${path}`;
+    const isPost = o.retry === 'post';
+    const wire: WireContext = {
+      what,
+      isPost,
+      timeoutMs: this.opts.requestTimeoutMs,
+      names: this.opts.limitNames ?? {},
+      proxy: this.opts.proxy && proxyLabel(this.opts.proxy),
+    };
     const headers: Record<string, string> = {
       'x-api-key': this.opts.apiKey,
       accept: 'application/json',
@@ -300,28 +330,53 @@ export class AymaraClient {
     }
     if (o.signal?.aborted) throw cancelled(what, false);
 
+    // One deadline for the whole call (retries and their waits included): a reply that trickles
+    // in a byte at a time never resets it, as the idle timeouts would be.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), this.opts.requestTimeoutMs);
+    const signal = o.signal ? AbortSignal.any([o.signal, deadline.signal]) : deadline.signal;
+    const failure = (err: unknown) =>
+      err instanceof ApiError ? err : o.signal?.aborted ? cancelled(what, isPost) : deadline.signal.aborted ? timedOut(wire, err) : transportError(err, wire);
     let res: Dispatcher.ResponseData;
+    let bytes: Buffer;
     try {
-      res = await apiRequest.call(o.retry === 'post' ? this.post : this.idempotent, {
+      res = await apiRequest.call(isPost ? this.post : this.idempotent, {
         origin: url.origin,
         path: url.pathname + url.search,
         method,
         headers,
         body: payload,
-        signal: o.signal,
+        signal,
       });
+      bytes = await this.readCapped(res, wire);
     } catch (err) {
-      throw this.transportError(err, what, o.retry === 'post', o.signal);
+      throw failure(err);
+    } finally {
+      clearTimeout(timer);
     }
+    return this.decode(what, res, bytes, o);
+  }
 
-    let bytes: Buffer;
-    try {
-      const u8 = await res.body.bytes();
-      bytes = Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength);
-    } catch (err) {
-      throw this.transportError(err, what, o.retry === 'post', o.signal);
+  /** The reply's body, refused as soon as it (declared or received) is larger than maxReplyBytes. */
+  private async readCapped(res: Dispatcher.ResponseData, wire: WireContext): Promise<Buffer> {
+    const max = this.opts.maxReplyBytes;
+    const refuse = () => {
+      res.body.destroy();
+      return tooLarge(wire, max, res.statusCode, headerString(res.headers['x-request-id']));
+    };
+    if (Number(headerString(res.headers['content-length'])) > max) throw refuse();
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of res.body as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > max) throw refuse();
+      chunks.push(chunk);
     }
+    return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+  }
 
+  /** A reply's bytes as the validated value `o.schema` describes (an error reply as its ApiError). */
+  private decode<S extends z.ZodType>(what: string, res: Dispatcher.ResponseData, bytes: Buffer, o: SendOptions<S>): z.infer<S> {
     const status = res.statusCode;
     if (status >= 300) throw this.scrub(errorFromReply(status, replyText(bytes), res.headers, what, o.retry === 'post'));
     if (o.schema === null) return undefined as z.infer<S>;
@@ -370,8 +425,21 @@ export class AymaraClient {
     const parsed = o.schema.safeParse(json);
     if (!parsed.success) throw invalid(describeZodError(parsed.error, 3));
     if (validated) (parsed.data as Record<string, unknown>)[elements!.key] = validated;
+    for (const [field, asked] of Object.entries(o.answers ?? {})) {
+      const got = (parsed.data as Record<string, unknown>)[field];
+      if (asked !== undefined && got !== asked) {
+        const noun = field === 'eval_uuid' ? 'eval' : 'run';
+        throw new ApiError({
+          kind: 'invalid-reply',
+          status,
+          message: `The API's reply to ${what} is about ${noun} ${inert(got, 100)}, not the ${noun} ${inert(asked, 100)} that was asked for; it was not used.`,
+          requestId: headerString(res.headers['x-request-id']),
+        });
+      }
+    }
     return parsed.data as z.infer<S>;
   }
+
 
   /** A server may echo what it was sent; never let the key travel on in an error message. */
   private scrub(e: ApiError): ApiError {
@@ -380,31 +448,8 @@ export class AymaraClient {
     return new ApiError({ kind: e.kind, status: e.status, code: e.code, requestId: e.requestId, ambiguous: e.ambiguous, message: e.message.split(key).join('«redacted»') });
   }
 
-  private transportError(err: unknown, what: string, isPost: boolean, signal: AbortSignal | undefined): ApiError {
-    if (err instanceof ApiError) return err;
-    if (signal?.aborted) return cancelled(what, isPost);
-    const code = (err as { code?: string }).code ?? '';
-    const reason = (err as Error).message ?? String(err);
-    if (TIMEOUT_ERRORS.includes(code)) {
-      const sent = code !== 'UND_ERR_CONNECT_TIMEOUT';
-      return new ApiError({
-        kind: 'timeout',
-        message: `${what} timed out (${code === 'UND_ERR_CONNECT_TIMEOUT' ? 'could not connect' : 'no reply in time'}).`,
-        ambiguous: isPost && sent,
-        cause: err,
-      });
-    }
-    const sent = !NOT_SENT_ERRORS.includes(code);
-    return new ApiError({
-      kind: 'network',
-      message: `${what} failed: ${code ? `${code}, ` : ''}${reason}.`.replace(/\.\.$/, '.'),
-      ambiguous: isPost && sent,
-      cause: err,
-    });
-  }
-
   /** The retry decision for undici's RetryHandler: backoff with jitter, Retry-After, x-should-retry, abort-aware waits. */
-  private retryDecider(statuses: number[], codes: string[]) {
+  private retryDecider(statuses: number[], codes: string[], mayHaveBeenProcessed: boolean) {
     return (
       err: Error & { statusCode?: number; code?: string; headers?: Record<string, string | string[] | undefined> },
       ctx: { state: { counter: number }; opts: Dispatcher.DispatchOptions & { signal?: AbortSignal | { aborted?: boolean } } },
@@ -417,7 +462,8 @@ export class AymaraClient {
       const shouldRetryHeader = headerString(headers?.['x-should-retry']);
       let eligible: boolean;
       if (shouldRetryHeader === 'false') eligible = false;
-      else if (shouldRetryHeader === 'true') eligible = true;
+      // A header can stop a retry, but never make one of a request the server may have processed.
+      else if (shouldRetryHeader === 'true' && !mayHaveBeenProcessed) eligible = true;
       else if (statusCode !== undefined) eligible = statuses.includes(statusCode);
       else eligible = code !== undefined && codes.includes(code);
       if (!eligible || attempt > this.opts.maxRetries) return cb(err);
@@ -453,7 +499,4 @@ function enc(id: string): string {
   return encodeURIComponent(id);
 }
 
-function cancelled(what: string, isPost: boolean): ApiError {
-  return new ApiError({ kind: 'cancelled', message: `${what} was cancelled.`, ambiguous: isPost });
-}
 
