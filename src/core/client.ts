@@ -13,7 +13,7 @@
  * - Redirects are never followed, so the key never travels to another origin.
  * - An HTTP proxy (proxy.ts) is used through undici's ProxyAgent: CONNECT for https origins.
  */
-import type { Agent as UndiciAgent, Dispatcher, ProxyAgent as UndiciProxyAgent, RetryAgent as UndiciRetryAgent } from 'undici';
+import type { Agent as UndiciAgent, Dispatcher, Pool as UndiciPool, ProxyAgent as UndiciProxyAgent, RetryAgent as UndiciRetryAgent } from 'undici';
 import type { z } from 'zod';
 import { ApiError } from './apiError';
 import {
@@ -48,7 +48,9 @@ export type { ProxyRoute } from './proxy';
  */
 /* eslint-disable @typescript-eslint/no-require-imports */
 const Agent = require('undici/lib/dispatcher/agent') as typeof UndiciAgent;
+const Pool = require('undici/lib/dispatcher/pool') as typeof UndiciPool;
 const ProxyAgent = require('undici/lib/dispatcher/proxy-agent') as typeof UndiciProxyAgent;
+const apiConnect = require('undici/lib/api/api-connect') as UndiciPool['connect'];
 const RetryAgent = require('undici/lib/dispatcher/retry-agent') as typeof UndiciRetryAgent;
 const apiRequest = require('undici/lib/api/api-request') as (this: Dispatcher, opts: Dispatcher.RequestOptions) => Promise<Dispatcher.ResponseData>;
 /* eslint-enable @typescript-eslint/no-require-imports */
@@ -160,7 +162,9 @@ export class AymaraClient {
     if (proxy) {
       // TLS settings for the connection to the proxy and for the API's TLS inside the tunnel.
       const tls = { timeout: this.opts.connectTimeoutMs, rejectUnauthorized: proxy.strictSSL };
-      this.agent = new ProxyAgent({ ...agentOptions, uri: proxy.uri, proxyTls: tls, requestTls: tls });
+      // The pool to the proxy sends CONNECT through `connect`, which undici's entry point (not loaded here) adds to every dispatcher.
+      const clientFactory = (origin: URL, opts: object) => Object.assign(new Pool(origin, opts), { connect: apiConnect });
+      this.agent = new ProxyAgent({ ...agentOptions, uri: proxy.uri, proxyTls: tls, requestTls: tls, clientFactory });
     } else {
       this.agent = new Agent(agentOptions);
     }

@@ -6,7 +6,8 @@
  */
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { request as httpRequest, createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { request as httpRequest, createServer, type IncomingHttpHeaders, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 
@@ -42,9 +43,10 @@ export interface Stub {
   close(): Promise<void>;
 }
 
-export async function startStub(target: string | undefined, handler: StubHandler): Promise<Stub> {
+/** A stub on 127.0.0.1 (https with `tls`) forwarding to the local server at `target` unless `handler` answers. */
+export async function startStub(target: string | undefined, handler: StubHandler, tls?: { key: string; cert: string }): Promise<Stub> {
   const requests: Stub['requests'] = [];
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  const listener: RequestListener = (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -74,12 +76,13 @@ export async function startStub(target: string | undefined, handler: StubHandler
           res.end(String(err));
         });
     });
-  });
+  };
+  const server: Server = tls ? createHttpsServer(tls, listener) : createServer(listener);
   server.keepAliveTimeout = 100;
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     port,
     server,
     requests,
