@@ -36,7 +36,7 @@ export class PromptCache implements vscode.Disposable {
 
   constructor(
     private readonly memento: vscode.Memento,
-    private readonly log: Log,
+    private readonly log: Pick<Log, 'warn'>,
   ) {}
 
   private data(): Saved {

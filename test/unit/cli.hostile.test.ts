@@ -6,9 +6,8 @@
  * server (test/unit/hostileServer.ts), so runs really exist.
  */
 import * as assert from 'node:assert/strict';
-import type { ServerResponse } from 'node:http';
 import { startServer, type LocalServer } from '../../src/server';
-import { edited, json, runCli, startStub, type Stub, type StubHandler } from './hostileServer';
+import { edited, endless, json, runCli, startStub, trickle, type Stub, type StubHandler } from './hostileServer';
 
 const KEY = 'sk-hostile-cli-7c1e0f5a9b';
 const FILE = 'test/fixtures/responses/demo-body.json'; // 8 responses: 3 passed, 3 failed, 1 refused, 1 excluded
@@ -174,26 +173,3 @@ describe('CLI against a hostile server (dist/cli.js)', function () {
     });
   });
 });
-
-/** 200, then the start of a JSON object and a space every 40 ms, until the client goes away. */
-function trickle(res: ServerResponse): void {
-  res.writeHead(200, { 'content-type': 'application/json' });
-  res.write('{');
-  const t = setInterval(() => res.write(' '), 40);
-  res.on('close', () => clearInterval(t));
-}
-
-/** 200, then an array of strings without end, as fast as the client reads; `sent` counts what was written. */
-function endless(res: ServerResponse, sent: { bytes: number; closed: boolean }): void {
-  res.writeHead(200, { 'content-type': 'application/json' });
-  res.write('{"responses":[');
-  const chunk = Buffer.from(`"${'a'.repeat(62)}",`.repeat(1024));
-  res.on('close', () => (sent.closed = true));
-  const pump = () => {
-    while (!sent.closed) {
-      sent.bytes += chunk.length;
-      if (!res.write(chunk)) return void res.once('drain', pump);
-    }
-  };
-  pump();
-}

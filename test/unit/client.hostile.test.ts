@@ -7,7 +7,7 @@
 import * as assert from 'node:assert/strict';
 import { ApiError } from '../../src/core/apiError';
 import { AymaraClient, type ClientOptions } from '../../src/core/client';
-import { json, startStub, type Stub } from './hostileServer';
+import { json, startStub, trickle, type Stub } from './hostileServer';
 
 const KEY = 'sk-hostile-client-31d9a0';
 const EVAL = 'test.972d78de-f10b-4afb-941b-9f944b0904d1';
@@ -80,12 +80,7 @@ describe('client listing and limits against a lying server', function () {
   });
 
   it('a reply trickling a byte every 40 ms ends at the 1 s limit, not when the server stops', async () => {
-    stub = await startStub(undefined, (_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.write('{');
-      const t = setInterval(() => res.write(' '), 40);
-      res.on('close', () => clearInterval(t));
-    });
+    stub = await startStub(undefined, (_req, res) => trickle(res));
     const started = Date.now();
     await assert.rejects(client({ requestTimeoutMs: 1_000, limitNames: { timeout: 'the test limit' } }).getEval(EVAL), (e: ApiError) => e.kind === 'timeout' && /timed out after 1 s \(the time limit for one request, set by the test limit\)/.test(e.message));
     const ms = Date.now() - started;

@@ -129,6 +129,31 @@ export function edited(up: Upstream, edit: (j: Record<string, unknown>) => void)
   return { ...up, body: Buffer.from(JSON.stringify(j)) };
 }
 
+// ------------------------------------------------------------------ misbehaving replies
+
+/** 200, then the start of a JSON object and a space every 40 ms, until the client goes away. */
+export function trickle(res: ServerResponse): void {
+  res.writeHead(200, { 'content-type': 'application/json' });
+  res.write('{');
+  const t = setInterval(() => res.write(' '), 40);
+  res.on('close', () => clearInterval(t));
+}
+
+/** 200, then an array of strings without end, as fast as the client reads; `sent` counts what was written. */
+export function endless(res: ServerResponse, sent: { bytes: number; closed: boolean }): void {
+  res.writeHead(200, { 'content-type': 'application/json' });
+  res.write('{"responses":[');
+  const chunk = Buffer.from(`"${'a'.repeat(62)}",`.repeat(1024));
+  res.on('close', () => (sent.closed = true));
+  const pump = () => {
+    while (!sent.closed) {
+      sent.bytes += chunk.length;
+      if (!res.write(chunk)) return void res.once('drain', pump);
+    }
+  };
+  pump();
+}
+
 // ------------------------------------------------------------------ the built CLI
 
 export interface CliRun {

@@ -17,8 +17,11 @@ export interface RecordingProxy {
   connects: string[];
   /** Plain proxied requests ("METHOD absolute-url"), in order. */
   requests: string[];
-  /** Everything clients sent to the proxy, as latin1 text. */
-  seen(): string;
+  /**
+   * Everything clients sent to the proxy, as latin1 text; with `target` ("host:port"), only the
+   * connections that asked to CONNECT there.
+   */
+  seen(target?: string): string;
   close(): Promise<void>;
 }
 
@@ -34,7 +37,7 @@ export async function startRecordingProxy(o: { authenticate?: (req: IncomingMess
   proxy.on('request', (req: IncomingMessage) => requests.push(`${req.method} ${req.url}`));
   const proxyPort = await listen(proxy);
 
-  const bytes: Buffer[] = [];
+  const connections: Buffer[][] = [];
   const sockets = new Set<Socket>();
   const recorder = createServer((client) => {
     const upstream = connect(proxyPort, '127.0.0.1');
@@ -43,6 +46,8 @@ export async function startRecordingProxy(o: { authenticate?: (req: IncomingMess
       s.on('close', () => sockets.delete(s));
       s.on('error', () => undefined);
     }
+    const bytes: Buffer[] = [];
+    connections.push(bytes);
     client.on('data', (d: Buffer) => bytes.push(d));
     client.pipe(upstream).on('close', () => client.destroy());
     upstream.pipe(client).on('close', () => upstream.destroy());
@@ -54,7 +59,11 @@ export async function startRecordingProxy(o: { authenticate?: (req: IncomingMess
     url: `http://127.0.0.1:${port}`,
     connects,
     requests,
-    seen: () => Buffer.concat(bytes).toString('latin1'),
+    seen: (target) =>
+      connections
+        .map((c) => Buffer.concat(c).toString('latin1'))
+        .filter((text) => target === undefined || text.startsWith(`CONNECT ${target} `))
+        .join(''),
     close: async () => {
       for (const s of sockets) s.destroy();
       proxy.closeAllConnections();
