@@ -80,11 +80,11 @@ describe('client listing and limits against a lying server', function () {
   });
 
   it('a reply trickling a byte every 40 ms ends at the 1 s limit, not when the server stops', async () => {
-    stub = await startStub(undefined, (_req, res) => trickle(res));
+    stub = await startStub(undefined, (_req, res) => void trickle(res));
     const started = Date.now();
     await assert.rejects(client({ requestTimeoutMs: 1_000, limitNames: { timeout: 'the test limit' } }).getEval(EVAL), (e: ApiError) => e.kind === 'timeout' && /timed out after 1 s \(the time limit for one request, set by the test limit\)/.test(e.message));
     const ms = Date.now() - started;
-    assert.ok(ms >= 900 && ms < 3_000, `${ms} ms`);
+    assert.ok(ms >= 900 && ms < 4_000, `${ms} ms`);
     assert.equal(stub.count('GET', `/v2/evals/${EVAL}`), 1, 'not retried past the deadline');
   });
 });

@@ -131,12 +131,21 @@ export function edited(up: Upstream, edit: (j: Record<string, unknown>) => void)
 
 // ------------------------------------------------------------------ misbehaving replies
 
-/** 200, then the start of a JSON object and a space every 40 ms, until the client goes away. */
-export function trickle(res: ServerResponse): void {
+/**
+ * 200, then the start of a JSON object and a space every 40 ms, until the client goes away;
+ * `heldMs()` is how long the client stayed (undefined while it still does).
+ */
+export function trickle(res: ServerResponse): { heldMs: () => number | undefined } {
+  const started = Date.now();
+  let closed: number | undefined;
   res.writeHead(200, { 'content-type': 'application/json' });
   res.write('{');
   const t = setInterval(() => res.write(' '), 40);
-  res.on('close', () => clearInterval(t));
+  res.on('close', () => {
+    closed = Date.now();
+    clearInterval(t);
+  });
+  return { heldMs: () => (closed === undefined ? undefined : closed - started) };
 }
 
 /** 200, then an array of strings without end, as fast as the client reads; `sent` counts what was written. */
@@ -180,8 +189,8 @@ export function runCli(args: string[], o: { key: string; env?: Record<string, st
     child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`aymara-eval ${args.join(' ')} was still running after ${o.timeoutMs ?? 20_000} ms\nstderr: ${stderr.slice(-2000)}`));
-    }, o.timeoutMs ?? 20_000);
+      reject(new Error(`aymara-eval ${args.join(' ')} was still running after ${o.timeoutMs ?? 60_000} ms\nstderr: ${stderr.slice(-2000)}`));
+    }, o.timeoutMs ?? 60_000);
     child.on('error', (e) => {
       clearTimeout(timer);
       reject(e);

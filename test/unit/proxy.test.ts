@@ -64,7 +64,7 @@ describe('proxy choice (environment and VS Code settings)', () => {
 });
 
 describe('requests through a real CONNECT proxy on 127.0.0.1', function () {
-  this.timeout(40_000);
+  this.timeout(120_000);
   let server: LocalServer;
   let https: Stub;
   let proxy: RecordingProxy;
