@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { ApiError, isApiError } from './core/apiError';
 import { DEFAULT_BASE_URL, checkBaseUrl } from './core/baseUrl';
 import { AymaraClient } from './core/client';
+import { proxyFromEnv, type ProxyRoute } from './core/proxy';
 import { writeJson } from './core/report/json';
 import { writeJunit } from './core/report/junit';
 import { writeSarif } from './core/report/sarif';
@@ -40,11 +41,13 @@ Options:
   --sandbox              score in sandbox mode (is_sandbox=true)
   --format <f>           text (default), json, sarif or junit
   --output <path>        write the report to a file instead of standard output
-  --timeout <seconds>    longest wait for one API reply (default 120)
+  --timeout <seconds>    longest time for one API request, retries included (default 120)
+  --max-reply-mb <n>     largest API reply read, in MB (default 512)
   -h, --help             show this help
   -v, --version          show the version
 
-The API key is read from AYMARA_AI_API_KEY.
+The API key is read from AYMARA_AI_API_KEY. HTTPS_PROXY / HTTP_PROXY and NO_PROXY
+choose an HTTP proxy (https goes through it with CONNECT).
 Exit codes: 0 all scored responses passed, 1 some failed or were not scored,
 2 invalid input or usage (nothing sent), 3 API or network failure.
 `;
@@ -88,6 +91,11 @@ export async function main(argv: string[], io: Io, signal?: AbortSignal): Promis
     io.stderr('aymara-eval: --timeout must be a positive number of seconds\n');
     return EXIT.usage;
   }
+  const maxReplyMb = values['max-reply-mb'] === undefined ? 512 : Number(values['max-reply-mb']);
+  if (!Number.isFinite(maxReplyMb) || maxReplyMb <= 0 || maxReplyMb > 4096) {
+    io.stderr('aymara-eval: --max-reply-mb must be a number of megabytes between 0 and 4096\n');
+    return EXIT.usage;
+  }
 
   // ---- read and validate the file; nothing is sent unless it is clean
   const path = resolve(io.cwd, file);
@@ -121,8 +129,10 @@ export async function main(argv: string[], io: Io, signal?: AbortSignal): Promis
   }
   const redact = (s: string) => s.split(apiKey).join('«redacted»');
   let baseUrl: URL;
+  let proxy: ProxyRoute | undefined;
   try {
     baseUrl = checkBaseUrl(values['base-url'] ?? (io.env.AYMARA_AI_BASE_URL?.trim() || DEFAULT_BASE_URL));
+    proxy = proxyFromEnv(io.env, baseUrl);
   } catch (err) {
     io.stderr(`aymara-eval: ${(err as Error).message} Nothing was sent.\n`);
     return EXIT.usage;
@@ -133,6 +143,9 @@ export async function main(argv: string[], io: Io, signal?: AbortSignal): Promis
     apiKey,
     workspaceUuid: values.workspace,
     requestTimeoutMs: timeoutSec * 1000,
+    maxReplyBytes: Math.round(maxReplyMb * 1024 * 1024),
+    limitNames: { timeout: '--timeout', maxReply: '--max-reply-mb' },
+    proxy,
     userAgent: `aymara-eval-cli/${VERSION}`,
     onRetry: (r) => io.stderr(`retrying ${r.method} ${r.path} in ${r.delayMs} ms (${r.reason})\n`),
   });
@@ -202,6 +215,7 @@ function parse(argv: string[]) {
       format: { type: 'string' },
       output: { type: 'string', short: 'o' },
       timeout: { type: 'string' },
+      'max-reply-mb': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },

@@ -15,7 +15,8 @@ export type ApiErrorKind =
   | 'network' // connection refused, reset, DNS
   | 'timeout'
   | 'cancelled'
-  | 'invalid-reply' // not JSON, or missing required fields
+  | 'invalid-reply' // not JSON, missing required fields, or not an answer to the request
+  | 'too-large' // larger than the reply size limit
   | 'config'; // bad base URL
 
 export interface ApiErrorInit {
@@ -71,9 +72,11 @@ export class ApiError extends Error {
       case 'network':
         return 'Check your network connection and the API base URL, then try again.';
       case 'timeout':
-        return 'The service is slow to answer; try again, or raise the timeout in the settings.';
+        return 'The service is slow to answer; try again, or raise the timeout named above.';
       case 'cancelled':
         return 'Score again when you are ready.';
+      case 'too-large':
+        return 'If a run this large is expected, raise the limit named above; otherwise check the API base URL.';
       case 'invalid-reply':
         return 'The API answered in an unexpected shape; check the API base URL, or report this with the request id.';
       case 'config':

@@ -5,29 +5,41 @@
  * - Idempotent calls (GET, DELETE) retry on 408/429/5xx and connection failures through undici's
  *   RetryAgent, with exponential backoff, jitter, `Retry-After`/`retry-after-ms` and `x-should-retry`.
  * - POST score-responses has no idempotency key, so it is only retried when the server cannot have
- *   processed it (429, connection refused). Any other failure after sending is marked `ambiguous`
- *   and the caller looks the run up by its unique name (see scoring.ts).
+ *   processed it (429, connection refused), whatever `x-should-retry` says. Any other failure after
+ *   sending is marked `ambiguous` and the caller looks the run up by its unique name (see scoring.ts).
+ * - Every call has an overall deadline (retries included) and a reply size cap; lists are paged
+ *   without trusting the server's count (paging.ts); a reply about another eval or run is refused.
  * - Cancellation (AbortSignal) and timeouts reach the socket.
  * - Redirects are never followed, so the key never travels to another origin.
+ * - An HTTP proxy (proxy.ts) is used through undici's ProxyAgent: CONNECT for https origins.
  */
-import type { Agent as UndiciAgent, Dispatcher, RetryAgent as UndiciRetryAgent } from 'undici';
+import type { Agent as UndiciAgent, Dispatcher, Pool as UndiciPool, ProxyAgent as UndiciProxyAgent, RetryAgent as UndiciRetryAgent } from 'undici';
 import type { z } from 'zod';
-import { ApiError, kindForStatus } from './apiError';
-import { oneLine } from './results';
-import { checkBaseUrl } from './baseUrl';
+import { ApiError } from './apiError';
 import {
-  Eval,
-  EvalPrompt,
-  EvalRunResult,
-  ErrorEnvelope,
-  LegacyError,
-  Page,
-  ScoredResponse,
-  describeIssues,
-  describeZodError,
-  type PageOf,
-  type ScoreRequest,
-} from './schemas';
+  NOT_SENT_ERRORS,
+  RETRY_ERRORS,
+  cancelled,
+  errorFromReply,
+  headerString,
+  retryAfterMs,
+  timedOut,
+  tooLarge,
+  transportError,
+  type LimitNames,
+  type WireContext,
+} from './apiErrorMapping';
+import { checkBaseUrl } from './baseUrl';
+import { jsonBytes, parseReply, replyText, shareEchoedContent, type ElementHook, type SentResponse } from './jsonBody';
+import { EXTRA_SCORES_ALLOWED, fetchAllPages, type PagedResult } from './paging';
+import { inert } from './present/text';
+import { proxyLabel, type ProxyRoute } from './proxy';
+import { Eval, EvalPrompt, EvalRunResult, Page, ScoredResponse, describeIssues, describeZodError, type PageOf, type ScoreRequest } from './schemas';
+
+export type { ElementHook, SentResponse } from './jsonBody';
+export type { LimitNames } from './apiErrorMapping';
+export type { PagedResult } from './paging';
+export type { ProxyRoute } from './proxy';
 
 /*
  * Only the parts of undici this client uses. Its package entry point also loads fetch, WebSocket,
@@ -36,6 +48,9 @@ import {
  */
 /* eslint-disable @typescript-eslint/no-require-imports */
 const Agent = require('undici/lib/dispatcher/agent') as typeof UndiciAgent;
+const Pool = require('undici/lib/dispatcher/pool') as typeof UndiciPool;
+const ProxyAgent = require('undici/lib/dispatcher/proxy-agent') as typeof UndiciProxyAgent;
+const apiConnect = require('undici/lib/api/api-connect') as UndiciPool['connect'];
 const RetryAgent = require('undici/lib/dispatcher/retry-agent') as typeof UndiciRetryAgent;
 const apiRequest = require('undici/lib/api/api-request') as (this: Dispatcher, opts: Dispatcher.RequestOptions) => Promise<Dispatcher.ResponseData>;
 /* eslint-enable @typescript-eslint/no-require-imports */
@@ -55,8 +70,15 @@ export interface ClientOptions {
   userAgent?: string;
   /** TCP/TLS connect timeout per attempt. Default 10 s. */
   connectTimeoutMs?: number;
-  /** Time to wait for a reply's headers and between body chunks, per attempt. Default 60 s. */
+  /**
+   * Longest time one call may take, retries and their waits included (also the longest wait for
+   * a reply's headers or its next bytes). Default 60 s.
+   */
   requestTimeoutMs?: number;
+  /** Largest reply read, in bytes; a larger one ends the call. Default 512 MiB (far above 100,000 scored responses). */
+  maxReplyBytes?: number;
+  /** How the caller names the settings behind these limits, for messages. */
+  limitNames?: LimitNames;
   /** Retries after the first attempt for idempotent calls. Default 2 (3 attempts). */
   maxRetries?: number;
   retryBaseMs?: number;
@@ -67,19 +89,17 @@ export interface ClientOptions {
   pageConcurrency?: number;
   /** Page size for list calls. Default 100 (the API's default and maximum we rely on). */
   pageSize?: number;
+  /** Most items one list (evals, prompts) may report. Default 200,000. */
+  maxListItems?: number;
+  /** Most page requests for one list after its first page. Default 5,000. */
+  maxPages?: number;
+  /** Send every request through this HTTP proxy (see proxy.ts for choosing it). */
+  proxy?: ProxyRoute;
   onRetry?: (info: RetryInfo) => void;
 }
 
 export interface CallOptions {
   signal?: AbortSignal;
-}
-
-export interface PagedResult<T> {
-  items: T[];
-  /** Total the server reported. */
-  count: number;
-  /** False when the items fetched did not add up to `count`. */
-  complete: boolean;
 }
 
 type Query = Record<string, string | number | boolean | null | undefined>;
@@ -95,6 +115,8 @@ interface SendOptions<S extends z.ZodType> extends CallOptions {
    * large reply the parsed objects do not all wait for the end to be validated (and copied).
    */
   elements?: { key: string; schema: z.ZodType };
+  /** Top-level fields the reply must have with exactly these values (it must answer this request). */
+  answers?: { eval_uuid?: string; eval_run_uuid?: string };
   /** 'idempotent': full retries; 'post': retry only when the server cannot have processed it. */
   retry: 'idempotent' | 'post';
 }
@@ -103,16 +125,12 @@ interface SendOptions<S extends z.ZodType> extends CallOptions {
 const RUN_RESPONSES = { key: 'responses', schema: ScoredResponse };
 
 const RETRY_STATUSES = [408, 429, 500, 502, 503, 504];
-const RETRY_ERRORS = ['ECONNRESET', 'ECONNREFUSED', 'ENOTFOUND', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'];
-/** Failures that prove the request never reached the server, so even a POST may be sent again. */
-const NOT_SENT_ERRORS = ['ECONNREFUSED', 'ENOTFOUND', 'UND_ERR_CONNECT_TIMEOUT'];
-const TIMEOUT_ERRORS = ['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT'];
 
 export class AymaraClient {
   readonly origin: string;
   private readonly base: string;
-  private readonly opts: Required<Omit<ClientOptions, 'workspaceUuid' | 'onRetry' | 'userAgent'>> & ClientOptions;
-  private readonly agent: UndiciAgent;
+  private readonly opts: Required<Omit<ClientOptions, 'workspaceUuid' | 'onRetry' | 'userAgent' | 'proxy' | 'limitNames'>> & ClientOptions;
+  private readonly agent: Dispatcher;
   private readonly idempotent: Dispatcher;
   private readonly post: Dispatcher;
 
@@ -123,27 +141,40 @@ export class AymaraClient {
     this.opts = {
       connectTimeoutMs: 10_000,
       requestTimeoutMs: 60_000,
+      maxReplyBytes: 512 * 1024 * 1024,
       maxRetries: 2,
       retryBaseMs: 500,
       retryMaxMs: 8_000,
       maxRetryAfterMs: 60_000,
       pageConcurrency: 6,
       pageSize: 100,
+      maxListItems: 200_000,
+      maxPages: 5_000,
       ...options,
     };
-    this.agent = new Agent({
+    const agentOptions = {
       connect: { timeout: this.opts.connectTimeoutMs },
       headersTimeout: this.opts.requestTimeoutMs,
       bodyTimeout: this.opts.requestTimeoutMs,
       connections: 32,
-    });
+    };
+    const proxy = this.opts.proxy;
+    if (proxy) {
+      // TLS settings for the connection to the proxy and for the API's TLS inside the tunnel.
+      const tls = { timeout: this.opts.connectTimeoutMs, rejectUnauthorized: proxy.strictSSL };
+      // The pool to the proxy sends CONNECT through `connect`, which undici's entry point (not loaded here) adds to every dispatcher.
+      const clientFactory = (origin: URL, opts: object) => Object.assign(new Pool(origin, opts), { connect: apiConnect });
+      this.agent = new ProxyAgent({ ...agentOptions, uri: proxy.uri, proxyTls: tls, requestTls: tls, clientFactory });
+    } else {
+      this.agent = new Agent(agentOptions);
+    }
     this.idempotent = new RetryAgent(this.agent, {
       maxRetries: this.opts.maxRetries,
       methods: ['GET', 'HEAD', 'DELETE'],
       statusCodes: RETRY_STATUSES,
       errorCodes: RETRY_ERRORS,
       throwOnError: false,
-      retry: this.retryDecider(RETRY_STATUSES, RETRY_ERRORS),
+      retry: this.retryDecider(RETRY_STATUSES, RETRY_ERRORS, false),
     });
     this.post = new RetryAgent(this.agent, {
       maxRetries: this.opts.maxRetries,
@@ -151,7 +182,7 @@ export class AymaraClient {
       statusCodes: [429],
       errorCodes: NOT_SENT_ERRORS,
       throwOnError: false,
-      retry: this.retryDecider([429], NOT_SENT_ERRORS),
+      retry: this.retryDecider([429], NOT_SENT_ERRORS, true),
     });
   }
 
@@ -169,7 +200,7 @@ export class AymaraClient {
     return this.send('GET', `/v2/evals/${enc(evalUuid)}`, { ...opts, schema: Eval, retry: 'idempotent' });
   }
 
-  listPrompts(evalUuid: string, opts: CallOptions = {}): Promise<PagedResult<EvalPrompt>> {
+  listPrompts(evalUuid: string, opts: CallOptions & { onProgress?: (fetched: number, total: number) => void } = {}): Promise<PagedResult<EvalPrompt>> {
     return this.listAll(`/v2/evals/${enc(evalUuid)}/prompts`, EvalPrompt, {}, opts);
   }
 
@@ -193,11 +224,19 @@ export class AymaraClient {
       retry: 'post',
       eachElement: shareEchoedContent(body.responses),
       elements: RUN_RESPONSES,
+      answers: { eval_uuid: body.eval_uuid, eval_run_uuid: body.eval_run_uuid ?? undefined },
     });
   }
 
-  getRun(runUuid: string, opts: CallOptions = {}): Promise<EvalRunResult> {
-    return this.send('GET', `/v2/eval-runs/${enc(runUuid)}`, { ...opts, schema: EvalRunResult, retry: 'idempotent', elements: RUN_RESPONSES });
+  /** A run; `evalUuid`, when given, is the eval it must belong to. */
+  getRun(runUuid: string, opts: CallOptions & { evalUuid?: string } = {}): Promise<EvalRunResult> {
+    return this.send('GET', `/v2/eval-runs/${enc(runUuid)}`, {
+      signal: opts.signal,
+      schema: EvalRunResult,
+      retry: 'idempotent',
+      elements: RUN_RESPONSES,
+      answers: { eval_run_uuid: runUuid, eval_uuid: opts.evalUuid },
+    });
   }
 
   /** One page of runs for an eval (the API lists newest first in practice; callers must not rely on it). */
@@ -213,13 +252,20 @@ export class AymaraClient {
   /**
    * Every scored response of a run. `sent`: the responses that were scored (when known), whose
    * content the server echoes; each echo identical to what was sent is replaced by the sent string.
+   * `expectedCount` (the number sent) also bounds what is fetched: a run reporting more than that
+   * (plus EXTRA_SCORES_ALLOWED) is an inconsistent reply.
    */
   listRunResponses(
     runUuid: string,
     opts: CallOptions & { onProgress?: (fetched: number, total: number) => void; expectedCount?: number; sent?: readonly SentResponse[] } = {},
   ): Promise<PagedResult<ScoredResponse>> {
     const share = opts.sent ? shareEchoedContent(opts.sent) : undefined;
-    return this.listAll(`/v2/eval-runs/${enc(runUuid)}/responses`, ScoredResponse, {}, { ...opts, eachElement: share });
+    const sent = opts.expectedCount;
+    return this.listAll(`/v2/eval-runs/${enc(runUuid)}/responses`, ScoredResponse, {}, {
+      ...opts,
+      eachElement: share,
+      ...(sent === undefined ? {} : { maxItems: sent + EXTRA_SCORES_ALLOWED, maxItemsReason: `but only ${sent} response${sent === 1 ? ' was' : 's were'} sent` }),
+    });
   }
 
   async deleteRun(runUuid: string, opts: CallOptions = {}): Promise<void> {
@@ -228,18 +274,14 @@ export class AymaraClient {
 
   // ------------------------------------------------------------------ paging
 
-  /**
-   * Fetch every page of a `{items, count}` list: the first page tells the total, the rest are
-   * fetched with bounded concurrency and reassembled in order.
-   */
+  /** Every page of a `{items, count}` list, bounded (see paging.ts). */
   async listAll<S extends z.ZodType>(
     path: string,
     item: S,
     query: Query,
-    opts: CallOptions & { onProgress?: (fetched: number, total: number) => void; expectedCount?: number; eachElement?: ElementHook },
+    opts: CallOptions & { onProgress?: (fetched: number, total: number) => void; expectedCount?: number; eachElement?: ElementHook; maxItems?: number; maxItemsReason?: string },
   ): Promise<PagedResult<z.infer<S>>> {
     const schema = Page(item);
-    const size = this.opts.pageSize;
     const hook = opts.eachElement;
     // Element indexes of a page count from its offset, so a hook sees positions in the whole list.
     const page = (offset: number, limit: number) =>
@@ -250,40 +292,15 @@ export class AymaraClient {
         retry: 'idempotent',
         eachElement: hook && ((key, v, i) => hook(key, v, offset + i)),
       }) as Promise<PageOf<z.infer<S>>>;
-    // When the caller knows about how many items to expect (the responses it sent), the first
-    // round asks for several pages at once instead of waiting for the first page's count.
-    const early = new Map<number, Promise<PageOf<z.infer<S>>>>();
-    const expected = opts.expectedCount ?? 0;
-    for (let k = 1; k < Math.min(this.opts.pageConcurrency, Math.ceil(expected / size)); k++) {
-      const p = page(k * size, size);
-      p.catch(() => undefined); // awaited below, or dropped when the server pages differently
-      early.set(k * size, p);
-    }
-    const first = await page(0, size);
-    const count = first.count;
-    opts.onProgress?.(first.items.length, count);
-    // A server may cap the page size below what we asked for; step by what it actually gives.
-    const step = first.items.length > 0 && first.items.length < size && first.items.length < count ? first.items.length : size;
-    if (step !== size) early.clear();
-    const offsets: number[] = [];
-    for (let off = first.items.length; off < count; off += step) offsets.push(off);
-    const pages: z.infer<S>[][] = new Array(offsets.length);
-    let fetched = first.items.length;
-    let next = 0;
-    const worker = async () => {
-      while (next < offsets.length) {
-        const i = next++;
-        const offset = offsets[i]!;
-        const got = await (early.get(offset) ?? page(offset, step));
-        pages[i] = got.items;
-        fetched += got.items.length;
-        opts.onProgress?.(fetched, count);
-      }
-    };
-    const workers = Array.from({ length: Math.min(this.opts.pageConcurrency, offsets.length) }, worker);
-    await Promise.all(workers);
-    const items = first.items.concat(...pages);
-    return { items, count, complete: items.length === count };
+    return fetchAllPages(`GET ${path}`, page, {
+      pageSize: this.opts.pageSize,
+      concurrency: this.opts.pageConcurrency,
+      maxItems: opts.maxItems ?? this.opts.maxListItems,
+      maxItemsReason: opts.maxItemsReason,
+      maxPages: this.opts.maxPages,
+      expectedCount: opts.expectedCount,
+      onProgress: opts.onProgress,
+    });
   }
 
   // ------------------------------------------------------------------ transport
@@ -295,6 +312,14 @@ export class AymaraClient {
     if (url.origin !== this.origin) throw new ApiError({ kind: 'config', message: 'Refusing to send a request outside the configured API origin.' });
 
     const what = `${method} ${path}`;
+    const isPost = o.retry === 'post';
+    const wire: WireContext = {
+      what,
+      isPost,
+      timeoutMs: this.opts.requestTimeoutMs,
+      names: this.opts.limitNames ?? {},
+      proxy: this.opts.proxy && proxyLabel(this.opts.proxy),
+    };
     const headers: Record<string, string> = {
       'x-api-key': this.opts.apiKey,
       accept: 'application/json',
@@ -309,28 +334,53 @@ export class AymaraClient {
     }
     if (o.signal?.aborted) throw cancelled(what, false);
 
+    // One deadline for the whole call (retries and their waits included): a reply that trickles
+    // in a byte at a time never resets it, as the idle timeouts would be.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), this.opts.requestTimeoutMs);
+    const signal = o.signal ? AbortSignal.any([o.signal, deadline.signal]) : deadline.signal;
+    const failure = (err: unknown) =>
+      err instanceof ApiError ? err : o.signal?.aborted ? cancelled(what, isPost) : deadline.signal.aborted ? timedOut(wire, err) : transportError(err, wire);
     let res: Dispatcher.ResponseData;
+    let bytes: Buffer;
     try {
-      res = await apiRequest.call(o.retry === 'post' ? this.post : this.idempotent, {
+      res = await apiRequest.call(isPost ? this.post : this.idempotent, {
         origin: url.origin,
         path: url.pathname + url.search,
         method,
         headers,
         body: payload,
-        signal: o.signal,
+        signal,
       });
+      bytes = await this.readCapped(res, wire);
     } catch (err) {
-      throw this.transportError(err, what, o.retry === 'post', o.signal);
+      throw failure(err);
+    } finally {
+      clearTimeout(timer);
     }
+    return this.decode(what, res, bytes, o);
+  }
 
-    let bytes: Buffer;
-    try {
-      const u8 = await res.body.bytes();
-      bytes = Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength);
-    } catch (err) {
-      throw this.transportError(err, what, o.retry === 'post', o.signal);
+  /** The reply's body, refused as soon as it (declared or received) is larger than maxReplyBytes. */
+  private async readCapped(res: Dispatcher.ResponseData, wire: WireContext): Promise<Buffer> {
+    const max = this.opts.maxReplyBytes;
+    const refuse = () => {
+      res.body.destroy();
+      return tooLarge(wire, max, res.statusCode, headerString(res.headers['x-request-id']));
+    };
+    if (Number(headerString(res.headers['content-length'])) > max) throw refuse();
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of res.body as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > max) throw refuse();
+      chunks.push(chunk);
     }
+    return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+  }
 
+  /** A reply's bytes as the validated value `o.schema` describes (an error reply as its ApiError). */
+  private decode<S extends z.ZodType>(what: string, res: Dispatcher.ResponseData, bytes: Buffer, o: SendOptions<S>): z.infer<S> {
     const status = res.statusCode;
     if (status >= 300) throw this.scrub(errorFromReply(status, replyText(bytes), res.headers, what, o.retry === 'post'));
     if (o.schema === null) return undefined as z.infer<S>;
@@ -352,12 +402,7 @@ export class AymaraClient {
         : undefined;
     let json: unknown;
     try {
-      const piecewise = bytes.length >= PIECEWISE_MIN_BYTES ? parseJsonPiecewise(bytes, hook) : NOT_PIECEWISE;
-      if (piecewise !== NOT_PIECEWISE) json = piecewise;
-      else {
-        json = JSON.parse(replyText(bytes));
-        if (hook) forEachTopLevelElement(json, hook);
-      }
+      json = parseReply(bytes, hook);
     } catch {
       const type = String(res.headers['content-type'] ?? 'no content type');
       throw new ApiError({
@@ -384,8 +429,21 @@ export class AymaraClient {
     const parsed = o.schema.safeParse(json);
     if (!parsed.success) throw invalid(describeZodError(parsed.error, 3));
     if (validated) (parsed.data as Record<string, unknown>)[elements!.key] = validated;
+    for (const [field, asked] of Object.entries(o.answers ?? {})) {
+      const got = (parsed.data as Record<string, unknown>)[field];
+      if (asked !== undefined && got !== asked) {
+        const noun = field === 'eval_uuid' ? 'eval' : 'run';
+        throw new ApiError({
+          kind: 'invalid-reply',
+          status,
+          message: `The API's reply to ${what} is about ${noun} ${inert(got, 100)}, not the ${noun} ${inert(asked, 100)} that was asked for; it was not used.`,
+          requestId: headerString(res.headers['x-request-id']),
+        });
+      }
+    }
     return parsed.data as z.infer<S>;
   }
+
 
   /** A server may echo what it was sent; never let the key travel on in an error message. */
   private scrub(e: ApiError): ApiError {
@@ -394,31 +452,8 @@ export class AymaraClient {
     return new ApiError({ kind: e.kind, status: e.status, code: e.code, requestId: e.requestId, ambiguous: e.ambiguous, message: e.message.split(key).join('«redacted»') });
   }
 
-  private transportError(err: unknown, what: string, isPost: boolean, signal: AbortSignal | undefined): ApiError {
-    if (err instanceof ApiError) return err;
-    if (signal?.aborted) return cancelled(what, isPost);
-    const code = (err as { code?: string }).code ?? '';
-    const reason = (err as Error).message ?? String(err);
-    if (TIMEOUT_ERRORS.includes(code)) {
-      const sent = code !== 'UND_ERR_CONNECT_TIMEOUT';
-      return new ApiError({
-        kind: 'timeout',
-        message: `${what} timed out (${code === 'UND_ERR_CONNECT_TIMEOUT' ? 'could not connect' : 'no reply in time'}).`,
-        ambiguous: isPost && sent,
-        cause: err,
-      });
-    }
-    const sent = !NOT_SENT_ERRORS.includes(code);
-    return new ApiError({
-      kind: 'network',
-      message: `${what} failed: ${code ? `${code}, ` : ''}${reason}.`.replace(/\.\.$/, '.'),
-      ambiguous: isPost && sent,
-      cause: err,
-    });
-  }
-
   /** The retry decision for undici's RetryHandler: backoff with jitter, Retry-After, x-should-retry, abort-aware waits. */
-  private retryDecider(statuses: number[], codes: string[]) {
+  private retryDecider(statuses: number[], codes: string[], mayHaveBeenProcessed: boolean) {
     return (
       err: Error & { statusCode?: number; code?: string; headers?: Record<string, string | string[] | undefined> },
       ctx: { state: { counter: number }; opts: Dispatcher.DispatchOptions & { signal?: AbortSignal | { aborted?: boolean } } },
@@ -431,7 +466,8 @@ export class AymaraClient {
       const shouldRetryHeader = headerString(headers?.['x-should-retry']);
       let eligible: boolean;
       if (shouldRetryHeader === 'false') eligible = false;
-      else if (shouldRetryHeader === 'true') eligible = true;
+      // A header can stop a retry, but never make one of a request the server may have processed.
+      else if (shouldRetryHeader === 'true' && !mayHaveBeenProcessed) eligible = true;
       else if (statusCode !== undefined) eligible = statuses.includes(statusCode);
       else eligible = code !== undefined && codes.includes(code);
       if (!eligible || attempt > this.opts.maxRetries) return cb(err);
@@ -458,327 +494,13 @@ export class AymaraClient {
   }
 }
 
-// ------------------------------------------------------------------ reply bodies
-
-/** The reply's text as undici's body.text() gives it: UTF-8, a leading byte order mark skipped. */
-function replyText(bytes: Buffer): string {
-  return bytes.toString('utf8', hasBom(bytes) ? 3 : 0);
-}
-
-function hasBom(b: Buffer): boolean {
-  return b.length > 2 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf;
-}
-
-/**
- * Replies at least this large are parsed piece by piece (parseJsonPiecewise): about 30,000
- * scored responses and up. That costs about 40% more time than one JSON.parse (100 MB: 0.7 s
- * instead of 0.5 s) and saves twice the reply's size in heap at the peak.
- */
-const PIECEWISE_MIN_BYTES = 32 * 1024 * 1024;
-
-/** Sees each element of a reply's top-level array `key` (its index in that array) as it is parsed, and returns what to keep in its place. */
-export type ElementHook = (key: string, element: unknown, index: number) => unknown;
-
 interface ElementIssue {
   path: PropertyKey[];
   message: string;
-}
-
-function forEachTopLevelElement(json: unknown, hook: ElementHook): void {
-  if (!json || typeof json !== 'object' || Array.isArray(json)) return;
-  for (const [key, v] of Object.entries(json)) if (Array.isArray(v)) for (let i = 0; i < v.length; i++) v[i] = hook(key, v[i], i);
-}
-
-/** What a scored response's content is compared with: a response as it was sent. */
-export interface SentResponse {
-  prompt_uuid: string;
-  turn_number?: number | null;
-  content?: unknown;
-}
-
-/**
- * A hook for scoring replies: the server echoes each response's `content`. Where the echo equals
- * the content that was sent, the reply takes the sent string instead, so a large run does not
- * hold every response twice (once from the file, once from the reply). Replies are matched by
- * position first (servers answer in the order sent), then by prompt and turn; a different or
- * missing echo is left exactly as it came. `shared` counts the echoes replaced.
- */
-export function shareEchoedContent(sent: readonly SentResponse[]): ElementHook & { shared: number } {
-  let byPromptTurn: Map<string, string> | undefined;
-  const promptTurn = (prompt: unknown, turn: unknown) => `${String(prompt)}\u0000${typeof turn === 'number' ? turn : 1}`;
-  const hook: ElementHook & { shared: number } = Object.assign((key: string, element: unknown, index: number) => {
-    if (key !== 'responses' && key !== 'items') return element;
-    if (!element || typeof element !== 'object') return element;
-    const r = element as Record<string, unknown>;
-    const echo = r.content;
-    if (typeof echo !== 'string') return element;
-    const s = sent[index];
-    let own = s && s.prompt_uuid === r.prompt_uuid && (s.turn_number ?? 1) === (r.turn_number ?? 1) ? s.content : undefined;
-    if (own === undefined) {
-      if (!byPromptTurn) {
-        byPromptTurn = new Map();
-        for (const x of sent) if (typeof x.content === 'string') byPromptTurn.set(promptTurn(x.prompt_uuid, x.turn_number), x.content);
-      }
-      own = byPromptTurn.get(promptTurn(r.prompt_uuid, r.turn_number));
-    }
-    if (typeof own === 'string' && own === echo) {
-      r.content = own;
-      hook.shared++;
-    }
-    return element;
-  }, { shared: 0 });
-  return hook;
-}
-
-/**
- * JSON.stringify(value) as UTF-8 bytes, without ever holding the whole text: the elements of a
- * top-level array (the responses of a scoring request) are written one at a time. As one string,
- * a request with a single character outside Latin-1 costs two bytes per character (a 60 MB file:
- * 120 MB), only to be thrown away once encoded. The bytes are exactly JSON.stringify's.
- */
-export function jsonBytes(value: unknown): Buffer {
-  if (!value || typeof value !== 'object' || Array.isArray(value) || typeof (value as { toJSON?: unknown }).toJSON === 'function') {
-    return Buffer.from(JSON.stringify(value) ?? 'null', 'utf8');
-  }
-  const chunks: Buffer[] = [];
-  let pending = '';
-  const write = (s: string) => {
-    pending += s;
-    if (pending.length >= 1 << 16) {
-      chunks.push(Buffer.from(pending, 'utf8'));
-      pending = '';
-    }
-  };
-  write('{');
-  let first = true;
-  for (const [k, v] of Object.entries(value)) {
-    if (Array.isArray(v)) {
-      write(`${first ? '' : ','}${JSON.stringify(k)}:[`);
-      for (let i = 0; i < v.length; i++) write(`${i ? ',' : ''}${JSON.stringify(v[i]) ?? 'null'}`);
-      write(']');
-    } else {
-      const json = JSON.stringify(v);
-      if (json === undefined) continue;
-      write(`${first ? '' : ','}${JSON.stringify(k)}:${json}`);
-    }
-    first = false;
-  }
-  write('}');
-  chunks.push(Buffer.from(pending, 'utf8'));
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-}
-const PIECE_BYTES = 1024 * 1024;
-export const NOT_PIECEWISE: unique symbol = Symbol('not piecewise');
-
-/**
- * JSON.parse(replyText(bytes)) for a large reply whose top level is an object, without ever
- * holding the reply's whole text: the top-level members, and the elements of a member that is
- * an array (a run of about PIECE_BYTES at a time), are cut out of the bytes, decoded and parsed
- * piece by piece. As one string, a reply
- * costs two bytes per character as soon as a single character lies outside Latin-1: twice its
- * size again on top of the parsed objects (a 100 MB run with 100,000 responses: 200 MB).
- * Pieces are cut at ASCII bytes, which never occur inside a multi-byte UTF-8 sequence, so they
- * decode to the same characters as the whole; members are defined as JSON.parse defines them
- * (a repeated key keeps its first place and its last value; "__proto__" is an own property).
- * Anything unexpected returns NOT_PIECEWISE, and the caller parses the whole text, so invalid
- * JSON fails exactly as before. Exported for tests.
- */
-export function parseJsonPiecewise(b: Buffer, eachElement?: ElementHook): unknown {
-  try {
-    let i = skipWs(b, hasBom(b) ? 3 : 0);
-    if (b[i] !== 0x7b) return NOT_PIECEWISE;
-    const out: Record<string, unknown> = {};
-    i = skipWs(b, i + 1);
-    if (b[i] === 0x7d) return skipWs(b, i + 1) === b.length ? out : NOT_PIECEWISE;
-    for (;;) {
-      if (b[i] !== 0x22) return NOT_PIECEWISE;
-      const keyEnd = stringEnd(b, i);
-      if (keyEnd < 0) return NOT_PIECEWISE;
-      const key = JSON.parse(b.toString('utf8', i, keyEnd)) as string;
-      i = skipWs(b, keyEnd);
-      if (b[i] !== 0x3a) return NOT_PIECEWISE;
-      i = skipWs(b, i + 1);
-      let value: unknown;
-      let end: number;
-      if (b[i] === 0x5b) {
-        // Elements are parsed a run at a time (about PIECE_BYTES of them), as a small array.
-        const arr: unknown[] = [];
-        let j = skipWs(b, i + 1);
-        if (b[j] === 0x5d) end = j + 1;
-        else {
-          let runStart = j;
-          for (;;) {
-            const e = valueEnd(b, j);
-            if (e < 0) return NOT_PIECEWISE;
-            j = skipWs(b, e);
-            const last = b[j] === 0x5d;
-            if (!last && b[j] !== 0x2c) return NOT_PIECEWISE;
-            if (last || e - runStart >= PIECE_BYTES) {
-              for (const v of JSON.parse(`[${b.toString('utf8', runStart, e)}]`) as unknown[]) arr.push(eachElement ? eachElement(key, v, arr.length) : v);
-              runStart = skipWs(b, j + 1);
-            }
-            if (last) break;
-            j = skipWs(b, j + 1);
-          }
-          end = j + 1;
-        }
-        value = arr;
-      } else {
-        end = valueEnd(b, i);
-        if (end < 0) return NOT_PIECEWISE;
-        value = JSON.parse(b.toString('utf8', i, end));
-      }
-      Object.defineProperty(out, key, { value, writable: true, enumerable: true, configurable: true });
-      i = skipWs(b, end);
-      if (b[i] === 0x2c) i = skipWs(b, i + 1);
-      else if (b[i] === 0x7d) return skipWs(b, i + 1) === b.length ? out : NOT_PIECEWISE;
-      else return NOT_PIECEWISE;
-    }
-  } catch {
-    return NOT_PIECEWISE;
-  }
-}
-
-function skipWs(b: Buffer, i: number): number {
-  while (i < b.length) {
-    const c = b[i];
-    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) break;
-    i++;
-  }
-  return i;
-}
-
-/** End (exclusive) of the string whose opening quote is at `i`; -1 when it does not end. */
-function stringEnd(b: Buffer, i: number): number {
-  let from = i + 1;
-  for (;;) {
-    const q = b.indexOf(0x22, from);
-    if (q < 0) return -1;
-    let k = q - 1;
-    while (k > i && b[k] === 0x5c) k--;
-    if ((q - 1 - k) % 2 === 0) return q + 1; // an even number of backslashes: not escaped
-    from = q + 1;
-  }
-}
-
-/** End (exclusive) of the value starting at `i` (not checked: JSON.parse of the piece does that); -1 when there is none or it does not end. */
-function valueEnd(b: Buffer, i: number): number {
-  const c = b[i];
-  if (c === 0x22) return stringEnd(b, i);
-  if (c === 0x7b || c === 0x5b) {
-    let depth = 0;
-    for (let j = i; j < b.length; ) {
-      const d = b[j];
-      if (d === 0x22) {
-        j = stringEnd(b, j);
-        if (j < 0) return -1;
-        continue;
-      }
-      if (d === 0x7b || d === 0x5b) depth++;
-      else if ((d === 0x7d || d === 0x5d) && --depth === 0) return j + 1;
-      j++;
-    }
-    return -1;
-  }
-  let j = i;
-  while (j < b.length) {
-    const d = b[j];
-    if (d === 0x2c || d === 0x7d || d === 0x5d || d === 0x20 || d === 0x0a || d === 0x0d || d === 0x09) break;
-    j++;
-  }
-  return j > i ? j : -1; // no value here (a comma too many, or the end)
 }
 
 function enc(id: string): string {
   return encodeURIComponent(id);
 }
 
-function cancelled(what: string, isPost: boolean): ApiError {
-  return new ApiError({ kind: 'cancelled', message: `${what} was cancelled.`, ambiguous: isPost });
-}
 
-function headerString(v: string | string[] | undefined): string | undefined {
-  return Array.isArray(v) ? v[0] : v;
-}
-
-/** Server-requested delay from `retry-after-ms` or `retry-after` (seconds or HTTP date). */
-export function retryAfterMs(headers: Record<string, string | string[] | undefined> | undefined): number | undefined {
-  if (!headers) return undefined;
-  const ms = Number(headerString(headers['retry-after-ms']));
-  if (headerString(headers['retry-after-ms']) && Number.isFinite(ms) && ms >= 0) return ms;
-  const ra = headerString(headers['retry-after']);
-  if (!ra) return undefined;
-  const secs = Number(ra);
-  if (Number.isFinite(secs)) return Math.max(0, secs * 1000);
-  const date = Date.parse(ra);
-  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
-}
-
-/** Turn an error reply into an ApiError using the v2 envelope, the older `{detail}` shape, or the status alone. */
-export function errorFromReply(
-  status: number,
-  text: string,
-  headers: Record<string, string | string[] | undefined>,
-  what: string,
-  isPost: boolean,
-): ApiError {
-  let code: string | undefined;
-  let message: string | undefined;
-  let requestId = headerString(headers['x-request-id']);
-  let details: unknown;
-  try {
-    const json: unknown = JSON.parse(text);
-    const env = ErrorEnvelope.safeParse(json);
-    if (env.success) {
-      code = env.data.error.code;
-      message = env.data.error.message;
-      details = env.data.error.details;
-      requestId = env.data.request_id || requestId;
-    } else {
-      const legacy = LegacyError.safeParse(json);
-      if (legacy.success) message = legacyDetail(legacy.data.detail);
-    }
-  } catch {
-    // not JSON: an HTML proxy page or similar; the status alone speaks
-  }
-  const kind = kindForStatus(status, code);
-  if (kind === 'redirect') {
-    const location = headerString(headers['location']);
-    let where = 'another location';
-    try {
-      if (location) where = new URL(location).origin;
-    } catch {
-      /* relative or junk location */
-    }
-    message = `The API answered ${what} with a redirect to ${where}, which is not followed.`;
-  }
-  const text1 = clean(message) || `${what} failed with HTTP ${status}.`;
-  return new ApiError({
-    kind,
-    status,
-    code,
-    requestId: requestId || undefined,
-    details,
-    message: text1,
-    ambiguous: isPost && status >= 500,
-  });
-}
-
-function legacyDetail(detail: unknown): string {
-  if (typeof detail === 'string') return detail;
-  if (Array.isArray(detail)) {
-    return detail
-      .slice(0, 3)
-      .map((d) => {
-        const o = d as { loc?: unknown[]; msg?: string };
-        return `${Array.isArray(o.loc) ? o.loc.join('.') + ': ' : ''}${o.msg ?? JSON.stringify(d)}`;
-      })
-      .join('; ');
-  }
-  return JSON.stringify(detail);
-}
-
-/** Server text goes into messages: keep it short, one line, no control characters. */
-function clean(s: string | undefined): string {
-  return s ? oneLine(s, 500) : '';
-}

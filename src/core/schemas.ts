@@ -118,6 +118,9 @@ export const Eval = z.looseObject({
 });
 export type Eval = z.infer<typeof Eval>;
 
+/** A fraction the API documents as 0–1 (confidence, pass rate); anything else is a contract error. */
+const fraction = (name: string) => z.number().min(0, `${name} must be between 0 and 1`).max(1, `${name} must be between 0 and 1`);
+
 export const ScoredResponse = z.looseObject({
   prompt_uuid: z.string(),
   response_uuid: z.string().nullish(),
@@ -129,7 +132,7 @@ export const ScoredResponse = z.looseObject({
   exclude_from_scoring: z.boolean().nullish(),
   ai_refused: z.boolean().nullish(),
   is_passed: z.boolean().nullish(),
-  confidence: z.number().nullish(),
+  confidence: fraction('confidence').nullish(),
   explanation: z.string().nullish(),
   next_prompt: EvalPrompt.nullish(),
 });
@@ -145,7 +148,7 @@ export const EvalRunResult = z.looseObject({
   evaluation: Eval.nullish(),
   ai_description: z.string().nullish(),
   workspace_uuid: z.string().nullish(),
-  pass_rate: z.number().nullish(),
+  pass_rate: fraction('pass_rate').nullish(),
   num_prompts: z.number().int().nullish(),
   num_responses_scored: z.number().int().nullish(),
   responses: z.array(ScoredResponse).nullish(),

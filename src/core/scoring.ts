@@ -8,6 +8,7 @@
  */
 import { ApiError, isApiError } from './apiError';
 import type { AymaraClient } from './client';
+import { EXTRA_SCORES_ALLOWED } from './paging';
 import {
   countVerdicts,
   computedPassRate,
@@ -126,12 +127,14 @@ export async function scoreRun(o: ScoreRunOptions): Promise<RunResult> {
 export async function resumeRun(o: {
   client: AymaraClient;
   eval_run_uuid: string;
+  /** The eval the run was scored against, when known: a reply about another eval is refused. */
+  eval_uuid?: string;
   entries: readonly EntryLike[];
   signal?: AbortSignal;
   poll?: PollOptions;
   onProgress?: (p: Progress) => void;
 }): Promise<RunResult> {
-  const run = await o.client.getRun(o.eval_run_uuid, { signal: o.signal });
+  const run = await o.client.getRun(o.eval_run_uuid, { signal: o.signal, evalUuid: o.eval_uuid });
   return finishRun({ ...o, run, notes: [], expected: o.entries.length });
 }
 
@@ -151,6 +154,12 @@ async function finishRun(o: {
 
   let scored: ScoredResponse[];
   const inline = run.responses;
+  if (inline && inline.length > o.expected + EXTRA_SCORES_ALLOWED) {
+    throw new ApiError({
+      kind: 'invalid-reply',
+      message: `The API's reply for run ${run.eval_run_uuid} is inconsistent: it has ${inline.length} scored responses, but only ${o.expected} were sent. Nothing was shown.`,
+    });
+  }
   if (run.status === 'finished' && inline && inline.length >= o.expected) {
     scored = inline;
   } else {
@@ -203,7 +212,7 @@ async function waitForRun(
     }
     interval = Math.min(interval * 1.5, poll.maxMs ?? 10_000);
     try {
-      run = await client.getRun(run.eval_run_uuid, { signal });
+      run = await client.getRun(run.eval_run_uuid, { signal, evalUuid: start.eval_uuid });
     } catch (err) {
       if (isApiError(err) && err.kind === 'cancelled') {
         throw new RunPendingError(run.eval_run_uuid, `Stopped waiting for run ${run.eval_run_uuid}; it continues on the server and can be refreshed.`, true);
@@ -214,7 +223,10 @@ async function waitForRun(
   return run;
 }
 
-/** Look for the run a lost submission created, by its unique name; newest pages first, bounded. */
+/**
+ * Look for the run a lost submission created, by its unique name and eval; newest pages first,
+ * bounded by `maxRuns` and by the number of page requests, whatever the server's count says.
+ */
 export async function findRunByName(
   client: AymaraClient,
   evalUuid: string,
@@ -226,13 +238,14 @@ export async function findRunByName(
   const s = signal ?? AbortSignal.timeout(30_000);
   // A run created well before this submission is never ours, even with the same name (clocks may differ a little).
   const earliest = notBefore === undefined ? -Infinity : notBefore - 10 * 60_000;
+  const pageSize = 100;
   let offset = 0;
-  for (;;) {
-    const page = await client.listRuns(evalUuid, { limit: 100, offset }, { signal: s });
-    const hit = page.items.find((r) => r.name === name && !(Date.parse(r.created_at) < earliest));
+  for (let pages = 1; ; pages++) {
+    const page = await client.listRuns(evalUuid, { limit: pageSize, offset }, { signal: s });
+    const hit = page.items.find((r) => r.name === name && r.eval_uuid === evalUuid && !(Date.parse(r.created_at) < earliest));
     if (hit) return hit;
     offset += page.items.length;
-    if (page.items.length === 0 || offset >= page.count || offset >= maxRuns) return undefined;
+    if (page.items.length === 0 || offset >= page.count || offset >= maxRuns || pages >= Math.ceil(maxRuns / pageSize)) return undefined;
   }
 }
 

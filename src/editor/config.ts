@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { DEFAULT_BASE_URL } from '../core/baseUrl';
+import type { EditorProxySettings } from '../core/proxy';
 
 export type SeverityName = 'error' | 'warning' | 'information' | 'hint';
 
@@ -51,6 +52,16 @@ export class Config implements vscode.Disposable {
 
   get requestTimeoutMs(): number {
     return clamp(this.section.get<number>('requestTimeoutSeconds', 120), 5, 3600) * 1000;
+  }
+
+  get maxReplyBytes(): number {
+    return clamp(this.section.get<number>('maxReplySizeMB', 512), 1, 4096) * 1024 * 1024;
+  }
+
+  /** VS Code's own proxy settings (`http.*`), which requests to the API honour. */
+  get httpProxy(): EditorProxySettings {
+    const http = vscode.workspace.getConfiguration('http');
+    return { proxy: http.get('proxy'), strictSSL: http.get('proxyStrictSSL'), noProxy: http.get('noProxy'), support: http.get('proxySupport') };
   }
 
   get runTimeoutMs(): number {

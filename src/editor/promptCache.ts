@@ -14,6 +14,8 @@ export interface EvalInfo {
 
 const KEY = 'aymara.promptCache';
 const MAX_EVALS = 20;
+/** The background fetch of one eval's prompts gives up after this long, whatever the server does. */
+const FETCH_LIMIT_MS = 2 * 60_000;
 
 interface Saved {
   [evalUuid: string]: { fetched_at: string; eval?: EvalInfo; prompts: Record<string, PromptInfo> };
@@ -21,7 +23,8 @@ interface Saved {
 
 /**
  * Prompt texts (and eval names) by eval, fetched once after scoring and kept in workspace
- * storage so tree labels and webview cards can show the prompt, not just its id.
+ * storage so tree labels and webview cards can show the prompt, not just its id. The fetch runs
+ * in the background, bounded in time (and by the client's paging limits) and cancelled on dispose.
  */
 export class PromptCache implements vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<string>();
@@ -29,10 +32,11 @@ export class PromptCache implements vscode.Disposable {
   readonly onDidChange = this.emitter.event;
   private saved: Saved | undefined;
   private readonly inflight = new Map<string, Promise<void>>();
+  private readonly stop = new AbortController();
 
   constructor(
     private readonly memento: vscode.Memento,
-    private readonly log: Log,
+    private readonly log: Pick<Log, 'warn'>,
   ) {}
 
   private data(): Saved {
@@ -57,11 +61,14 @@ export class PromptCache implements vscode.Disposable {
     if (!force && this.has(evalUuid)) return Promise.resolve();
     const running = this.inflight.get(evalUuid);
     if (running) return running;
+    if (this.stop.signal.aborted) return Promise.resolve();
     const job = (async () => {
       let c: AymaraClient | undefined;
+      const signal = AbortSignal.any([this.stop.signal, AbortSignal.timeout(FETCH_LIMIT_MS)]);
       try {
         c = await client();
-        const [ev, prompts] = await Promise.all([c.getEval(evalUuid).catch(() => undefined), c.listPrompts(evalUuid)]);
+        const [ev, prompts] = await Promise.all([c.getEval(evalUuid, { signal }).catch(() => undefined), c.listPrompts(evalUuid, { signal })]);
+        if (this.stop.signal.aborted) return;
         const map: Record<string, PromptInfo> = {};
         for (const p of prompts.items) map[p.prompt_uuid] = { content: p.content, category: p.category ?? null };
         const data = { ...this.data() };
@@ -72,7 +79,9 @@ export class PromptCache implements vscode.Disposable {
         await this.memento.update(KEY, data);
         this.emitter.fire(evalUuid);
       } catch (err) {
-        this.log.warn(`Could not fetch the prompts of eval ${evalUuid}: ${err instanceof Error ? err.message : String(err)}`);
+        if (this.stop.signal.aborted) return; // disposed: nobody is left to tell
+        const why = signal.aborted ? `stopped after ${FETCH_LIMIT_MS / 1000} s` : err instanceof Error ? err.message : String(err);
+        this.log.warn(`Could not fetch the prompts of eval ${evalUuid}: ${why}`);
       } finally {
         void c?.close();
         this.inflight.delete(evalUuid);
@@ -82,7 +91,9 @@ export class PromptCache implements vscode.Disposable {
     return job;
   }
 
+  /** Stops every fetch in flight (their requests are aborted) and any later one. */
   dispose(): void {
+    this.stop.abort();
     this.emitter.dispose();
   }
 }

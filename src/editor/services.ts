@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { AymaraClient } from '../core/client';
 import { ApiError } from '../core/apiError';
 import { checkBaseUrl, isLoopbackHost } from '../core/baseUrl';
+import { proxyFromEditor, proxyLabel } from '../core/proxy';
 import { Config } from './config';
 import { ResultDiagnostics } from './diagnostics';
 import { FileWatcher } from './fileWatcher';
@@ -45,7 +46,8 @@ export class Services implements vscode.Disposable {
   }
 
   /**
-   * A client for the configured origin with the key saved for exactly that origin.
+   * A client for the configured origin with the key saved for exactly that origin, through the
+   * proxy VS Code's `http.*` settings (or the environment) choose.
    * The HTTP stack is loaded on first use, never at activation.
    */
   async client(): Promise<AymaraClient> {
@@ -56,6 +58,17 @@ export class Services implements vscode.Disposable {
         { title: vscode.l10n.t('Set API Key'), command: 'aymara.setApiKey' },
       ]);
     }
+    let proxy: ReturnType<typeof proxyFromEditor>;
+    try {
+      proxy = proxyFromEditor(this.config.httpProxy, process.env, url);
+    } catch (err) {
+      throw new UserError(err instanceof Error ? err.message : String(err), [
+        { title: vscode.l10n.t('Open Settings'), command: 'workbench.action.openSettings', args: ['http.proxy'] },
+      ]);
+    }
+    const route = proxy ? proxyLabel(proxy) : 'direct';
+    if (route !== this.lastRoute) this.log.info(`Requests to ${url.origin} go ${proxy ? `through the proxy ${route}` : 'directly (no proxy)'}.`);
+    this.lastRoute = route;
     const { AymaraClient } = await import('../core/client');
     const version = String(this.context.extension.packageJSON.version ?? '0');
     return new AymaraClient({
@@ -63,10 +76,16 @@ export class Services implements vscode.Disposable {
       apiKey: key.key,
       workspaceUuid: this.config.workspaceUuid,
       requestTimeoutMs: this.config.requestTimeoutMs,
+      maxReplyBytes: this.config.maxReplyBytes,
+      limitNames: { timeout: '"aymara.requestTimeoutSeconds"', maxReply: '"aymara.maxReplySizeMB"' },
+      proxy,
       userAgent: `aymara-eval-scoring-vscode/${version}`,
       onRetry: (r) => this.log.warn(`Retrying ${r.method} ${r.path} in ${r.delayMs} ms (attempt ${r.attempt}, ${r.reason}).`),
     });
   }
+
+  /** How the last client reached the API (proxy label or "direct"), so a change is logged once. */
+  private lastRoute: string | undefined;
 
   isLoopback(url: URL): boolean {
     return isLoopbackHost(url.hostname);

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { ApiError, kindForStatus } from '../../src/core/apiError';
 import { checkBaseUrl, isLoopbackHost } from '../../src/core/baseUrl';
-import { errorFromReply, retryAfterMs } from '../../src/core/client';
+import { errorFromReply, retryAfterMs } from '../../src/core/apiErrorMapping';
 import { computedPassRate, countVerdicts, firstSentence, groupedItems, headline, responseKey, runGroups, sortedItems, verdictOf, type ResultItem, type RunResult } from '../../src/core/results';
 import { matchResults, uniqueRunName, type EntryLike } from '../../src/core/scoring';
 import type { EvalRunResult, ScoredResponse } from '../../src/core/schemas';
