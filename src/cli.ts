@@ -2,18 +2,20 @@
  * aymara-eval: score a responses file from a terminal or CI with the same core as the extension.
  *
  *   aymara-eval score <file> [--eval <uuid>] [--base-url <url>] [--workspace <uuid>] [--sandbox]
- *                            [--format text|json|sarif|junit] [--output <path>]
+ *                            [--format text|json|sarif|junit] [--output <path>] [--timeout <s>]
+ *                            [--max-file-mb <n>]
  *
  * Exit codes: 0 every scored response passed; 1 some failed or were not scored;
  * 2 invalid input or usage (nothing sent); 3 API or network failure.
  */
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, relative, resolve } from 'node:path';
+import { statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ApiError, isApiError } from './core/apiError';
 import { DEFAULT_BASE_URL, checkBaseUrl } from './core/baseUrl';
 import { AymaraClient } from './core/client';
+import { FileReadError, decodeUtf8, readRegularFile } from './core/fileBytes';
 import { writeJson } from './core/report/json';
 import { writeJunit } from './core/report/junit';
 import { writeSarif } from './core/report/sarif';
@@ -26,6 +28,9 @@ declare const __VERSION__: string | undefined;
 const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';
 
 export const EXIT = { passed: 0, failed: 1, usage: 2, api: 3 } as const;
+
+/** The file model reads at most MAX_FILE_BYTES; --max-file-mb can lower the cap, not raise it. */
+const MAX_MB = MAX_FILE_BYTES / 1048576;
 
 const USAGE = `Usage: aymara-eval score <file> [options]
 
@@ -41,6 +46,8 @@ Options:
   --format <f>           text (default), json, sarif or junit
   --output <path>        write the report to a file instead of standard output
   --timeout <seconds>    longest wait for one API reply (default 120)
+  --max-file-mb <n>      largest responses file read, in MB (default and most ${MAX_MB}); only
+                         a regular file is read
   -h, --help             show this help
   -v, --version          show the version
 
@@ -88,11 +95,18 @@ export async function main(argv: string[], io: Io, signal?: AbortSignal): Promis
     io.stderr('aymara-eval: --timeout must be a positive number of seconds\n');
     return EXIT.usage;
   }
+  const maxFileMb = values['max-file-mb'] === undefined ? MAX_MB : Number(values['max-file-mb']);
+  if (!Number.isFinite(maxFileMb) || maxFileMb <= 0 || maxFileMb > MAX_MB) {
+    io.stderr(`aymara-eval: --max-file-mb must be a number of MB above 0 and at most ${MAX_MB}\n`);
+    return EXIT.usage;
+  }
 
   // ---- read and validate the file; nothing is sent unless it is clean
   const path = resolve(io.cwd, file);
-  const label = relative(io.cwd, path) || basename(path);
-  const parsed = readResponsesFile(path, label, io);
+  // As the user knows it: relative to the working folder when it is inside it, else absolute.
+  const rel = relative(io.cwd, path);
+  const label = rel === '' ? basename(path) : isAbsolute(rel) || rel.split(sep)[0] === '..' ? path : rel;
+  const parsed = await readResponsesFile(path, label, Math.max(1, Math.floor(maxFileMb * 1048576)), io);
   if (parsed === undefined) return EXIT.usage;
   for (const p of parsed.problems) io.stderr(`${label}:${p.line}:${p.column}: ${p.severity}: ${p.message} [${p.code}]\n`);
   if (parsed.hasErrors) {
@@ -202,6 +216,7 @@ function parse(argv: string[]) {
       format: { type: 'string' },
       output: { type: 'string', short: 'o' },
       timeout: { type: 'string' },
+      'max-file-mb': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },
@@ -252,25 +267,19 @@ if (require.main === module) {
 }
 
 /**
- * Read, decode and parse the file; undefined (after saying why on stderr) when it cannot be read.
- * The text lives only here: the model keeps its line table, not the text, while the run waits.
+ * Read (only a regular file, at most `maxBytes`), decode and parse the file; undefined (after
+ * saying why on stderr) when it cannot be read. The text lives only here: the model keeps its line
+ * table, not the text, while the run waits.
  */
-function readResponsesFile(path: string, label: string, io: Io): ResponsesFile | undefined {
+async function readResponsesFile(path: string, label: string, maxBytes: number, io: Io): Promise<ResponsesFile | undefined> {
   let text: string;
   try {
-    const size = statSync(path).size;
-    if (size > MAX_FILE_BYTES) {
-      io.stderr(`${label}: the file is ${Math.round(size / 1048576)} MB, over the ${Math.round(MAX_FILE_BYTES / 1048576)} MB limit; it was not read and nothing was sent. Split it into smaller files.\n`);
-      return undefined;
-    }
-    const bytes = readFileSync(path);
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    text = decodeUtf8(await readRegularFile(path, maxBytes));
   } catch (err) {
-    const code = (err as { code?: string }).code;
-    if (code === 'ENOENT') io.stderr(`${label}: no such file\n`);
-    else if (code === 'EISDIR') io.stderr(`${label}: is a directory, not a responses file\n`);
-    else if (err instanceof TypeError) io.stderr(`${label}: the file is not UTF-8 text; save it as UTF-8 JSON. Nothing was sent.\n`);
-    else io.stderr(`${label}: could not be read (${code ?? (err as Error).message})\n`);
+    if (!(err instanceof FileReadError)) throw err;
+    const raise = maxBytes < MAX_FILE_BYTES ? `, or raise the limit with --max-file-mb (at most ${MAX_MB})` : '';
+    const next = err.problem === 'too-large' ? ` Split it into smaller files${raise}.` : ' Nothing was sent.';
+    io.stderr(`${oneLine(label)}: ${oneLine(err.message)}${next}\n`);
     return undefined;
   }
   const parsed = parseResponsesFile(text, { fileName: path });

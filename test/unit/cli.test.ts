@@ -368,10 +368,10 @@ describe('aymara-eval CLI (built, spawned)', function () {
     it('a missing file, a folder, or a file with no eval and no --eval: exit 2', async () => {
       let r = await cli(['score', 'test/fixtures/responses/nope.json'], { env });
       assert.equal(r.code, 2);
-      assert.match(r.stderr, /^test\/fixtures\/responses\/nope\.json: no such file$/m);
+      assert.match(r.stderr, /^test\/fixtures\/responses\/nope\.json: no such file\. Nothing was sent\.$/m);
       r = await cli(['score', 'test/fixtures/responses'], { env });
       assert.equal(r.code, 2);
-      assert.match(r.stderr, /is a directory/);
+      assert.match(r.stderr, /^test\/fixtures\/responses: is a folder, not a responses file\. Nothing was sent\.$/m);
       r = await cli(['score', F.array.file], { env });
       assert.equal(r.code, 2);
       assert.match(r.stderr, /no eval given.*pass --eval <uuid>\. Nothing was sent\./);
