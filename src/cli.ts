@@ -10,7 +10,6 @@
  */
 import { statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ApiError, isApiError } from './core/apiError';
 import { DEFAULT_BASE_URL, checkBaseUrl } from './core/baseUrl';
@@ -18,7 +17,7 @@ import { AymaraClient } from './core/client';
 import { FileReadError, decodeUtf8, readRegularFile } from './core/fileBytes';
 import { writeJson } from './core/report/json';
 import { writeJunit } from './core/report/junit';
-import { writeSarif } from './core/report/sarif';
+import { artifactUri, writeSarif } from './core/report/sarif';
 import { oneLine, writeText } from './core/report/text';
 import { MAX_FILE_BYTES, parseResponsesFile, toScoreRequest, type ResponsesFile } from './core/responsesFile';
 import type { RunResult } from './core/results';
@@ -178,7 +177,7 @@ export async function main(argv: string[], io: Io, signal?: AbortSignal): Promis
       report = writeJson(result);
       break;
     case 'sarif':
-      report = writeSarif(result, values.output ? relative(resolve(io.cwd, values.output, '..'), path).split('\\').join('/') : pathToFileURL(path).href, parsed.lines, VERSION);
+      report = writeSarif(result, artifactUri(path, outPath && dirname(outPath)), parsed.lines, VERSION);
       break;
     case 'junit':
       report = writeJunit(result, label);

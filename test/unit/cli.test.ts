@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import * as jsonc from 'jsonc-parser';
 import { ACCURACY_EVAL_UUID, DEMO_EVAL_UUID, DEMO_PROMPTS, startServer, type Fault, type LocalServer } from '../../src/server';
 import { CLI, KEY, ROOT, cli } from './cliRun';
+import { sarifSchemaErrors } from './sarifSchema';
 
 const SCORE = 'POST /v2/eval-runs/-/score-responses';
 const GET_RUN = 'GET /v2/eval-runs/{id}';
@@ -254,8 +255,9 @@ interface SarifLog {
 
 /** SARIF 2.1.0 shape, the kind/level rule (§3.27.10), and one region per response that frames its object in `text`. */
 function checkSarif(log: SarifLog, text: string, uri: string): void {
+  assert.deepEqual(sarifSchemaErrors(log), [], 'valid against the official SARIF 2.1.0 schema');
   assert.equal(log.version, '2.1.0');
-  assert.match(log.$schema, /sarif-2\.1\.0/);
+  assert.match(log.$schema, /\/sarif-schema-2\.1\.0\.json$/);
   assert.equal(log.runs.length, 1);
   const run = log.runs[0]!;
   assert.equal(run.tool.driver.name, 'aymara-eval');
