@@ -4,6 +4,7 @@ import type { Log, Region, ReportingDescriptor, Result } from 'sarif';
 import type { ResultItem, RunResult, Verdict } from '../results';
 import { headline } from '../results';
 import type { LineColumn } from '../textIndex';
+import { stringifyInert } from './json';
 
 const LEVEL: Record<Verdict, Result.level> = { failed: 'error', errored: 'warning', refused: 'none', excluded: 'none', passed: 'none' };
 /** SARIF 2.1.0 §3.27.10: a level other than "none" is only allowed with kind "fail", so an unscored (errored) response is a "fail" at level "warning". */
@@ -62,5 +63,5 @@ export function writeSarif(r: RunResult, fileUri: string, lines: { positionAt(of
       },
     ],
   };
-  return JSON.stringify(doc, null, 2) + '\n';
+  return stringifyInert(doc);
 }
