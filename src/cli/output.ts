@@ -57,7 +57,8 @@ function redactStrings<T>(value: T, redact: (s: string) => string): T {
   if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
     const obj = value as Record<string, unknown>;
     let copy: Record<string, unknown> | undefined;
-    for (const [k, v] of Object.entries(obj)) {
+    for (const k in obj) {
+      const v = obj[k];
       const r = redactStrings(v, redact);
       if (r !== v) (copy ??= { ...obj })[k] = r;
     }
