@@ -15,7 +15,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/core/**/*.ts', 'src/server/**/*.ts', 'src/cli.ts'],
+    files: ['src/core/**/*.ts', 'src/server/**/*.ts', 'src/cli.ts', 'src/cli/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'The core, CLI and server must not depend on vscode.' }] }] },
   },
   {

@@ -2,23 +2,28 @@
  * aymara-eval: score a responses file from a terminal or CI with the same core as the extension.
  *
  *   aymara-eval score <file> [--eval <uuid>] [--base-url <url>] [--workspace <uuid>] [--sandbox]
- *                            [--format text|json|sarif|junit] [--output <path>]
+ *                            [--format text|json|sarif|junit] [--output <path>] [--timeout <s>]
+ *                            [--max-file-mb <n>]
  *
  * Exit codes: 0 every scored response passed; 1 some failed or were not scored;
  * 2 invalid input or usage (nothing sent); 3 API or network failure.
+ *
+ * Everything printed goes through ./cli/output (the API key is removed per channel) and terminal
+ * lines are built with `line` (every value made inert).
  */
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, relative, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
+import { output, type Io, type Output } from './cli/output';
 import { ApiError, isApiError } from './core/apiError';
 import { DEFAULT_BASE_URL, checkBaseUrl } from './core/baseUrl';
 import { AymaraClient } from './core/client';
 import { proxyFromEnv, type ProxyRoute } from './core/proxy';
+import { FileReadError, decodeUtf8, readRegularFile } from './core/fileBytes';
 import { writeJson } from './core/report/json';
 import { writeJunit } from './core/report/junit';
-import { writeSarif } from './core/report/sarif';
-import { oneLine, writeText } from './core/report/text';
+import { artifactUri, writeSarif } from './core/report/sarif';
+import { line, writeText } from './core/report/text';
 import { MAX_FILE_BYTES, parseResponsesFile, toScoreRequest, type ResponsesFile } from './core/responsesFile';
 import type { RunResult } from './core/results';
 import { RunPendingError, scoreRun, uniqueRunName } from './core/scoring';
@@ -27,6 +32,9 @@ declare const __VERSION__: string | undefined;
 const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';
 
 export const EXIT = { passed: 0, failed: 1, usage: 2, api: 3 } as const;
+
+/** The file model reads at most MAX_FILE_BYTES; --max-file-mb can lower the cap, not raise it. */
+const MAX_MB = MAX_FILE_BYTES / 1048576;
 
 const USAGE = `Usage: aymara-eval score <file> [options]
 
@@ -43,6 +51,8 @@ Options:
   --output <path>        write the report to a file instead of standard output
   --timeout <seconds>    longest time for one API request, retries included (default 120)
   --max-reply-mb <n>     largest API reply read, in MB (default 512)
+  --max-file-mb <n>      largest responses file read, in MB (default and most ${MAX_MB}); only
+                         a regular file is read
   -h, --help             show this help
   -v, --version          show the version
 
@@ -52,89 +62,98 @@ Exit codes: 0 all scored responses passed, 1 some failed or were not scored,
 2 invalid input or usage (nothing sent), 3 API or network failure.
 `;
 
-interface Io {
-  stdout: (s: string) => void;
-  stderr: (s: string) => void;
-  env: NodeJS.ProcessEnv;
-  cwd: string;
+export async function main(argv: string[], io: Io, signal?: AbortSignal): Promise<number> {
+  const o = output(io, io.env.AYMARA_AI_API_KEY?.trim());
+  try {
+    return await run(argv, io, o, signal);
+  } catch (err) {
+    o.err(line`aymara-eval: unexpected error: ${(err as Error)?.stack ?? String(err)}` + '\n');
+    return EXIT.api;
+  }
 }
 
-export async function main(argv: string[], io: Io, signal?: AbortSignal): Promise<number> {
+async function run(argv: string[], io: Io, o: Output, signal: AbortSignal | undefined): Promise<number> {
   let args: ReturnType<typeof parse>;
   try {
     args = parse(argv);
   } catch (err) {
-    io.stderr(`aymara-eval: ${(err as Error).message}\n\n${USAGE}`);
+    o.err(line`aymara-eval: ${(err as Error).message}` + `\n\n${USAGE}`);
     return EXIT.usage;
   }
   const { values, positionals } = args;
   if (values.version) {
-    io.stdout(`${VERSION}\n`);
+    o.out(`${VERSION}\n`);
     return EXIT.passed;
   }
   if (values.help || positionals.length === 0) {
-    (values.help ? io.stdout : io.stderr)(USAGE);
+    (values.help ? o.out : o.err)(USAGE);
     return values.help ? EXIT.passed : EXIT.usage;
   }
   const [command, file, ...rest] = positionals;
   if (command !== 'score' || !file || rest.length) {
-    io.stderr(`aymara-eval: expected "score <file>"\n\n${USAGE}`);
+    o.err(`aymara-eval: expected "score <file>"\n\n${USAGE}`);
     return EXIT.usage;
   }
   const format = values.format ?? 'text';
   if (!['text', 'json', 'sarif', 'junit'].includes(format)) {
-    io.stderr(`aymara-eval: --format must be text, json, sarif or junit (got "${oneLine(format)}")\n`);
+    o.err(line`aymara-eval: --format must be text, json, sarif or junit (got "${format}")` + '\n');
     return EXIT.usage;
   }
   const timeoutSec = values.timeout === undefined ? 120 : Number(values.timeout);
   if (!Number.isFinite(timeoutSec) || timeoutSec <= 0) {
-    io.stderr('aymara-eval: --timeout must be a positive number of seconds\n');
+    o.err('aymara-eval: --timeout must be a positive number of seconds\n');
+    return EXIT.usage;
+  }
+  const maxFileMb = values['max-file-mb'] === undefined ? MAX_MB : Number(values['max-file-mb']);
+  if (!Number.isFinite(maxFileMb) || maxFileMb <= 0 || maxFileMb > MAX_MB) {
+    o.err(`aymara-eval: --max-file-mb must be a number of MB above 0 and at most ${MAX_MB}\n`);
     return EXIT.usage;
   }
   const maxReplyMb = values['max-reply-mb'] === undefined ? 512 : Number(values['max-reply-mb']);
   if (!Number.isFinite(maxReplyMb) || maxReplyMb <= 0 || maxReplyMb > 4096) {
-    io.stderr('aymara-eval: --max-reply-mb must be a number of megabytes between 0 and 4096\n');
+    o.err('aymara-eval: --max-reply-mb must be a number of megabytes between 0 and 4096\n');
     return EXIT.usage;
   }
 
   // ---- read and validate the file; nothing is sent unless it is clean
   const path = resolve(io.cwd, file);
-  const label = relative(io.cwd, path) || basename(path);
-  const parsed = readResponsesFile(path, label, io);
+  // As the user knows it: relative to the working folder when it is inside it, else absolute.
+  const rel = relative(io.cwd, path);
+  const label = rel === '' ? basename(path) : isAbsolute(rel) || rel.split(sep)[0] === '..' ? path : rel;
+  const parsed = await readResponsesFile(path, label, Math.max(1, Math.floor(maxFileMb * 1048576)), o);
   if (parsed === undefined) return EXIT.usage;
-  for (const p of parsed.problems) io.stderr(`${label}:${p.line}:${p.column}: ${p.severity}: ${p.message} [${p.code}]\n`);
+  for (const p of parsed.problems) o.err(line`${label}:${p.line}:${p.column}: ${p.severity}: ${p.message} [${p.code}]` + '\n');
   if (parsed.hasErrors) {
     const n = parsed.problems.filter((p) => p.severity === 'error').length;
-    io.stderr(`${label}: ${n} error${n === 1 ? '' : 's'}; nothing was sent.\n`);
+    o.err(line`${label}: ${n} error${n === 1 ? '' : 's'}; nothing was sent.` + '\n');
     return EXIT.usage;
   }
   const evalUuid = values.eval ?? parsed.evalUuid ?? undefined;
   if (!evalUuid) {
-    io.stderr(`${label}: no eval given. The file has no "eval_uuid"; pass --eval <uuid>. Nothing was sent.\n`);
+    o.err(line`${label}: no eval given. The file has no "eval_uuid"; pass --eval <uuid>. Nothing was sent.` + '\n');
     return EXIT.usage;
   }
 
   // ---- where the report goes: checked now, because a report that cannot be written after scoring is lost
   const outPath = values.output ? resolve(io.cwd, values.output) : undefined;
   if (outPath && !isWritableTarget(outPath)) {
-    io.stderr(`aymara-eval: cannot write --output ${oneLine(values.output ?? '')}: its folder does not exist or it is a folder. Nothing was sent.\n`);
+    o.err(line`aymara-eval: cannot write --output ${values.output}: its folder does not exist or it is a folder. Nothing was sent.` + '\n');
     return EXIT.usage;
   }
 
   // ---- where and with what key
   const apiKey = io.env.AYMARA_AI_API_KEY?.trim();
   if (!apiKey) {
-    io.stderr('aymara-eval: set AYMARA_AI_API_KEY to your Aymara API key. Nothing was sent.\n');
+    o.err('aymara-eval: set AYMARA_AI_API_KEY to your Aymara API key. Nothing was sent.\n');
     return EXIT.usage;
   }
-  const redact = (s: string) => s.split(apiKey).join('«redacted»');
   let baseUrl: URL;
   let proxy: ProxyRoute | undefined;
   try {
     baseUrl = checkBaseUrl(values['base-url'] ?? (io.env.AYMARA_AI_BASE_URL?.trim() || DEFAULT_BASE_URL));
     proxy = proxyFromEnv(io.env, baseUrl);
   } catch (err) {
-    io.stderr(`aymara-eval: ${(err as Error).message} Nothing was sent.\n`);
+    o.err(line`aymara-eval: ${(err as Error).message} Nothing was sent.` + '\n');
     return EXIT.usage;
   }
 
@@ -147,7 +166,7 @@ export async function main(argv: string[], io: Io, signal?: AbortSignal): Promis
     limitNames: { timeout: '--timeout', maxReply: '--max-reply-mb' },
     proxy,
     userAgent: `aymara-eval-cli/${VERSION}`,
-    onRetry: (r) => io.stderr(`retrying ${r.method} ${r.path} in ${r.delayMs} ms (${r.reason})\n`),
+    onRetry: (r) => o.err(line`retrying ${r.method} ${r.path} in ${r.delayMs} ms (${r.reason})` + '\n'),
   });
   let result: RunResult;
   try {
@@ -161,42 +180,42 @@ export async function main(argv: string[], io: Io, signal?: AbortSignal): Promis
       entries: parsed.entries,
       sandbox: values.sandbox,
       signal,
-      onRunKnown: (run) => io.stderr(`run ${run.eval_run_uuid}${run.name ? ` "${oneLine(run.name)}"` : ''}\n`),
+      onRunKnown: (r) => o.err(line`run ${r.eval_run_uuid}` + (r.name ? line` "${r.name}"` : '') + '\n'),
     });
   } catch (err) {
-    io.stderr(redact(describeFailure(err)) + '\n');
+    o.err(describeFailure(err) + '\n');
     return isApiError(err) && err.kind === 'validation' ? EXIT.usage : EXIT.api;
   } finally {
     await client.close();
   }
 
-  // ---- report
+  // ---- report: from the result with the key already removed, so no writer can cut it in two
+  const shown = o.redact(result);
   let report: string;
   switch (format) {
     case 'json':
-      report = writeJson(result);
+      report = writeJson(shown);
       break;
     case 'sarif':
-      report = writeSarif(result, values.output ? relative(resolve(io.cwd, values.output, '..'), path).split('\\').join('/') : pathToFileURL(path).href, parsed.lines, VERSION);
+      report = writeSarif(shown, artifactUri(path, outPath && dirname(outPath)), parsed.lines, VERSION);
       break;
     case 'junit':
-      report = writeJunit(result, label);
+      report = writeJunit(shown, label);
       break;
     default:
-      report = writeText(result, label);
+      report = writeText(shown, label);
   }
-  report = redact(report);
   if (outPath) {
     try {
-      writeFileSync(outPath, report);
+      o.file(outPath, report);
     } catch (err) {
-      io.stderr(`aymara-eval: could not write ${values.output}: ${(err as Error).message}\n`);
+      o.err(line`aymara-eval: could not write ${values.output}: ${(err as Error).message}` + '\n');
       return EXIT.usage;
     }
-    io.stderr(writeText({ ...result, items: [] }, label));
+    o.err(writeText({ ...shown, items: [] }, label));
   } else {
-    io.stdout(report);
-    if (format !== 'text') for (const n of result.notes) io.stderr(redact(`note: ${oneLine(n)}\n`));
+    o.out(report);
+    if (format !== 'text') for (const n of shown.notes) o.err(line`note: ${n}` + '\n');
   }
   const c = result.counts;
   return c.failed > 0 || c.errored > 0 || result.status === 'failed' ? EXIT.failed : EXIT.passed;
@@ -216,6 +235,7 @@ function parse(argv: string[]) {
       output: { type: 'string', short: 'o' },
       timeout: { type: 'string' },
       'max-reply-mb': { type: 'string' },
+      'max-file-mb': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },
@@ -237,12 +257,12 @@ function isWritableTarget(path: string): boolean {
 }
 
 function describeFailure(err: unknown): string {
-  if (err instanceof RunPendingError) return `aymara-eval: ${err.message}`;
+  if (err instanceof RunPendingError) return line`aymara-eval: ${err.message}`;
   if (err instanceof ApiError) {
     const next = err.kind === 'auth' || err.kind === 'permission' ? 'Check AYMARA_AI_API_KEY.' : err.kind === 'config' || err.kind === 'redirect' ? 'Check --base-url / AYMARA_AI_BASE_URL.' : err.nextStep;
-    return `aymara-eval: ${oneLine(err.describe())} ${next}`;
+    return line`aymara-eval: ${err.describe()} ${next}`;
   }
-  return `aymara-eval: unexpected error: ${(err as Error)?.message ?? String(err)}`;
+  return line`aymara-eval: unexpected error: ${(err as Error)?.message ?? String(err)}`;
 }
 
 if (require.main === module) {
@@ -258,33 +278,28 @@ if (require.main === module) {
     (code) => {
       process.exitCode = code;
     },
-    (err: unknown) => {
-      process.stderr.write(`aymara-eval: ${(err as Error)?.stack ?? String(err)}\n`);
+    () => {
+      // main reports its own failures (redacted); this is only reached if that reporting failed.
+      process.stderr.write('aymara-eval: internal error\n');
       process.exitCode = EXIT.api;
     },
   );
 }
 
 /**
- * Read, decode and parse the file; undefined (after saying why on stderr) when it cannot be read.
- * The text lives only here: the model keeps its line table, not the text, while the run waits.
+ * Read (only a regular file, at most `maxBytes`), decode and parse the file; undefined (after
+ * saying why on stderr) when it cannot be read. The text lives only here: the model keeps its line
+ * table, not the text, while the run waits.
  */
-function readResponsesFile(path: string, label: string, io: Io): ResponsesFile | undefined {
+async function readResponsesFile(path: string, label: string, maxBytes: number, o: Output): Promise<ResponsesFile | undefined> {
   let text: string;
   try {
-    const size = statSync(path).size;
-    if (size > MAX_FILE_BYTES) {
-      io.stderr(`${label}: the file is ${Math.round(size / 1048576)} MB, over the ${Math.round(MAX_FILE_BYTES / 1048576)} MB limit; it was not read and nothing was sent. Split it into smaller files.\n`);
-      return undefined;
-    }
-    const bytes = readFileSync(path);
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    text = decodeUtf8(await readRegularFile(path, maxBytes));
   } catch (err) {
-    const code = (err as { code?: string }).code;
-    if (code === 'ENOENT') io.stderr(`${label}: no such file\n`);
-    else if (code === 'EISDIR') io.stderr(`${label}: is a directory, not a responses file\n`);
-    else if (err instanceof TypeError) io.stderr(`${label}: the file is not UTF-8 text; save it as UTF-8 JSON. Nothing was sent.\n`);
-    else io.stderr(`${label}: could not be read (${code ?? (err as Error).message})\n`);
+    if (!(err instanceof FileReadError)) throw err;
+    const raise = maxBytes < MAX_FILE_BYTES ? `, or raise the limit with --max-file-mb (at most ${MAX_MB})` : '';
+    const next = err.problem === 'too-large' ? ` Split it into smaller files${raise}.` : ' Nothing was sent.';
+    o.err(line`${label}: ${err.message}` + next + '\n');
     return undefined;
   }
   const parsed = parseResponsesFile(text, { fileName: path });

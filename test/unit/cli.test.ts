@@ -6,79 +6,20 @@
  * No run may ever print the API key it was given.
  */
 import * as assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as jsonc from 'jsonc-parser';
 import { ACCURACY_EVAL_UUID, DEMO_EVAL_UUID, DEMO_PROMPTS, startServer, type Fault, type LocalServer } from '../../src/server';
+import { CLI, KEY, ROOT, cli } from './cliRun';
+import { sarifSchemaErrors } from './sarifSchema';
 
-const ROOT = resolve(__dirname, '../../..');
-const CLI = join(ROOT, 'dist/cli.js');
-const KEY = 'demo-key';
 const SCORE = 'POST /v2/eval-runs/-/score-responses';
 const GET_RUN = 'GET /v2/eval-runs/{id}';
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
-
-// ------------------------------------------------------------------ spawning
-
-interface CliRun {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
-
-interface CliOptions {
-  /** Environment on top of the parent's (AYMARA_* removed); `undefined` removes a variable. Default key demo-key. */
-  env?: Record<string, string | undefined>;
-  cwd?: string;
-  timeoutMs?: number;
-  onSpawn?: (child: ChildProcess) => void;
-}
-
-/** Every run's output is checked for the key it was given: it must never be printed. */
-function cli(args: string[], o: CliOptions = {}): Promise<CliRun> {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const k of Object.keys(env)) if (k.startsWith('AYMARA_')) delete env[k];
-  env.AYMARA_AI_API_KEY = KEY;
-  for (const [k, v] of Object.entries(o.env ?? {})) {
-    if (v === undefined) delete env[k];
-    else env[k] = v;
-  }
-  const key = env.AYMARA_AI_API_KEY?.trim();
-  const started = Date.now();
-  const timeoutMs = o.timeoutMs ?? 20_000;
-  return new Promise<CliRun>((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: o.cwd ?? ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
-    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`aymara-eval ${args.join(' ')} did not finish in ${timeoutMs} ms\nstderr: ${stderr}`));
-    }, timeoutMs);
-    child.on('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolvePromise({ code, signal, stdout, stderr, ms: Date.now() - started });
-    });
-    o.onSpawn?.(child);
-  }).then((r) => {
-    if (key) {
-      assert.ok(!r.stdout.includes(key), `the API key appears on standard output of: aymara-eval ${args.join(' ')}`);
-      assert.ok(!r.stderr.includes(key), `the API key appears on standard error of: aymara-eval ${args.join(' ')}`);
-    }
-    return r;
-  });
-}
 
 async function waitFor(what: string, ok: () => boolean, ms = 10_000): Promise<void> {
   const until = Date.now() + ms;
@@ -314,8 +255,9 @@ interface SarifLog {
 
 /** SARIF 2.1.0 shape, the kind/level rule (§3.27.10), and one region per response that frames its object in `text`. */
 function checkSarif(log: SarifLog, text: string, uri: string): void {
+  assert.deepEqual(sarifSchemaErrors(log), [], 'valid against the official SARIF 2.1.0 schema');
   assert.equal(log.version, '2.1.0');
-  assert.match(log.$schema, /sarif-2\.1\.0/);
+  assert.match(log.$schema, /\/sarif-schema-2\.1\.0\.json$/);
   assert.equal(log.runs.length, 1);
   const run = log.runs[0]!;
   assert.equal(run.tool.driver.name, 'aymara-eval');
@@ -428,10 +370,10 @@ describe('aymara-eval CLI (built, spawned)', function () {
     it('a missing file, a folder, or a file with no eval and no --eval: exit 2', async () => {
       let r = await cli(['score', 'test/fixtures/responses/nope.json'], { env });
       assert.equal(r.code, 2);
-      assert.match(r.stderr, /^test\/fixtures\/responses\/nope\.json: no such file$/m);
+      assert.match(r.stderr, /^test\/fixtures\/responses\/nope\.json: no such file\. Nothing was sent\.$/m);
       r = await cli(['score', 'test/fixtures/responses'], { env });
       assert.equal(r.code, 2);
-      assert.match(r.stderr, /is a directory/);
+      assert.match(r.stderr, /^test\/fixtures\/responses: is a folder, not a responses file\. Nothing was sent\.$/m);
       r = await cli(['score', F.array.file], { env });
       assert.equal(r.code, 2);
       assert.match(r.stderr, /no eval given.*pass --eval <uuid>\. Nothing was sent\./);

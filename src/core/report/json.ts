@@ -1,4 +1,5 @@
 import type { RunResult } from '../results';
+import { escapeActive } from './escape';
 
 /**
  * The CLI's `--format json` document. Field names and order are a public contract, exactly
@@ -26,5 +27,14 @@ export function toJsonReport(r: RunResult): object {
 }
 
 export function writeJson(r: RunResult): string {
-  return JSON.stringify(toJsonReport(r), null, 2) + '\n';
+  return stringifyInert(toJsonReport(r));
+}
+
+/**
+ * Indented JSON that is inert on a terminal: JSON.stringify escapes C0 controls; DEL, C1
+ * controls, bidi marks and the like (see escapeActive) become \uXXXX escapes too. Outside
+ * strings JSON text is ASCII, so only string contents change, and they parse to the same data.
+ */
+export function stringifyInert(value: unknown): string {
+  return escapeActive(JSON.stringify(value, null, 2), (u) => `\\u${u.toString(16).padStart(4, '0')}`) + '\n';
 }

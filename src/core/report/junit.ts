@@ -1,9 +1,15 @@
 import type { RunResult } from '../results';
 import { headline } from '../results';
+import { escapeActive } from './escape';
 
-/** Escape text for XML and drop characters XML 1.0 cannot carry. */
+/**
+ * Escape text for XML: drop characters XML 1.0 cannot carry (C0 controls other than tab, line feed
+ * and carriage return; lone surrogates; U+FFFE/U+FFFF), and write tab, carriage return and the
+ * characters a terminal would act on (see escapeActive) as character references, so the report is
+ * inert when printed and an XML parser reads the same text.
+ */
 export function xml(s: string): string {
-  return s
+  const escaped = s
     // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
     .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '')
@@ -11,7 +17,9 @@ export function xml(s: string): string {
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
+    .replace(/'/g, '&apos;')
+    .replace(/[\t\r]/g, (c) => `&#${c.charCodeAt(0)};`);
+  return escapeActive(escaped, (u) => `&#x${u.toString(16)};`);
 }
 
 /** JUnit XML: one testcase per response. failed → <failure>, errored → <error>, excluded → <skipped>. */

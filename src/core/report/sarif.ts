@@ -1,25 +1,45 @@
+import { isAbsolute, relative, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Log, Region, ReportingDescriptor, Result } from 'sarif';
 import type { ResultItem, RunResult, Verdict } from '../results';
 import { headline } from '../results';
 import type { LineColumn } from '../textIndex';
+import { stringifyInert } from './json';
 
-const LEVEL: Record<Verdict, 'error' | 'warning' | 'note' | 'none'> = { failed: 'error', errored: 'warning', refused: 'none', excluded: 'none', passed: 'none' };
+const LEVEL: Record<Verdict, Result.level> = { failed: 'error', errored: 'warning', refused: 'none', excluded: 'none', passed: 'none' };
 /** SARIF 2.1.0 §3.27.10: a level other than "none" is only allowed with kind "fail", so an unscored (errored) response is a "fail" at level "warning". */
-const KIND: Record<Verdict, 'fail' | 'pass' | 'notApplicable'> = { failed: 'fail', errored: 'fail', refused: 'pass', excluded: 'notApplicable', passed: 'pass' };
+const KIND: Record<Verdict, Result.kind> = { failed: 'fail', errored: 'fail', refused: 'pass', excluded: 'notApplicable', passed: 'pass' };
+
+/** The schema the log follows: the OASIS SARIF 2.1.0 schema (Errata 01). */
+const SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
+
+/**
+ * The artifact URI of the scored file (SARIF §3.4.3: a URI, so percent-encoded): relative to the
+ * folder the report is written to, so the report and the file can move together, or an absolute
+ * file: URI when there is no such folder (standard output) or no relative way there (another drive).
+ */
+export function artifactUri(filePath: string, reportDir?: string): string {
+  if (reportDir !== undefined) {
+    const rel = relative(reportDir, filePath);
+    if (rel && !isAbsolute(rel)) return rel.split(sep).map(encodeURIComponent).join('/');
+  }
+  return pathToFileURL(filePath).href;
+}
 
 /** SARIF 2.1.0: one result per response, with a physical location (region) for each entry in the file. */
 export function writeSarif(r: RunResult, fileUri: string, lines: { positionAt(offset: number): LineColumn }, toolVersion: string): string {
-  const rules = (['failed', 'errored', 'refused', 'excluded', 'passed'] as const).map((v) => ({
+  const rules: ReportingDescriptor[] = (['failed', 'errored', 'refused', 'excluded', 'passed'] as const).map((v) => ({
     id: `aymara/${v}`,
     name: v,
     shortDescription: { text: `Response ${v}` },
   }));
-  const region = (i: ResultItem) => {
+  const region = (i: ResultItem): Region | undefined => {
     if (!i.location) return undefined;
     const start = lines.positionAt(i.location.offset);
     const end = lines.positionAt(i.location.offset + i.location.length);
     return { startLine: start.line, startColumn: start.column, endLine: end.line, endColumn: end.column, charOffset: i.location.offset, charLength: i.location.length };
   };
-  const results = r.items.map((i) => {
+  const results = r.items.map((i): Result => {
     const reg = region(i);
     return {
       ruleId: `aymara/${i.verdict}`,
@@ -30,8 +50,8 @@ export function writeSarif(r: RunResult, fileUri: string, lines: { positionAt(of
       properties: { prompt_uuid: i.prompt_uuid, thread_uuid: i.thread_uuid, turn_number: i.turn_number, confidence: i.confidence, response_uuid: i.response_uuid, pointer: i.location?.pointer ?? null },
     };
   });
-  const doc = {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+  const doc: Log = {
+    $schema: SCHEMA_URI,
     version: '2.1.0',
     runs: [
       {
@@ -43,5 +63,5 @@ export function writeSarif(r: RunResult, fileUri: string, lines: { positionAt(of
       },
     ],
   };
-  return JSON.stringify(doc, null, 2) + '\n';
+  return stringifyInert(doc);
 }
