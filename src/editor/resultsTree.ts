@@ -35,7 +35,7 @@ export class ResultsTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly s: Services) {
-    this.failuresOnly = s.context.workspaceState.get<boolean>(FAILURES_ONLY_KEY, false);
+    this.failuresOnly = s.context.workspaceState.get<unknown>(FAILURES_ONLY_KEY) === true; // saved state is untrusted
     this.view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this, showCollapseAll: true });
     void vscode.commands.executeCommand('setContext', FAILURES_ONLY_KEY, this.failuresOnly);
     this.disposables.push(

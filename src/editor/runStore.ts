@@ -1,12 +1,15 @@
 import * as vscode from 'vscode';
 import type { EntryLocation, RunResult } from '../core/results';
 import type { Log } from './log';
-import { HISTORY, type FileRecord, type PendingRun, type RunSummary } from './savedState';
+// Types only: the checks (and zod) are loaded when saved records are first read, never at activation.
+import type { FileRecord, PendingRun, RunSummary } from './savedState';
 
 export type { FileRecord, PendingRun, RunSummary };
 
 const INDEX_KEY = 'aymara.files';
 const RECORD_PREFIX = 'aymara.file:';
+/** Runs kept per file. */
+const HISTORY = 20;
 
 /**
  * The single source of results every view listens to. Records are kept per file URI in
@@ -58,7 +61,7 @@ export class RunStore implements vscode.Disposable {
       const raw = this.memento.get<unknown>(RECORD_PREFIX + key);
       if (raw === undefined) continue;
       const rec = checkRecord(raw);
-      if (rec.ok && rec.value.uri === key) this.records.set(key, rec.value);
+      if (rec.ok && rec.value.uri === key) this.records.set(key, { ...rec.value, history: rec.value.history.slice(0, HISTORY) });
       else this.log.warn(`Dropped the saved results of ${key}: they are not valid (${rec.ok ? 'the record names another file' : rec.problem}). Score the file again.`);
     }
     await this.mergePendingFile();

@@ -39,13 +39,11 @@ export interface FileRecord {
   /** True when the file changed after `latest` was scored: ranges are re-mapped, verdicts may be out of date. */
   stale: boolean;
   pending?: PendingRun;
-  /** Newest first, at most HISTORY runs. */
+  /** Newest first, at most 20 runs (the store trims). */
   history: RunSummary[];
   /** The eval chosen for this file when the file itself names none. */
   evalUuid?: string;
 }
-
-export const HISTORY = 20;
 
 const count = z.number().int().min(0);
 const id = z.string().min(1);
@@ -108,7 +106,7 @@ const Record = z.object({
   latest: Run.optional(),
   stale: z.boolean().default(false),
   pending: Pending.optional(),
-  history: z.array(Summary).max(HISTORY).default([]),
+  history: z.array(Summary).default([]),
   evalUuid: id.optional(),
 });
 

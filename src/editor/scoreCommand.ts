@@ -41,6 +41,8 @@ function asUri(arg: unknown): vscode.Uri | undefined {
 class Scorer implements vscode.Disposable {
   /** Files being scored or refreshed; claimed synchronously on entry, so two quick clicks send one request. */
   private readonly running = new Map<string, AbortController>();
+  /** Set when the window closes or reloads: what is pending stays saved for the next window. */
+  private disposed = false;
 
   constructor(private readonly s: Services) {}
 
@@ -126,8 +128,9 @@ class Scorer implements vscode.Disposable {
               onRunKnown: (run) => this.s.store.setPending(target, { ...pending, eval_run_uuid: run.eval_run_uuid }),
             });
           } catch (err) {
-            // Keep the name while the run may exist (the reply was lost and the lookup failed): Refresh looks again.
-            if (!recovering || lookedUpAndAbsent(err)) await this.s.store.clearPending(target, { name });
+            // Keep the name while the run may exist (the reply was lost and the lookup failed, or the
+            // window is closing with the request in flight): Refresh or the next window looks again.
+            if (!this.disposed && (!recovering || lookedUpAndAbsent(err))) await this.s.store.clearPending(target, { name });
             throw err;
           }
           await this.s.store.setResult(target, result);
@@ -140,7 +143,7 @@ class Scorer implements vscode.Disposable {
         void client.close();
       }
     } catch (err) {
-      void reportError(err, this.s.log, fileUri ? { command: 'aymara.scoreFile', args: [fileUri] } : undefined);
+      if (!this.disposed) void reportError(err, this.s.log, fileUri ? { command: 'aymara.scoreFile', args: [fileUri] } : undefined);
       return undefined;
     } finally {
       if (fileUri && claim) this.release(fileUri, claim);
@@ -190,7 +193,7 @@ class Scorer implements vscode.Disposable {
           void client.close();
         }
       } catch (err) {
-        void reportError(err, this.s.log);
+        if (!this.disposed) void reportError(err, this.s.log);
       } finally {
         if (claim) this.release(fileUri, claim);
       }
@@ -310,6 +313,7 @@ class Scorer implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.disposed = true;
     for (const c of this.running.values()) c.abort();
     this.running.clear();
   }
