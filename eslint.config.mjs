@@ -19,6 +19,14 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'The core, CLI and server must not depend on vscode.' }] }] },
   },
   {
+    // Notifications go through notify() in src/editor/errors.ts: inert text, redacted, recorded.
+    files: ['src/**/*.ts'],
+    ignores: ['src/editor/errors.ts'],
+    rules: {
+      'no-restricted-properties': ['error', ...['showErrorMessage', 'showWarningMessage', 'showInformationMessage'].map((property) => ({ property, message: 'Use notify() from src/editor/errors.ts.' }))],
+    },
+  },
+  {
     files: ['media/**/*.ts'],
     languageOptions: { globals: { ...globals.browser } },
   },

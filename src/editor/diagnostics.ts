@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { inert } from '../core/present/text';
 import { toDiagnosticData } from '../core/report/diagnosticsModel';
 import type { ResultItem } from '../core/results';
 import type { Config, SeverityName } from './config';
@@ -80,7 +81,7 @@ export class ResultDiagnostics implements vscode.Disposable {
   private toDiagnostics(doc: vscode.TextDocument, items: readonly ResultItem[], stale: boolean): vscode.Diagnostic[] {
     const data = toDiagnosticData(items, { level: this.config.severity, hints: this.config.hintVerdicts, stale });
     return data.map((d) => {
-      const diag = new vscode.Diagnostic(new vscode.Range(doc.positionAt(d.offset), doc.positionAt(d.end)), d.message, SEVERITY[d.level]);
+      const diag = new vscode.Diagnostic(new vscode.Range(doc.positionAt(d.offset), doc.positionAt(d.end)), paragraphs(d.message), SEVERITY[d.level]);
       diag.source = DIAGNOSTIC_SOURCE;
       diag.code = d.code;
       return diag;
@@ -99,11 +100,11 @@ export class ResultDiagnostics implements vscode.Disposable {
     this.problems.set(
       uri,
       problems.map((p) => {
-        const d = new vscode.Diagnostic(range(p), p.message, p.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
+        const d = new vscode.Diagnostic(range(p), paragraphs(p.message), p.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
         d.source = DIAGNOSTIC_SOURCE;
         d.code = p.code;
         if (p.related?.length) {
-          d.relatedInformation = p.related.map((r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, range(r)), r.message));
+          d.relatedInformation = p.related.map((r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, range(r)), paragraphs(r.message)));
         }
         return d;
       }),
@@ -122,4 +123,15 @@ export class ResultDiagnostics implements vscode.Disposable {
   dispose(): void {
     vscode.Disposable.from(...this.disposables, this.results, this.problems).dispose();
   }
+}
+
+/**
+ * A diagnostic message from file text or server replies, made inert (see `inert`) paragraph by
+ * paragraph, so the blank line between the headline and the explanation stays.
+ */
+function paragraphs(message: string): string {
+  return message
+    .split(/\n{2,}/)
+    .map((p) => inert(p, 4000))
+    .join('\n\n');
 }

@@ -1,43 +1,72 @@
 import * as vscode from 'vscode';
 import { isApiError } from '../core/apiError';
+import { inert } from '../core/present/text';
 import { RunPendingError } from '../core/scoring';
 import type { Log } from './log';
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/** A button on a message; `command` (with `args`) runs when it is picked. */
+export interface Action {
+  title: string;
+  command?: string;
+  args?: unknown[];
+}
 
 /** A problem the user can fix, with the next step in the message and optional buttons. */
 export class UserError extends Error {
   constructor(
     message: string,
-    readonly actions: { title: string; command: string; args?: unknown[] }[] = [],
-    readonly severity: 'error' | 'warning' | 'info' = 'error',
+    readonly actions: Action[] = [],
+    readonly severity: Severity = 'error',
   ) {
     super(message);
     this.name = 'UserError';
   }
 }
 
-/** The last messages shown, newest last (read by the integration suites through the test command). */
-export const recentMessages: { severity: string; message: string; actions: string[] }[] = [];
+/** The last messages shown, newest last, exactly as they were handed to VS Code (read by the integration suites). */
+export const recentMessages: { severity: string; message: string; detail?: string; actions: string[] }[] = [];
 
-function remember(severity: string, message: string, actions: string[]): void {
-  recentMessages.push({ severity, message, actions });
+/** Longest notification text; VS Code cuts toasts much shorter, the rest is in the log. */
+const MAX_MESSAGE = 1000;
+
+/**
+ * Every notification of the extension goes through here: the text is made inert (link and
+ * codicon syntax from file names, file contents and server replies cannot become clickable or
+ * render) and redacted (never the API key), recorded, and shown. A picked button runs its
+ * command; the picked action is returned.
+ */
+export async function notify(
+  log: Log,
+  severity: Severity,
+  message: string,
+  actions: readonly Action[] = [],
+  options: { modal?: boolean; detail?: string } = {},
+): Promise<Action | undefined> {
+  const text = inert(log.redact(message), MAX_MESSAGE);
+  const detail = options.detail === undefined ? undefined : inert(log.redact(options.detail), MAX_MESSAGE);
+  const titles = actions.map((a) => inert(a.title, 80));
+  recentMessages.push({ severity, message: text, ...(detail !== undefined ? { detail } : {}), actions: titles });
   if (recentMessages.length > 50) recentMessages.shift();
-}
 
-/** Show a message that is not an error (a run's outcome, nothing to show), kept with the errors. */
-export function notify(severity: 'warning' | 'info', message: string): void {
-  remember(severity, message, []);
-  void (severity === 'warning' ? vscode.window.showWarningMessage(message) : vscode.window.showInformationMessage(message));
+  const show = severity === 'error' ? vscode.window.showErrorMessage : severity === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+  const opts: vscode.MessageOptions = { modal: options.modal ?? false, ...(detail !== undefined ? { detail } : {}) };
+  const picked = await show(text, opts, ...titles);
+  const action = picked === undefined ? undefined : actions[titles.indexOf(picked)];
+  if (action?.command) await vscode.commands.executeCommand(action.command, ...(action.args ?? []));
+  return action;
 }
 
 /**
  * Show any error from a command as a message with a next step and buttons that run the fix.
- * Messages never contain the API key (the log redacts it as a second line of defence).
+ * Messages never contain the API key and never carry markup (see `notify`).
  */
 export async function reportError(err: unknown, log: Log, retry?: { command: string; args?: unknown[] }): Promise<void> {
   const t = vscode.l10n.t;
   let message: string;
-  let severity: 'error' | 'warning' | 'info' = 'error';
-  const actions: { title: string; command: string; args?: unknown[] }[] = [];
+  let severity: Severity = 'error';
+  const actions: Action[] = [];
 
   if (err instanceof UserError) {
     message = err.message;
@@ -59,16 +88,10 @@ export async function reportError(err: unknown, log: Log, retry?: { command: str
   } else {
     message = t('Unexpected error: {0}. See the Aymara log for details.', err instanceof Error ? err.message : String(err));
   }
-  message = log.redact(message);
   const line = `${severity === 'info' ? 'Info' : 'Error'}: ${message}`;
   if (severity === 'error') log.error(line);
   else log.warn(line);
-  if (err instanceof Error && err.stack && !(err instanceof UserError) && !isApiError(err)) log.error(log.redact(err.stack));
+  if (err instanceof Error && err.stack && !(err instanceof UserError) && !isApiError(err)) log.error(err.stack);
   actions.push({ title: t('Show Log'), command: 'aymara.showLog' });
-  remember(severity, message, actions.map((a) => a.title));
-
-  const show = severity === 'error' ? vscode.window.showErrorMessage : severity === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
-  const picked = await show(message, ...actions.map((a) => a.title));
-  const action = actions.find((a) => a.title === picked);
-  if (action) await vscode.commands.executeCommand(action.command, ...(action.args ?? []));
+  await notify(log, severity, message, actions);
 }

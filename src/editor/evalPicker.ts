@@ -1,7 +1,16 @@
 import * as vscode from 'vscode';
 import type { AymaraClient } from '../core/client';
 import { isApiError } from '../core/apiError';
+import { inert } from '../core/present/text';
 import type { Log } from './log';
+
+/** What the eval quick pick last showed (placeholder and items), for the integration suites. */
+export const lastPicker: { placeholder?: string; items: { label: string; description?: string; detail?: string }[] } = { items: [] };
+
+function record(qp: vscode.QuickPick<vscode.QuickPickItem>): void {
+  lastPicker.placeholder = qp.placeholder;
+  lastPicker.items = qp.items.map((i) => ({ label: i.label, description: i.description, detail: i.detail }));
+}
 
 /**
  * Ask the user which eval to score against: a quick pick of the evals the key can see
@@ -24,24 +33,28 @@ export async function pickEval(client: AymaraClient, log: Log, current?: string)
   const load = client
     .listEvals({ signal: controller.signal })
     .then((page) => {
+      // Names, types and ids come from the server: shown inert and redacted, the id itself kept as sent.
+      const shown = (text: string, max: number) => inert(log.redact(text), max);
       const items: Item[] = page.items
         .filter((e) => e.eval_uuid)
         .map((e) => ({
-          label: e.name || (e.eval_uuid as string),
-          description: [e.eval_type, e.num_prompts != null ? t('{0} prompts', e.num_prompts) : undefined, e.eval_uuid === current ? t('current') : undefined]
+          label: shown(e.name || (e.eval_uuid as string), 120),
+          description: [e.eval_type ? shown(e.eval_type, 40) : undefined, e.num_prompts != null ? t('{0} prompts', e.num_prompts) : undefined, e.eval_uuid === current ? t('current') : undefined]
             .filter(Boolean)
             .join(' · '),
-          detail: e.eval_uuid as string,
+          detail: shown(e.eval_uuid as string, 200),
           evalUuid: e.eval_uuid as string,
         }));
       qp.items = [...items, { label: '', kind: vscode.QuickPickItemKind.Separator }, { label: `$(edit) ${manual}`, alwaysShow: true }];
       if (!items.length) qp.placeholder = t('No evals found for this key; enter an eval id');
+      record(qp);
     })
     .catch((err: unknown) => {
       if (controller.signal.aborted) return;
       const msg = isApiError(err) ? err.describe() : String(err);
       log.warn(`Could not list evals: ${msg}`);
-      qp.placeholder = t('Could not list evals ({0}); enter an eval id', msg);
+      qp.placeholder = t('Could not list evals ({0}); enter an eval id', inert(log.redact(msg), 160));
+      record(qp);
     })
     .finally(() => (qp.busy = false));
 

@@ -10,6 +10,7 @@ import {
   type ModelInput,
   type WebviewMessage,
 } from '../core/report/webviewModel';
+import { oneLine } from '../core/present/text';
 import { notify } from './errors';
 import type { Services } from './services';
 
@@ -36,6 +37,8 @@ export interface ExplanationsSnapshot {
     rendered?: { cards: number; matching: number };
     /** Messages from the webview that failed validation and were ignored. */
     rejected: number;
+    /** The last message posted to the webview, as JSON (extension tests only). */
+    posted?: string;
   }[];
 }
 
@@ -51,6 +54,8 @@ interface Entry {
   rendered?: { cards: number; matching: number };
   rejected: number;
   disposables: vscode.Disposable[];
+  /** The last message posted (kept only when the extension runs under test). */
+  lastPosted?: HostMessage;
 }
 
 type ShowTarget = string | vscode.Uri | { uri?: unknown; key?: unknown } | undefined;
@@ -85,7 +90,7 @@ export class ExplanationsPanels implements vscode.Disposable {
     const rec = this.s.store.get(fileUri);
     const run = rec?.latest;
     if (!run) {
-      notify('info', vscode.l10n.t('No results for {0} yet. Score the file first.', fileName(fileUri)));
+      void notify(this.s.log, 'info', vscode.l10n.t('No results for {0} yet. Score the file first.', fileName(fileUri)));
       return;
     }
     const preserveFocus = opts.preserveFocus ?? false;
@@ -142,7 +147,7 @@ export class ExplanationsPanels implements vscode.Disposable {
         const resolved = resolveTarget(target, key);
         const uri = resolved?.uri ?? vscode.window.activeTextEditor?.document.uri;
         if (!uri) {
-          void vscode.window.showInformationMessage(vscode.l10n.t('Open a scored responses file to see its explanations.'));
+          void notify(this.s.log, 'info', vscode.l10n.t('Open a scored responses file to see its explanations.'));
           return undefined;
         }
         // Invoked with arguments = from the tree or a code lens: leave focus where it is.
@@ -175,6 +180,7 @@ export class ExplanationsPanels implements vscode.Disposable {
         ready: e.ready,
         ...(e.rendered ? { rendered: { ...e.rendered } } : {}),
         rejected: e.rejected,
+        ...(e.lastPosted ? { posted: JSON.stringify(e.lastPosted) } : {}),
       })),
     };
   }
@@ -312,7 +318,10 @@ export class ExplanationsPanels implements vscode.Disposable {
 
   private async post(entry: Entry, msg: HostMessage): Promise<void> {
     try {
-      await entry.panel.webview.postMessage(msg);
+      // The one way data reaches the webview: never the API key, even where the server echoed it.
+      const safe = this.s.log.redactDeep(msg);
+      if (this.s.context.extensionMode === vscode.ExtensionMode.Test) entry.lastPosted = safe;
+      await entry.panel.webview.postMessage(safe);
     } catch (err) {
       // The panel was closed meanwhile.
       this.s.log.warn(`Explanations: could not post to the panel: ${err instanceof Error ? err.message : String(err)}`);
@@ -444,11 +453,9 @@ function resolveTarget(target: ShowTarget, key: unknown): { uri: vscode.Uri; key
   return undefined;
 }
 
-/** The file's name without bidi or other control characters, for titles and messages. */
+/** The file's name on one line, without bidi or other control characters, for titles and messages. */
 export function fileName(uri: vscode.Uri): string {
-  const base = uri.path.split('/').pop() || uri.toString();
-  // eslint-disable-next-line no-control-regex
-  return base.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '');
+  return oneLine(uri.path.split('/').pop() || uri.toString(), 200);
 }
 
 function title(uri: vscode.Uri): string {
@@ -467,7 +474,5 @@ function describe(raw: unknown): string {
   } catch {
     s = Object.prototype.toString.call(raw);
   }
-  // eslint-disable-next-line no-control-regex
-  s = s.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '?');
-  return s.length > 200 ? `${s.slice(0, 199)}…` : s;
+  return oneLine(s, 200);
 }

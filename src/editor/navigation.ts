@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { itemIndex, type ResultItem } from '../core/results';
+import { notify } from './errors';
 import type { ResultsTree } from './resultsTree';
 import type { Services } from './services';
 
@@ -38,7 +39,7 @@ export class Navigation implements vscode.Disposable {
     const rec = this.s.store.get(fileUri);
     const item = rec?.latest ? itemIndex(rec.latest).get(key) : undefined;
     if (!item?.location) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('This response is not in the file (anymore); score the file again to refresh its results.'));
+      void notify(this.s.log, 'info', vscode.l10n.t('This response is not in the file (anymore); score the file again to refresh its results.'));
       return false;
     }
     const doc = await vscode.workspace.openTextDocument(fileUri);
@@ -72,7 +73,7 @@ export class Navigation implements vscode.Disposable {
     if (!failures.length) {
       const rec = this.s.store.all().find((r) => this.failuresOf(r.uri).length > 0);
       if (!rec) {
-        void vscode.window.showInformationMessage(vscode.l10n.t('No failing responses in the scored files.'));
+        void notify(this.s.log, 'info', vscode.l10n.t('No failing responses in the scored files.'));
         return undefined;
       }
       uri = rec.uri;

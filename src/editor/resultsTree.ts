@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { VERDICTS, formatPercent, oneLine, itemIndex, runGroups, type ResultItem, type RunResult, type Verdict } from '../core/results';
+import { inert, oneLine, shortId } from '../core/present/text';
+import { VERDICTS, formatPercent, itemIndex, runGroups, type ResultItem, type RunResult, type Verdict } from '../core/results';
 import type { FileRecord, RunSummary } from './runStore';
 import type { Services } from './services';
 
@@ -34,7 +35,7 @@ export class ResultsTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly s: Services) {
-    this.failuresOnly = s.context.workspaceState.get<boolean>(FAILURES_ONLY_KEY, false);
+    this.failuresOnly = s.context.workspaceState.get<unknown>(FAILURES_ONLY_KEY) === true; // saved state is untrusted
     this.view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this, showCollapseAll: true });
     void vscode.commands.executeCommand('setContext', FAILURES_ONLY_KEY, this.failuresOnly);
     this.disposables.push(
@@ -160,26 +161,27 @@ export class ResultsTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
         // In a multi-root workspace, same-named files are told apart by their folder.
         if ((vscode.workspace.workspaceFolders?.length ?? 0) > 1) {
           const folder = vscode.workspace.getWorkspaceFolder(uri);
-          if (folder) bits.push(folder.name);
+          if (folder) bits.push(inert(folder.name, 60));
         }
         if (r) bits.push(`${formatPercent(r.pass_rate)}`, t('{0} failed', r.counts.failed + r.counts.errored));
         if (rec?.pending) bits.push(t('run pending'));
         if (rec?.stale) bits.push(t('stale'));
         ti.description = bits.join(' · ');
-        ti.tooltip = rec?.stale ? t('{0}\nThe file changed since it was scored; results are re-mapped to the new text until you score again.', uri.fsPath) : uri.fsPath;
+        const path = inert(uri.fsPath, 500);
+        ti.tooltip = rec?.stale ? t('{0}\nThe file changed since it was scored; results are re-mapped to the new text until you score again.', path) : path;
         return ti;
       }
       case 'run': {
         const rec = this.record(n.uri);
         const summary: RunSummary | undefined = n.latest ? (rec?.latest ? toSummary(rec.latest) : undefined) : rec?.history.find((h) => h.eval_run_uuid === n.runUuid);
-        const ti = new vscode.TreeItem(summary?.run_name || n.runUuid, n.latest ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+        const ti = new vscode.TreeItem(summary?.run_name ? inert(summary.run_name, 120) : shortId(n.runUuid, 40), n.latest ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
         ti.id = `run|${n.uri}|${n.runUuid}|${n.latest ? 'latest' : 'old'}`;
         ti.contextValue = n.latest ? 'aymara.run.latest' : 'aymara.run';
         ti.iconPath = new vscode.ThemeIcon(n.latest ? 'beaker' : 'history');
         if (summary) {
           ti.description = `${formatPercent(summary.pass_rate)} · ${when(summary.completed_at)}${summary.status !== 'finished' ? ` · ${summary.status}` : ''}`;
           const c = summary.counts;
-          ti.tooltip = t('Run {0}\n{1} passed, {2} failed, {3} refused, {4} excluded, {5} errored', n.runUuid, c.passed, c.failed, c.refused, c.excluded, c.errored);
+          ti.tooltip = t('Run {0}\n{1} passed, {2} failed, {3} refused, {4} excluded, {5} errored', inert(n.runUuid, 200), c.passed, c.failed, c.refused, c.excluded, c.errored);
         }
         if (n.latest) ti.command = { command: 'aymara.showExplanations', title: t('Show Explanations'), arguments: [n.uri] };
         return ti;
@@ -197,7 +199,7 @@ export class ResultsTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
         const i = this.item(n);
         const r = this.run(n);
         const prompt = i && r ? this.s.prompts.prompt(r.eval_uuid, i.prompt_uuid) : undefined;
-        const text = prompt?.content ? oneLine(prompt.content, 120) : (i?.prompt_uuid ?? n.key);
+        const text = prompt?.content ? inert(prompt.content, 120) : inert(i?.prompt_uuid ?? n.key, 120);
         const ti = new vscode.TreeItem(i && i.turn_number > 1 ? `${text} (turn ${i.turn_number})` : text, vscode.TreeItemCollapsibleState.None);
         ti.id = `item|${n.uri}|${n.runUuid}|${n.key}`;
         ti.contextValue = i?.location ? 'aymara.item' : 'aymara.item.detached';
@@ -207,9 +209,11 @@ export class ResultsTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
         if (i?.confidence != null) bits.push(`${Math.round(i.confidence * 100)}%`);
         if (i && !i.location) bits.push(t('not in file'));
         ti.description = bits.join(' · ');
+        // Untrusted text only through appendText (escaped); no command links, HTML or theme icons.
         const md = new vscode.MarkdownString(undefined, false);
         md.isTrusted = false;
         md.supportHtml = false;
+        md.supportThemeIcons = false;
         md.appendMarkdown(`**${LABEL[n.verdict]}**`);
         if (i?.confidence != null) md.appendText(` (${Math.round(i.confidence * 100)}% confidence)`);
         md.appendMarkdown('\n\n');

@@ -1,50 +1,32 @@
 import * as vscode from 'vscode';
 import type { EntryLocation, RunResult } from '../core/results';
+import type { Log } from './log';
+// Types only: the checks (and zod) are loaded when saved records are first read, never at activation.
+import type { FileRecord, PendingRun, RunSummary } from './savedState';
 
-/** A run whose id is known but whose results have not arrived (saved before waiting on the server). */
-export interface PendingRun {
-  eval_run_uuid: string;
-  eval_uuid: string;
-  name: string | null;
-  started_at: string;
-}
-
-export interface RunSummary {
-  eval_run_uuid: string;
-  run_name: string | null;
-  pass_rate: number | null;
-  counts: RunResult['counts'];
-  completed_at: string;
-  status: RunResult['status'];
-}
-
-/** Everything known about one scored file. */
-export interface FileRecord {
-  uri: string;
-  latest?: RunResult;
-  /** True when the file changed after `latest` was scored: ranges are re-mapped, verdicts may be out of date. */
-  stale: boolean;
-  pending?: PendingRun;
-  /** Newest first, at most HISTORY runs. */
-  history: RunSummary[];
-  /** The eval chosen for this file when the file itself names none. */
-  evalUuid?: string;
-}
+export type { FileRecord, PendingRun, RunSummary };
 
 const INDEX_KEY = 'aymara.files';
 const RECORD_PREFIX = 'aymara.file:';
+/** Runs kept per file. */
 const HISTORY = 20;
 
 /**
  * The single source of results every view listens to. Records are kept per file URI in
  * workspace storage and written the moment anything arrives, so a reload restores them.
+ *
+ * Saved records are read back after activation (never on its path) and each is checked
+ * (savedState.ts): a bad one is dropped with one log line, so saved state can never break the
+ * extension. Until they are loaded, readers see no records and `onDidChange` fires when they
+ * arrive; every write waits for them first. Everything stored is redacted (never the API key).
  */
 export class RunStore implements vscode.Disposable {
   private readonly records = new Map<string, FileRecord>();
   private readonly emitter = new vscode.EventEmitter<string | undefined>();
   /** Fires with the file URI that changed, or undefined when everything may have. */
   readonly onDidChange = this.emitter.event;
-  private loaded = false;
+  private loading: Promise<void> | undefined;
+  private scheduled: ReturnType<typeof setTimeout> | undefined;
 
   /**
    * @param memento workspace state: every record, results included.
@@ -53,12 +35,41 @@ export class RunStore implements vscode.Disposable {
    */
   constructor(
     private readonly memento: vscode.Memento,
-    private readonly pendingFile?: vscode.Uri,
+    private readonly pendingFile: vscode.Uri | undefined,
+    private readonly log: Log,
   ) {}
 
+  /** Resolves when the saved records are loaded and checked (starts loading on first call). */
+  whenLoaded(): Promise<void> {
+    this.loading ??= this.load().catch((err: unknown) => this.log.error(`Could not read the saved results: ${String(err)}`));
+    return this.loading;
+  }
+
+  /** Forget what is in memory and read the saved records again (what a window reload does). */
+  async reload(): Promise<void> {
+    await this.whenLoaded();
+    this.records.clear();
+    this.loading = undefined;
+    await this.whenLoaded();
+  }
+
+  private async load(): Promise<void> {
+    const { checkIndex, checkRecord } = await import('./savedState');
+    const index = checkIndex(this.memento.get(INDEX_KEY));
+    if (!index.ok) this.log.warn(`Ignored the saved list of scored files: it is not valid (${index.problem}).`);
+    for (const key of index.ok ? index.value : []) {
+      const raw = this.memento.get<unknown>(RECORD_PREFIX + key);
+      if (raw === undefined) continue;
+      const rec = checkRecord(raw);
+      if (rec.ok && rec.value.uri === key) this.records.set(key, { ...rec.value, history: rec.value.history.slice(0, HISTORY) });
+      else this.log.warn(`Dropped the saved results of ${key}: they are not valid (${rec.ok ? 'the record names another file' : rec.problem}). Score the file again.`);
+    }
+    await this.mergePendingFile();
+    this.emitter.fire(undefined);
+  }
+
   /** Merge pending runs from the pending file (runs started just before a reload). */
-  async loadPendingFile(): Promise<void> {
-    this.load();
+  private async mergePendingFile(): Promise<void> {
     if (!this.pendingFile) return;
     let data: unknown;
     try {
@@ -66,16 +77,31 @@ export class RunStore implements vscode.Disposable {
     } catch {
       return; // no file yet, or unreadable: nothing pending
     }
-    if (!data || typeof data !== 'object') return;
-    let changed = false;
-    for (const [uri, p] of Object.entries(data as Record<string, unknown>)) {
-      if (!isPending(p)) continue;
-      const rec = this.ensure(vscode.Uri.parse(uri));
-      if (rec.pending || rec.latest?.eval_run_uuid === p.eval_run_uuid || rec.history.some((h) => h.eval_run_uuid === p.eval_run_uuid)) continue;
-      rec.pending = p;
-      changed = true;
+    if (!data || typeof data !== 'object' || Array.isArray(data)) {
+      this.log.warn('Ignored the saved list of pending runs: it is not valid.');
+      return;
     }
-    if (changed) this.emitter.fire(undefined);
+    const { checkPending } = await import('./savedState');
+    for (const [uri, raw] of Object.entries(data as Record<string, unknown>)) {
+      const p = checkPending(raw);
+      if (!p.ok) {
+        this.log.warn(`Dropped a saved pending run for ${uri}: it is not valid (${p.problem}).`);
+        continue;
+      }
+      let fileUri: vscode.Uri;
+      try {
+        fileUri = vscode.Uri.parse(uri, true);
+      } catch {
+        this.log.warn(`Dropped a saved pending run for ${uri}: not a file URI.`);
+        continue;
+      }
+      const rec = this.records.get(fileUri.toString());
+      const run = p.value.eval_run_uuid;
+      if (run !== undefined && (rec?.latest?.eval_run_uuid === run || rec?.history.some((h) => h.eval_run_uuid === run))) continue;
+      // The file is written first; it may know the id of a run the workspace state has only by name.
+      const upgrade = rec?.pending && rec.pending.eval_run_uuid === undefined && run !== undefined && rec.pending.name === p.value.name;
+      if (!rec?.pending || upgrade) this.ensure(fileUri).pending = p.value;
+    }
   }
 
   private async writePendingFile(): Promise<void> {
@@ -90,61 +116,77 @@ export class RunStore implements vscode.Disposable {
     }
   }
 
-  /** Load saved records. Cheap (memento is in memory) but kept out of activation on purpose. */
-  load(): void {
-    if (this.loaded) return;
-    this.loaded = true;
-    const index = this.memento.get<string[]>(INDEX_KEY, []);
-    for (const uri of index) {
-      const rec = this.memento.get<FileRecord>(RECORD_PREFIX + uri);
-      if (rec && typeof rec.uri === 'string') this.records.set(uri, { ...rec, history: rec.history ?? [] });
-    }
-    this.emitter.fire(undefined);
+  /** Readers start the load on the next turn, so it never runs on the activation path. */
+  private scheduleLoad(): void {
+    if (this.loading || this.scheduled) return;
+    this.scheduled = setTimeout(() => {
+      this.scheduled = undefined;
+      void this.whenLoaded();
+    }, 0);
   }
 
+  /** A file's record (undefined until the saved records are loaded; see whenLoaded). */
   get(uri: vscode.Uri | string): FileRecord | undefined {
-    this.load();
+    this.scheduleLoad();
     return this.records.get(typeof uri === 'string' ? uri : uri.toString());
   }
 
   all(): FileRecord[] {
-    this.load();
+    this.scheduleLoad();
     return [...this.records.values()].sort((a, b) => a.uri.localeCompare(b.uri));
   }
 
+  /** Save a pending run; on disk (the pending file) before this resolves. */
   async setPending(uri: vscode.Uri, pending: PendingRun): Promise<void> {
+    await this.whenLoaded();
     const rec = this.ensure(uri);
-    rec.pending = pending;
+    rec.pending = this.log.redactDeep(pending);
     await this.writePendingFile();
     await this.save(rec);
   }
 
-  async clearPending(uri: vscode.Uri): Promise<void> {
+  /** Drop a file's pending run; with `only`, only when it is still that submission (by name) and no run id became known. */
+  async clearPending(uri: vscode.Uri, only?: { name: string | null }): Promise<void> {
+    await this.whenLoaded();
     const rec = this.get(uri);
     if (!rec?.pending) return;
+    if (only && (rec.pending.eval_run_uuid !== undefined || rec.pending.name !== (only.name === null ? null : this.log.redact(only.name)))) return;
     delete rec.pending;
     await this.writePendingFile();
     await this.save(rec);
   }
 
   async setResult(uri: vscode.Uri, result: RunResult): Promise<void> {
+    await this.whenLoaded();
     const rec = this.ensure(uri);
-    rec.latest = result;
+    const r = this.log.redactDeep(result);
+    rec.latest = r;
     rec.stale = false;
-    if (rec.pending?.eval_run_uuid === result.eval_run_uuid || result.status === 'finished' || result.status === 'failed') delete rec.pending;
-    rec.history = [summarize(result), ...rec.history.filter((h) => h.eval_run_uuid !== result.eval_run_uuid)].slice(0, HISTORY);
+    if (rec.pending?.eval_run_uuid === r.eval_run_uuid || r.status === 'finished' || r.status === 'failed') delete rec.pending;
+    rec.history = [summarize(r), ...rec.history.filter((h) => h.eval_run_uuid !== r.eval_run_uuid)].slice(0, HISTORY);
     await this.writePendingFile();
     await this.save(rec);
   }
 
   async setEval(uri: vscode.Uri, evalUuid: string | undefined): Promise<void> {
+    await this.whenLoaded();
     const rec = this.ensure(uri);
     rec.evalUuid = evalUuid;
     await this.save(rec);
   }
 
+  /** Mark a file's results stale (the file changed after they were scored). */
+  async markStale(uri: vscode.Uri): Promise<void> {
+    await this.whenLoaded();
+    const rec = this.get(uri);
+    if (!rec?.latest || rec.stale) return;
+    rec.stale = true;
+    await this.save(rec);
+  }
+
   /** New locations after an edit, by result key; results whose entry vanished lose their location. */
   async remap(uri: vscode.Uri, locations: ReadonlyMap<string, { location: EntryLocation; index: number }>, stale: boolean): Promise<void> {
+    await this.whenLoaded();
     const rec = this.get(uri);
     if (!rec?.latest) return;
     // A new run object (results are never changed in place): views cache per run object.
@@ -161,6 +203,7 @@ export class RunStore implements vscode.Disposable {
 
   /** Move a file's record when the file is renamed. */
   async rename(from: vscode.Uri, to: vscode.Uri): Promise<void> {
+    await this.whenLoaded();
     const rec = this.get(from);
     if (!rec) return;
     this.records.delete(rec.uri);
@@ -172,6 +215,7 @@ export class RunStore implements vscode.Disposable {
   }
 
   async clear(uri?: vscode.Uri | string): Promise<void> {
+    await this.whenLoaded();
     const targets = uri === undefined ? [...this.records.keys()] : [typeof uri === 'string' ? uri : uri.toString()];
     for (const key of targets) {
       this.records.delete(key);
@@ -183,7 +227,7 @@ export class RunStore implements vscode.Disposable {
 
   private ensure(uri: vscode.Uri): FileRecord {
     const key = uri.toString();
-    let rec = this.get(key);
+    let rec = this.records.get(key);
     if (!rec) {
       rec = { uri: key, stale: false, history: [] };
       this.records.set(key, rec);
@@ -199,13 +243,9 @@ export class RunStore implements vscode.Disposable {
   }
 
   dispose(): void {
+    clearTimeout(this.scheduled);
     this.emitter.dispose();
   }
-}
-
-function isPending(p: unknown): p is PendingRun {
-  const o = p as Partial<PendingRun> | null;
-  return !!o && typeof o === 'object' && typeof o.eval_run_uuid === 'string' && typeof o.eval_uuid === 'string' && typeof o.started_at === 'string';
 }
 
 function summarize(r: RunResult): RunSummary {

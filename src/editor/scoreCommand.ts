@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import { isApiError } from '../core/apiError';
+import { inert, shortId } from '../core/present/text';
 import type { ResponsesFile } from '../core/responsesFile';
 import type { RunResult } from '../core/results';
 import { formatPercent } from '../core/results';
@@ -6,7 +8,8 @@ import { resumeRun, scoreRun, uniqueRunName, type Progress } from '../core/scori
 import { pickEval } from './evalPicker';
 import { notify, reportError, UserError } from './errors';
 import { label, readFileText } from './fileText';
-import type { SentText } from './fileWatcher';
+import { digestOf, diskStamp, type SentText } from './fileWatcher';
+import type { PendingRun } from './runStore';
 import type { Services } from './services';
 
 const CONSENT_KEY = 'aymara.uploadConsent';
@@ -24,8 +27,6 @@ export function registerScoring(s: Services): vscode.Disposable {
     vscode.commands.registerCommand('aymara.setApiKey', () => setApiKey(s)),
     vscode.commands.registerCommand('aymara.clearApiKey', () => clearApiKey(s)),
     vscode.commands.registerCommand('aymara.showLog', () => s.log.show()),
-    // Under test only: the startup resume on demand, after a suite has left a pending run.
-    ...(s.context.extensionMode === vscode.ExtensionMode.Test ? [vscode.commands.registerCommand('aymara._test.resumePending', () => scorer.resumePending())] : []),
   );
 }
 
@@ -38,7 +39,10 @@ function asUri(arg: unknown): vscode.Uri | undefined {
 }
 
 class Scorer implements vscode.Disposable {
+  /** Files being scored or refreshed; claimed synchronously on entry, so two quick clicks send one request. */
   private readonly running = new Map<string, AbortController>();
+  /** Set when the window closes or reloads: what is pending stays saved for the next window. */
+  private disposed = false;
 
   constructor(private readonly s: Services) {}
 
@@ -48,10 +52,25 @@ class Scorer implements vscode.Disposable {
     return u;
   }
 
+  /** Take a file for one command, before any await; throws (as an info message) when it is taken. */
+  private claim(fileUri: vscode.Uri): AbortController {
+    const key = fileUri.toString();
+    if (this.running.has(key)) throw new UserError(vscode.l10n.t('{0} is already being scored.', fileLabel(fileUri)), [], 'info');
+    const controller = new AbortController();
+    this.running.set(key, controller);
+    return controller;
+  }
+
+  private release(fileUri: vscode.Uri, claim: AbortController): void {
+    const key = fileUri.toString();
+    if (this.running.get(key) === claim) this.running.delete(key);
+  }
+
   /** Score a responses file. Returns the run result (also for tests), or undefined when stopped. */
   async score(uri: vscode.Uri | undefined): Promise<RunResult | undefined> {
     const t = vscode.l10n.t;
     let fileUri: vscode.Uri | undefined;
+    let claim: AbortController | undefined;
     try {
       fileUri = this.target(uri);
       if (!vscode.workspace.isTrusted) {
@@ -59,8 +78,8 @@ class Scorer implements vscode.Disposable {
           { title: t('Manage Workspace Trust'), command: 'workbench.trust.manage' },
         ]);
       }
-      const key = fileUri.toString();
-      if (this.running.has(key)) throw new UserError(t('{0} is already being scored.', label(fileUri)), [], 'info');
+      claim = this.claim(fileUri);
+      await this.s.store.whenLoaded();
 
       const { file, sent } = await this.readModel(fileUri);
       // Loaded on first use, not at activation: the responses-file model and zod.
@@ -69,8 +88,8 @@ class Scorer implements vscode.Disposable {
       if (file.hasErrors) {
         const errors = file.problems.filter((p) => p.severity === 'error');
         const first = errors[0];
-        const where = first ? ` ${t('First: line {0}, column {1}: {2}', first.line, first.column, first.message)}` : '';
-        throw new UserError(t('{0} has {1} problem(s), so nothing was sent. Fix them (see the Problems panel) and score again.', label(fileUri), errors.length) + where, [
+        const where = first ? ` ${t('First: line {0}, column {1}: {2}', first.line, first.column, inert(first.message, 200))}` : '';
+        throw new UserError(t('{0} has {1} problem(s), so nothing was sent. Fix them (see the Problems panel) and score again.', fileLabel(fileUri), errors.length) + where, [
           { title: t('Show Problems'), command: 'workbench.actions.view.problems' },
         ]);
       }
@@ -84,81 +103,138 @@ class Scorer implements vscode.Disposable {
 
         const request = toScoreRequest(file, evalUuid);
         // Always unique (the file's own name is kept as the prefix): after a lost reply the run is found by it.
-        request.name = uniqueRunName(request.name ?? fileUri.path.split('/').pop() ?? 'responses');
-        return await this.withProgress(fileUri, t('Scoring {0}', label(fileUri)), async (signal, report) => {
-          this.s.log.info(`Scoring ${label(fileUri!)} (${request.responses.length} responses) against ${evalUuid} at ${origin.origin}; run name "${request.name}".`);
-          const result = await scoreRun({
-            client,
-            request,
-            entries: file.entries,
-            sandbox: this.s.config.sandbox,
-            signal,
-            poll: { timeoutMs: this.s.config.runTimeoutMs },
-            onProgress: report,
-            onRunKnown: (run) =>
-              this.s.store.setPending(fileUri!, { eval_run_uuid: run.eval_run_uuid, eval_uuid: run.eval_uuid, name: run.name, started_at: new Date().toISOString() }),
-          });
-          await this.s.store.setResult(fileUri!, result);
-          await this.s.watcher.afterRun(fileUri!, sent);
+        const name = uniqueRunName(request.name ?? fileUri.path.split('/').pop() ?? 'responses');
+        request.name = name;
+        const target = fileUri;
+        return await this.withProgress(target, claim, t('Scoring {0}', fileLabel(target)), async (signal, report) => {
+          this.s.log.info(`Scoring ${label(target)} (${request.responses.length} responses) against ${evalUuid} at ${origin.origin}; run name "${name}".`);
+          // On disk before the request leaves: a reload while it is in flight finds the run by this name.
+          const pending: PendingRun = { eval_uuid: evalUuid, name, started_at: new Date().toISOString() };
+          await this.s.store.setPending(target, pending);
+          let recovering = false;
+          let result: RunResult;
+          try {
+            result = await scoreRun({
+              client,
+              request,
+              entries: file.entries,
+              sandbox: this.s.config.sandbox,
+              signal,
+              poll: { timeoutMs: this.s.config.runTimeoutMs },
+              onProgress: (p) => {
+                if (p.stage === 'recovering') recovering = true;
+                report(p);
+              },
+              onRunKnown: (run) => this.s.store.setPending(target, { ...pending, eval_run_uuid: run.eval_run_uuid }),
+            });
+          } catch (err) {
+            // Keep the name while the run may exist (the reply was lost and the lookup failed, or the
+            // window is closing with the request in flight): Refresh or the next window looks again.
+            if (!this.disposed && (!recovering || lookedUpAndAbsent(err))) await this.s.store.clearPending(target, { name });
+            throw err;
+          }
+          await this.s.store.setResult(target, result);
+          await this.s.watcher.afterRun(target, sent);
           void this.s.prompts.ensure(result.eval_uuid, () => this.s.client());
-          this.announce(fileUri!, result);
+          this.announce(target, result);
           return result;
         });
       } finally {
         void client.close();
       }
     } catch (err) {
-      void reportError(err, this.s.log, fileUri ? { command: 'aymara.scoreFile', args: [fileUri] } : undefined);
+      if (!this.disposed) void reportError(err, this.s.log, fileUri ? { command: 'aymara.scoreFile', args: [fileUri] } : undefined);
       return undefined;
+    } finally {
+      if (fileUri && claim) this.release(fileUri, claim);
     }
   }
 
   /**
    * Read and parse a responses file. The model keeps no reference to the text (its line table is
-   * built now), so while a run waits for the server the file's text is not held twice.
+   * built now), so while a run waits for the server the file's text is not held twice. `sent`
+   * identifies the text (see SentText) so a change during the run is noticed.
    */
   private async readModel(fileUri: vscode.Uri): Promise<{ file: ResponsesFile; sent: SentText }> {
+    const disk = await diskStamp(fileUri);
     const { text, document } = await readFileText(fileUri, this.s.config.maxFileBytes);
     const { parseResponsesFile } = await import('../core/responsesFile');
     const file = parseResponsesFile(text, { fileName: fileUri.path });
     file.lines.detach();
-    return { file, sent: { version: document?.version, length: text.length } };
+    return { file, sent: { version: document?.version, length: text.length, digest: digestOf(text), disk: document ? undefined : disk } };
   }
 
   /** Fetch results for a file's pending run (after a reload or a timeout), or for all files with one. */
   async refresh(uri: vscode.Uri | undefined): Promise<RunResult[]> {
+    await this.s.store.whenLoaded();
     const records = uri ? [this.s.store.get(uri)].filter((r) => r !== undefined) : this.s.store.all();
     const out: RunResult[] = [];
     for (const rec of records) {
-      const runUuid = rec.pending?.eval_run_uuid ?? rec.latest?.eval_run_uuid;
-      if (!runUuid) continue;
+      if (!rec.pending && !rec.latest) continue;
       const fileUri = vscode.Uri.parse(rec.uri);
+      if (!uri && this.running.has(rec.uri)) continue;
+      let claim: AbortController | undefined;
       try {
-        const { file } = await this.readModel(fileUri);
+        claim = this.claim(fileUri);
         const client = await this.s.client();
         try {
-          const result = await this.withProgress(fileUri, vscode.l10n.t('Fetching results for {0}', label(fileUri)), (signal, report) =>
-            resumeRun({ client, eval_run_uuid: runUuid, entries: file.entries, signal, poll: { timeoutMs: this.s.config.runTimeoutMs }, onProgress: report }),
-          );
-          await this.s.store.setResult(fileUri, result);
-          out.push(result);
+          const result = await this.withProgress(fileUri, claim, vscode.l10n.t('Fetching results for {0}', fileLabel(fileUri)), async (signal, report) => {
+            const current = this.s.store.get(fileUri);
+            const runUuid = current?.pending ? await this.pendingRunId(fileUri, current.pending, client, signal, report) : current?.latest?.eval_run_uuid;
+            if (!runUuid) return undefined;
+            const { file } = await this.readModel(fileUri);
+            return resumeRun({ client, eval_run_uuid: runUuid, entries: file.entries, signal, poll: { timeoutMs: this.s.config.runTimeoutMs }, onProgress: report });
+          });
+          if (result) {
+            await this.s.store.setResult(fileUri, result);
+            out.push(result);
+          }
         } finally {
           void client.close();
         }
       } catch (err) {
-        void reportError(err, this.s.log);
+        if (!this.disposed) void reportError(err, this.s.log);
+      } finally {
+        if (claim) this.release(fileUri, claim);
       }
     }
     return out;
   }
 
+  /**
+   * The id of a file's pending run. A run saved only by name (the window closed while its
+   * submission was in flight) is looked up by that name, a few times and across pages of runs,
+   * and adopted; when the server has no such run, nothing was scored and the user is told so.
+   */
+  private async pendingRunId(fileUri: vscode.Uri, pending: PendingRun, client: Awaited<ReturnType<Services['client']>>, signal: AbortSignal, report: (p: Progress) => void): Promise<string | undefined> {
+    if (pending.eval_run_uuid) return pending.eval_run_uuid;
+    const t = vscode.l10n.t;
+    const name = pending.name ?? '';
+    report({ stage: 'recovering', message: t('Looking for the run that was being sent when the window closed…') });
+    const { lookUpRunByName } = await import('../core/runLookup');
+    const started = Date.parse(pending.started_at);
+    const found = name ? await lookUpRunByName(client, pending.eval_uuid, name, { signal, notBefore: Number.isNaN(started) ? undefined : started }) : undefined;
+    if (!found) {
+      await this.s.store.clearPending(fileUri, { name: pending.name });
+      this.s.log.warn(`No run named "${name}" exists for ${label(fileUri)}; the submission that was in flight when the window closed created nothing.`);
+      void notify(this.s.log, 'warning', t('{0} was being sent for scoring when the window closed, but the server has no run named "{1}", so nothing was scored. Score the file again.', fileLabel(fileUri), inert(name, 120)), [
+        { title: t('Score File'), command: 'aymara.scoreFile', args: [fileUri] },
+      ]);
+      return undefined;
+    }
+    this.s.log.info(`Found run ${found.eval_run_uuid} by its name "${name}" for ${label(fileUri)}; adopting it, nothing is sent again.`);
+    await this.s.store.setPending(fileUri, { ...pending, eval_run_uuid: found.eval_run_uuid });
+    return found.eval_run_uuid;
+  }
+
   /** Resume every run that was still pending when the window closed (trusted workspaces only). */
   async resumePending(): Promise<void> {
     if (!vscode.workspace.isTrusted) return;
-    await this.s.store.loadPendingFile();
+    await this.s.store.whenLoaded();
     for (const rec of this.s.store.all()) {
       if (!rec.pending || this.running.has(rec.uri)) continue;
-      this.s.log.info(`Resuming run ${rec.pending.eval_run_uuid} for ${rec.uri} after a reload.`);
+      const which = rec.pending.eval_run_uuid ? `run ${rec.pending.eval_run_uuid}` : `the run named "${rec.pending.name ?? ''}"`;
+      this.s.log.info(`Resuming ${which} for ${rec.uri} after a reload.`);
       await this.refresh(vscode.Uri.parse(rec.uri));
     }
   }
@@ -179,6 +255,7 @@ class Scorer implements vscode.Disposable {
   }
 
   private async chooseEval(fileUri: vscode.Uri, client: Awaited<ReturnType<Services['client']>>): Promise<string | undefined> {
+    await this.s.store.whenLoaded();
     const chosen = await pickEval(client, this.s.log, this.s.store.get(fileUri)?.evalUuid);
     if (chosen) await this.s.store.setEval(fileUri, chosen);
     return chosen;
@@ -187,66 +264,69 @@ class Scorer implements vscode.Disposable {
   /** The first upload to a non-loopback origin says what is sent where, once per origin. */
   private async consent(origin: URL, file: ResponsesFile, fileUri: vscode.Uri): Promise<boolean> {
     if (this.s.isLoopback(origin)) return true;
-    const given = this.s.context.globalState.get<string[]>(CONSENT_KEY, []);
+    const saved = this.s.context.globalState.get<unknown>(CONSENT_KEY);
+    const given = Array.isArray(saved) ? saved.filter((o): o is string => typeof o === 'string') : [];
     if (given.includes(origin.origin)) return true;
     const t = vscode.l10n.t;
-    const send = t('Send for Scoring');
-    const answer = await vscode.window.showWarningMessage(
-      t('Upload responses to {0}?', origin.origin),
-      {
-        modal: true,
-        detail: t(
-          'Scoring sends the {0} responses in {1} (their text, prompt ids and flags) to {2} with your API key. Nothing else from your workspace is sent. You will not be asked again for this address.',
-          file.entries.length,
-          label(fileUri),
-          origin.origin,
-        ),
-      },
-      send,
+    const send = { title: t('Send for Scoring') };
+    const detail = t(
+      'Scoring sends the {0} responses in {1} (their text, prompt ids and flags) to {2} with your API key. Nothing else from your workspace is sent. You will not be asked again for this address.',
+      file.entries.length,
+      fileLabel(fileUri),
+      origin.origin,
     );
+    const answer = await notify(this.s.log, 'warning', t('Upload responses to {0}?', origin.origin), [send], { modal: true, detail });
     if (answer !== send) return false;
     await this.s.context.globalState.update(CONSENT_KEY, [...given, origin.origin]);
     return true;
   }
 
-  private withProgress<T>(fileUri: vscode.Uri, title: string, work: (signal: AbortSignal, report: (p: Progress) => void) => Promise<T>): Promise<T> {
-    const key = fileUri.toString();
-    const controller = new AbortController();
-    this.running.set(key, controller);
+  private withProgress<T>(fileUri: vscode.Uri, claim: AbortController, title: string, work: (signal: AbortSignal, report: (p: Progress) => void) => Promise<T>): Promise<T> {
     return Promise.resolve(
-      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
-        const sub = token.onCancellationRequested(() => controller.abort());
+      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: inert(this.s.log.redact(title), 200), cancellable: true }, async (progress, token) => {
+        const sub = token.onCancellationRequested(() => claim.abort());
         let last = 0;
         try {
-          return await work(controller.signal, (p) => {
+          return await work(claim.signal, (p) => {
             let increment: number | undefined;
             if (p.total && p.done !== undefined) {
               const pct = Math.min(100, (p.done / p.total) * 100);
               increment = Math.max(0, pct - last);
               last = pct;
             }
-            progress.report({ message: p.message, increment });
+            progress.report({ message: inert(this.s.log.redact(p.message), 200), increment });
           });
         } finally {
           sub.dispose();
         }
       }),
-    ).finally(() => this.running.delete(key));
+    );
   }
 
   private announce(fileUri: vscode.Uri, r: RunResult): void {
     const t = vscode.l10n.t;
     const c = r.counts;
-    const summary = t('{0}: {1} passed, {2} failed, {3} refused, {4} excluded, {5} errored (pass rate {6}).', label(fileUri), c.passed, c.failed, c.refused, c.excluded, c.errored, formatPercent(r.pass_rate));
+    const summary = t('{0}: {1} passed, {2} failed, {3} refused, {4} excluded, {5} errored (pass rate {6}).', fileLabel(fileUri), c.passed, c.failed, c.refused, c.excluded, c.errored, formatPercent(r.pass_rate));
     this.s.log.info(`Run ${r.eval_run_uuid} ${r.status}: ${summary}${r.notes.length ? ' ' + r.notes.join(' ') : ''}`);
-    if (r.status === 'failed') notify('warning', t('The server marked run {0} as failed. {1}', r.eval_run_uuid, summary));
-    else notify('info', summary);
+    if (r.status === 'failed') void notify(this.s.log, 'warning', t('The server marked run {0} as failed. {1}', shortId(r.eval_run_uuid, 40), summary));
+    else void notify(this.s.log, 'info', summary);
   }
 
   dispose(): void {
+    this.disposed = true;
     for (const c of this.running.values()) c.abort();
     this.running.clear();
   }
+}
+
+/** A file's name for messages and titles: relative to the workspace, inert. */
+function fileLabel(uri: vscode.Uri): string {
+  return inert(label(uri), 160);
+}
+
+/** The submission's reply was lost and the lookup by name completed without finding the run: nothing was created. */
+function lookedUpAndAbsent(err: unknown): boolean {
+  return isApiError(err) && !err.ambiguous && isApiError(err.cause) && err.cause.ambiguous;
 }
 
 async function setApiKey(s: Services): Promise<void> {
@@ -263,7 +343,7 @@ async function setApiKey(s: Services): Promise<void> {
     if (!key) return;
     await s.keys.set(origin, key.trim());
     s.log.info(`API key saved for ${origin}.`);
-    void vscode.window.showInformationMessage(t('Aymara API key saved for {0}.', origin));
+    void notify(s.log, 'info', t('Aymara API key saved for {0}.', origin));
   } catch (err) {
     void reportError(err, s.log);
   }
@@ -274,7 +354,7 @@ async function clearApiKey(s: Services): Promise<void> {
     const origin = s.apiOrigin().origin;
     await s.keys.clear(origin);
     s.log.info(`API key cleared for ${origin}.`);
-    void vscode.window.showInformationMessage(vscode.l10n.t('Aymara API key cleared for {0}.', origin));
+    void notify(s.log, 'info', vscode.l10n.t('Aymara API key cleared for {0}.', origin));
   } catch (err) {
     void reportError(err, s.log);
   }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { inert, shortId } from '../core/present/text';
 import { formatPercent } from '../core/results';
 import type { Services } from './services';
 
@@ -25,7 +26,10 @@ export class StatusBar implements vscode.Disposable {
     const t = vscode.l10n.t;
     if (!r) {
       this.item.text = `$(sync~spin) ${t('Aymara: run pending')}`;
-      this.item.tooltip = t('Run {0} is being scored. Click to open the results.', rec?.pending?.eval_run_uuid ?? '');
+      const p = rec?.pending;
+      this.item.tooltip = p?.eval_run_uuid
+        ? t('Run {0} is being scored. Click to open the results.', shortId(p.eval_run_uuid, 40))
+        : t('Run "{0}" is being sent for scoring. Click to open the results.', inert(p?.name ?? '', 120));
     } else {
       const c = r.counts;
       const bad = c.failed + c.errored;

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { RunResult } from '../core/results';
 import { recentMessages } from './errors';
+import { lastPicker } from './evalPicker';
 import type { ExplanationsPanels } from './explanations';
 import type { Node, ResultsTree } from './resultsTree';
 import type { Services } from './services';
@@ -41,12 +42,16 @@ export function registerTestCommands(s: Services, parts: { tree: ResultsTree; st
       records: s.store.all(),
       explanations: parts.explanations.snapshot(),
       messages: [...recentMessages],
+      picker: { ...lastPicker },
       dirs: { globalStorage: s.context.globalStorageUri.fsPath, log: s.context.logUri.fsPath, workspaceStorage: s.context.storageUri?.fsPath },
     })),
     vscode.commands.registerCommand('aymara._test.explanationsMessage', (uri: string, msg: unknown) => parts.explanations.receiveMessage(uri, msg)),
     vscode.commands.registerCommand('aymara._test.clearMessages', () => void recentMessages.splice(0)),
     vscode.commands.registerCommand('aymara._test.setKey', (origin: string, key: string | undefined) => (key ? s.keys.set(origin, key) : s.keys.clear(origin))),
     vscode.commands.registerCommand('aymara._test.setEval', (uri: string, evalUuid: string | undefined) => s.store.setEval(vscode.Uri.parse(uri), evalUuid)),
+    // Raw writes to workspace state (bypassing the store, as a crash or an old version might leave it), then a re-read as after a reload.
+    vscode.commands.registerCommand('aymara._test.writeState', (key: string, value: unknown) => s.context.workspaceState.update(key, value)),
+    vscode.commands.registerCommand('aymara._test.reloadState', () => s.store.reload()),
     vscode.commands.registerCommand('aymara._test.seedRun', (uri: string, result: RunResult) => s.store.setResult(vscode.Uri.parse(uri), result)),
     vscode.commands.registerCommand('aymara._test.revealInTree', (uri: string, key: string) => parts.tree.reveal(uri, key)),
     vscode.commands.registerCommand('aymara._test.selection', () => parts.tree.view.selection.map((n) => parts.tree.getTreeItem(n).id)),

@@ -1,0 +1,138 @@
+/**
+ * What the extension keeps in workspace state, and the zod schemas it is checked against when it
+ * is read back. Saved state is untrusted input: an older version, a crash halfway through a write
+ * or a hand-edited storage file may leave anything there. A record that does not match is dropped
+ * (with one log line) instead of reaching the views. No `vscode` import: loaded on first use, so
+ * zod is not compiled at activation.
+ */
+import { z } from 'zod';
+import { VERDICTS, countVerdicts, type RunResult } from '../core/results';
+import { EvalPrompt, Status, describeZodError } from '../core/schemas';
+
+/**
+ * A run that was submitted and whose results have not arrived. Saved before the request is sent:
+ * until the server answers only the unique run `name` is known, and the run is found by it
+ * (after a reload, or when the reply was lost).
+ */
+export interface PendingRun {
+  /** Known once the server has answered (or the run was found by its name). */
+  eval_run_uuid?: string;
+  eval_uuid: string;
+  /** The unique name the submission carries (see uniqueRunName). */
+  name: string | null;
+  started_at: string;
+}
+
+export interface RunSummary {
+  eval_run_uuid: string;
+  run_name: string | null;
+  pass_rate: number | null;
+  counts: RunResult['counts'];
+  completed_at: string;
+  status: RunResult['status'];
+}
+
+/** Everything known about one scored file. */
+export interface FileRecord {
+  uri: string;
+  latest?: RunResult;
+  /** True when the file changed after `latest` was scored: ranges are re-mapped, verdicts may be out of date. */
+  stale: boolean;
+  pending?: PendingRun;
+  /** Newest first, at most 20 runs (the store trims). */
+  history: RunSummary[];
+  /** The eval chosen for this file when the file itself names none. */
+  evalUuid?: string;
+}
+
+const count = z.number().int().min(0);
+const id = z.string().min(1);
+const Counts = z.object({ failed: count, errored: count, refused: count, excluded: count, passed: count });
+const fraction = z.number().min(0).max(1).nullable();
+
+const Location = z.object({ offset: count, length: count, line: z.number().int().min(1), column: z.number().int().min(1), pointer: z.string() });
+
+const Item = z.object({
+  key: z.string(),
+  prompt_uuid: z.string(),
+  thread_uuid: z.string().nullable(),
+  turn_number: z.number().int().min(1),
+  verdict: z.enum(VERDICTS),
+  confidence: fraction,
+  explanation: z.string().nullable(),
+  response_uuid: z.string().nullable(),
+  next_prompt: EvalPrompt.nullable(),
+  response_text: z.string().nullable(),
+  entry_index: count.nullable(),
+  location: Location.nullable(),
+});
+
+const Run = z
+  .object({
+    eval_uuid: id,
+    eval_run_uuid: id,
+    run_name: z.string().nullable(),
+    status: Status,
+    pass_rate: fraction,
+    eval_name: z.string().nullable(),
+    eval_type: z.string().nullable(),
+    created_at: z.string(),
+    completed_at: z.string(),
+    is_sandbox: z.boolean(),
+    counts: Counts,
+    items: z.array(Item),
+    notes: z.array(z.string()),
+  })
+  .refine((r) => {
+    const c = countVerdicts(r.items);
+    return VERDICTS.every((v) => c[v] === r.counts[v]);
+  }, 'counts do not match the results');
+
+const Pending = z
+  .object({ eval_run_uuid: id.optional(), eval_uuid: id, name: z.string().nullable().default(null), started_at: z.string() })
+  .refine((p) => p.eval_run_uuid !== undefined || !!p.name, 'a pending run needs its id or its name');
+
+const Summary = z.object({
+  eval_run_uuid: id,
+  run_name: z.string().nullable(),
+  pass_rate: fraction,
+  counts: Counts,
+  completed_at: z.string(),
+  status: Status,
+});
+
+const Record = z.object({
+  uri: id,
+  latest: Run.optional(),
+  stale: z.boolean().default(false),
+  pending: Pending.optional(),
+  history: z.array(Summary).default([]),
+  evalUuid: id.optional(),
+});
+
+export type Checked<T> = { ok: true; value: T } | { ok: false; problem: string };
+
+function check<T>(schema: z.ZodType, value: unknown): Checked<T> {
+  const r = schema.safeParse(value);
+  return r.success ? { ok: true, value: r.data as T } : { ok: false, problem: describeZodError(r.error, 3) };
+}
+
+/** A saved file record, checked. */
+export function checkRecord(value: unknown): Checked<FileRecord> {
+  return check<FileRecord>(Record, value);
+}
+
+/** A pending run from the pending-runs file, checked. */
+export function checkPending(value: unknown): Checked<PendingRun> {
+  return check<PendingRun>(Pending, value);
+}
+
+/** The saved index of record keys: a list of strings, or nothing usable. */
+export function checkIndex(value: unknown): Checked<string[]> {
+  return check<string[]>(z.array(z.string()), value ?? []);
+}
+
+// The schemas produce exactly the saved types (checked at compile time).
+type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _exact: [Exact<z.output<typeof Record>, FileRecord>, Exact<z.output<typeof Pending>, PendingRun>] = [true, true];
+void _exact;
