@@ -13,6 +13,8 @@ export interface Reply {
   json?: unknown;
   /** Sent as is (use headers for its content-type). */
   text?: string;
+  /** Bytes sent as is (use headers for its content-type). */
+  bytes?: Buffer;
 }
 
 export interface FieldProblem {
@@ -88,6 +90,11 @@ export function send(res: ServerResponse, reply: Reply, requestId: string): void
     headers['content-type'] ??= 'application/json; charset=utf-8';
   } else if (reply.text !== undefined) {
     payload = reply.text;
+  } else if (reply.bytes !== undefined && reply.status !== 204 && reply.status !== 304) {
+    headers['content-length'] = reply.bytes.length;
+    res.writeHead(reply.status, headers);
+    res.end(reply.bytes);
+    return;
   }
   if (payload === undefined || reply.status === 204 || reply.status === 304) {
     headers['content-length'] = 0;
