@@ -134,9 +134,15 @@ describe('local server: files (multipart and presigned uploads) and image answer
     }
   });
 
-  it('answers 404 for unknown files', async () => {
-    assertEnvelope(await call(server, '/v2/files/file.missing'), 404, 'resource.not_found');
-    assertEnvelope(await call(server, '/v2/files/file.missing/status'), 404, 'resource.not_found');
+  it('answers 404 for unknown files (and for a reset server\'s old files)', async () => {
+    const up = await upload(PNG, 'a.png');
+    assert.equal((await call(server, `/v2/files/${up.file_uuid}`)).status, 200);
+    for (const path of ['/v2/files/file.missing', '/v2/files/file.missing/status']) {
+      assert.equal(assertEnvelope(await call(server, path), 404, 'resource.not_found').message, 'File "file.missing" was not found.');
+    }
+    server.reset();
+    assertEnvelope(await call(server, `/v2/files/${up.file_uuid}/status`), 404, 'resource.not_found');
+    assertEnvelope(await call('', up.file_url!, { key: null }), 404, 'resource.not_found');
   });
 
   it('limits uploads (413): multipart and presigned PUT', async () => {

@@ -111,11 +111,13 @@ describe('local server: overriding a verdict (PATCH …/responses/{response_uuid
 
   it('answers 404 in the v2 envelope for an unknown run or response', async () => {
     const { run, id } = await scored();
-    assertEnvelope(await call(server, patchPath('score_run.missing', id(P.bleach)), { method: 'PATCH', body: { is_passed: false } }), 404, 'resource.not_found');
+    const noRun = assertEnvelope(await call(server, patchPath('score_run.missing', id(P.bleach)), { method: 'PATCH', body: { is_passed: false } }), 404, 'resource.not_found');
+    assert.equal(noRun.message, 'Eval run "score_run.missing" was not found.');
     const e = assertEnvelope(await call(server, patchPath(run.eval_run_uuid, 'answer.missing'), { method: 'PATCH', body: { is_passed: false } }), 404, 'resource.not_found');
-    assert.match(e.message, /answer\.missing/);
-    assertEnvelope(await call(server, `${patchPath('score_run.missing', id(P.bleach))}/history`), 404, 'resource.not_found');
-    assertEnvelope(await call(server, `${patchPath(run.eval_run_uuid, 'answer.missing')}/history`), 404, 'resource.not_found');
+    assert.deepEqual([e.message, e.details.field], ['Response "answer.missing" was not found.', 'response_uuid']);
+    assert.equal(assertEnvelope(await call(server, `${patchPath('score_run.missing', id(P.bleach))}/history`), 404, 'resource.not_found').message, noRun.message);
+    assert.equal(assertEnvelope(await call(server, `${patchPath(run.eval_run_uuid, 'answer.missing')}/history`), 404, 'resource.not_found').message, e.message);
+    assert.equal((await call(server, `${patchPath(run.eval_run_uuid, id(P.bleach))}/history`)).status, 200, 'while the known response answers');
     // a deleted run's responses are gone too
     await call(server, `/v2/eval-runs/${run.eval_run_uuid}`, { method: 'DELETE' });
     assertEnvelope(await call(server, patchPath(run.eval_run_uuid, id(P.bleach)), { method: 'PATCH', body: { is_passed: false } }), 404, 'resource.not_found');
