@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { strictReviewSchemas as S } from '../../../src/core/reviewSchemas';
 import { DEMO_EVAL_UUID, DEMO_PROMPTS, IMAGE_EVAL_UUID, IMAGE_PROMPTS, bundledSeed, startServer, type LocalServer } from '../../../src/server';
+import { FileStore } from '../../../src/server/files';
 import { assertEnvelope, call, repoRoot, SCORE } from './helpers';
 
 const PNG = readFileSync(join(repoRoot(), 'test', 'fixtures', 'images', 'kettle.png'));
@@ -131,6 +132,26 @@ describe('local server: files (multipart and presigned uploads) and image answer
     for (const [body, field] of cases) {
       const e = assertEnvelope(await call(server, '/v2/files', { body }), 422, 'validation.invalid_request');
       assert.deepEqual((e.details.fields as { field: string }[]).map((f) => f.field), [field], JSON.stringify(body).slice(0, 60));
+    }
+  });
+
+  it('presigned URLs expire after 30 minutes and are bound to their method and file', () => {
+    const files = new FileStore({ maxUploadBytes: 1024, maxStoredBytes: 4096 });
+    const a = files.add('a.png', 'image/png', null);
+    const b = files.add('b.png', 'image/png', null);
+    const query = (url: string) => new URL(url).searchParams;
+    const put = query(files.presignedUrl('http://127.0.0.1:1', 'PUT', a));
+    files.verify('PUT', a.id, put);
+    assert.throws(() => files.verify('GET', a.id, put), /not valid for GET/);
+    assert.throws(() => files.verify('PUT', b.id, put), /does not match/);
+    const realNow = Date.now;
+    try {
+      Date.now = () => realNow() + 1799_000;
+      files.verify('PUT', a.id, put);
+      Date.now = () => realNow() + 1801_000;
+      assert.throws(() => files.verify('PUT', a.id, put), /expired/);
+    } finally {
+      Date.now = realNow;
     }
   });
 
