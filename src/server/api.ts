@@ -6,7 +6,7 @@ import { ScoreRequest } from '../core/schemas';
 import { ok, type ApiContext } from './apiContext';
 import { handleFiles } from './apiFiles';
 import { handleReview } from './apiReview';
-import { ApiError, invalidRequest, notFound, pageOf, parseBool, parsePaging, readJson, type Reply } from './http';
+import { ApiError, invalidBody, notFound, pageOf, parseBool, parsePaging, readJson, type Reply } from './http';
 import type { RouteName } from './router';
 
 export type { ApiContext } from './apiContext';
@@ -38,7 +38,7 @@ export async function handleApi(name: RouteName, ctx: ApiContext): Promise<Reply
       const body = await readJson(ctx.req, ctx.maxBodyBytes);
       const parsed = ScoreRequest.safeParse(body);
       if (!parsed.success) {
-        throw invalidRequest(parsed.error.issues.map((i) => ({ field: i.path.length ? i.path.map(String).join('.') : '(body)', message: i.message })));
+        throw invalidBody(parsed.error.issues);
       }
       const sandbox = parseBool(query, 'is_sandbox') ?? /^(true|1|on)$/i.test(String(ctx.req.headers['x-use-sandbox'] ?? ''));
       const { run, scored } = store.submit(parsed.data, {

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { ok, SMALL_BODY_BYTES, type ApiContext } from './apiContext';
 import { cleanMime, contentTypeFor, type FileRecord } from './files';
-import { ApiError, invalidRequest, notFound, readBody, readJson, type FieldProblem, type Reply } from './http';
+import { ApiError, invalidBody, invalidRequest, notFound, readBody, readJson, type FieldProblem, type Reply } from './http';
 import { boundaryOf, MultipartError, parseMultipart, type MultipartPart } from './multipart';
 
 export type FileRoute = 'uploadFile' | 'createFiles' | 'getFile' | 'getFileStatus' | 'putFileBytes' | 'getFileBytes';
@@ -75,7 +75,7 @@ async function upload(ctx: ApiContext): Promise<Reply> {
 async function createUploads(ctx: ApiContext): Promise<Reply> {
   const parsed = CreateFilesBody.safeParse(await readJson(ctx.req, SMALL_BODY_BYTES));
   if (!parsed.success) {
-    throw invalidRequest(parsed.error.issues.map((i) => ({ field: i.path.length ? i.path.map(String).join('.') : '(body)', message: i.message })));
+    throw invalidBody(parsed.error.issues);
   }
   const problems: FieldProblem[] = [];
   parsed.data.files.forEach((f, i) => {

@@ -46,6 +46,11 @@ export function invalidRequest(problems: readonly FieldProblem[], extra: Record<
   });
 }
 
+/** 422 for a body that failed a zod schema: one field problem per issue ('(body)' for the root). */
+export function invalidBody(issues: readonly { path: readonly PropertyKey[]; message: string }[]): ApiError {
+  return invalidRequest(issues.map((i) => ({ field: i.path.length ? i.path.map(String).join('.') : '(body)', message: i.message })));
+}
+
 export function notFound(what: string, id: string, field?: string): ApiError {
   return new ApiError(404, 'resource.not_found', `${what} "${id}" was not found.`, field ? { field, value: id } : { value: id });
 }

@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { ApiError, invalidRequest, notFound, type FieldProblem } from './http';
+import { ApiError, invalidBody, invalidRequest, notFound, type FieldProblem } from './http';
 import { summariseOverall, summariseRun, type ReportItem, type Summary } from './reportText';
 import { startPending, type Pollable, type RunRecord, type Store } from './store';
 import type { ApiEvalRunReport, ApiEvalSuiteReport, Fault } from './types';
@@ -71,7 +71,7 @@ export class Reports {
   create(body: unknown, fault: Fault | undefined, asyncPolls: number): ReportRecord {
     const parsed = ReportCreateBody.safeParse(body);
     if (!parsed.success) {
-      throw invalidRequest(parsed.error.issues.map((i) => ({ field: i.path.length ? i.path.map(String).join('.') : '(body)', message: i.message })));
+      throw invalidBody(parsed.error.issues);
     }
     const ids = parsed.data.eval_run_uuids;
     const dupes: FieldProblem[] = [];
