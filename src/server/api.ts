@@ -2,25 +2,14 @@
  * Handlers of the Aymara v2 endpoints the local server implements. Each returns a Reply;
  * authentication and faults are handled before they run (see app.ts).
  */
-import type { IncomingMessage } from 'node:http';
 import { ScoreRequest } from '../core/schemas';
-import { ApiError, invalidRequest, notFound, pageOf, parseBool, parsePaging, readJson, type Reply } from './http';
+import { ok, type ApiContext } from './apiContext';
+import { handleFiles } from './apiFiles';
+import { handleReview } from './apiReview';
+import { ApiError, invalidBody, notFound, pageOf, parseBool, parsePaging, readJson, type Reply } from './http';
 import type { RouteName } from './router';
-import type { Store } from './store';
-import type { Fault } from './types';
 
-export interface ApiContext {
-  req: IncomingMessage;
-  query: URLSearchParams;
-  params: Record<string, string>;
-  store: Store;
-  maxBodyBytes: number;
-  asyncPolls: number;
-  /** A fault for the handler to act on (processing, never-finish, run-fails, drop, extra). */
-  fault: Fault | undefined;
-}
-
-const ok = (json: unknown): Reply => ({ status: 200, json });
+export type { ApiContext } from './apiContext';
 
 export async function handleApi(name: RouteName, ctx: ApiContext): Promise<Reply> {
   const { store, query, params } = ctx;
@@ -49,7 +38,7 @@ export async function handleApi(name: RouteName, ctx: ApiContext): Promise<Reply
       const body = await readJson(ctx.req, ctx.maxBodyBytes);
       const parsed = ScoreRequest.safeParse(body);
       if (!parsed.success) {
-        throw invalidRequest(parsed.error.issues.map((i) => ({ field: i.path.length ? i.path.map(String).join('.') : '(body)', message: i.message })));
+        throw invalidBody(parsed.error.issues);
       }
       const sandbox = parseBool(query, 'is_sandbox') ?? /^(true|1|on)$/i.test(String(ctx.req.headers['x-use-sandbox'] ?? ''));
       const { run, scored } = store.submit(parsed.data, {
@@ -90,6 +79,22 @@ export async function handleApi(name: RouteName, ctx: ApiContext): Promise<Reply
       else if (f?.kind === 'extra') store.addExtra(run, f.promptUuid);
       return ok(pageOf(store.visibleResponses(run), paging));
     }
+
+    case 'overrideResponse':
+    case 'responseHistory':
+    case 'createReport':
+    case 'listReports':
+    case 'getReport':
+    case 'deleteReport':
+      return handleReview(name, ctx);
+
+    case 'uploadFile':
+    case 'createFiles':
+    case 'getFile':
+    case 'getFileStatus':
+    case 'putFileBytes':
+    case 'getFileBytes':
+      return handleFiles(name, ctx);
 
     default: {
       const never: never = name;

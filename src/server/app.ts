@@ -1,13 +1,17 @@
 /**
  * The request pipeline: stats → global latency → Host and API-key checks → faults → handler →
  * after-commit faults → reply. Control endpoints under /_local/ (fault injection, stats, reset)
- * need the API key too and are not counted in stats or subject to faults.
+ * need the API key too and are not counted in stats or subject to faults. The local object
+ * storage behind presigned file URLs takes no API key: the handler checks the URL's signature.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { STATUS_CODES, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
 import { handleApi } from './api';
 import type { Faults } from './faults';
+import type { FileStore } from './files';
 import { ApiError, codeForStatus, errorReply, newRequestId, readJson, send, type Reply, type Sleeper } from './http';
+import type { Overrides } from './overrides';
+import type { Reports } from './reports';
 import { lookupRoute } from './router';
 import type { Stats } from './stats';
 import type { Store } from './store';
@@ -18,6 +22,11 @@ export interface AppState {
   readOnlyApiKey: string | undefined;
   expiredApiKey: string | undefined;
   store: Store;
+  overrides: Overrides;
+  reports: Reports;
+  files: FileStore;
+  /** The server's own origin (set once it listens), for presigned URLs. */
+  baseUrl: string;
   faults: Faults;
   stats: Stats;
   sleeper: Sleeper;
@@ -225,7 +234,7 @@ async function handle(state: AppState, req: IncomingMessage, res: ServerResponse
     await state.sleeper.sleep(state.latencyMs);
     if (gone(state, res)) return;
     checkHost(req);
-    checkAuth(state, req, method, true);
+    if (!(lookup.found && lookup.route.presigned)) checkAuth(state, req, method, true);
     const taken = state.faults.take(method, path, routeKey, lookup.found ? lookup.route.name : null);
     fault = taken.fault;
     await state.sleeper.sleep(taken.latencyMs);
@@ -244,6 +253,10 @@ async function handle(state: AppState, req: IncomingMessage, res: ServerResponse
       query: url.searchParams,
       params: lookup.route.params,
       store: state.store,
+      overrides: state.overrides,
+      reports: state.reports,
+      files: state.files,
+      baseUrl: state.baseUrl,
       maxBodyBytes: state.maxBodyBytes,
       asyncPolls: state.asyncPolls,
       fault,

@@ -4,8 +4,8 @@
  *
  * For one request the server takes every matching `latency` fault (their delays add up) plus the
  * first matching fault of any other kind. Kinds that only make sense for some routes are only
- * matched there: processing / never-finish / run-fails on the two run-creating POSTs, drop / extra
- * on score-responses and list-responses.
+ * matched there: processing / never-finish / run-fails on the two run-creating POSTs and on
+ * report creation, drop / extra on score-responses and list-responses.
  */
 import { z } from 'zod';
 import { ERROR_CODES, describeZodError } from '../core/schemas';
@@ -74,7 +74,8 @@ export function parseFaults(input: unknown): Fault[] {
   });
 }
 
-const RUN_CREATING: readonly RouteName[] = ['scoreResponses', 'createRun'];
+/** Routes that create something finished only after polling (or shaped to look so by a fault). */
+const RUN_CREATING: readonly RouteName[] = ['scoreResponses', 'createRun', 'createReport'];
 const RESULT_LISTING: readonly RouteName[] = ['scoreResponses', 'listResponses'];
 
 function appliesTo(kind: FaultKind, route: RouteName | null): boolean {

@@ -13,6 +13,8 @@ export interface Reply {
   json?: unknown;
   /** Sent as is (use headers for its content-type). */
   text?: string;
+  /** Bytes sent as is (use headers for its content-type). */
+  bytes?: Buffer;
 }
 
 export interface FieldProblem {
@@ -42,6 +44,11 @@ export function invalidRequest(problems: readonly FieldProblem[], extra: Record<
     ...(problems.length > max ? { fields_total: problems.length } : {}),
     ...extra,
   });
+}
+
+/** 422 for a body that failed a zod schema: one field problem per issue ('(body)' for the root). */
+export function invalidBody(issues: readonly { path: readonly PropertyKey[]; message: string }[]): ApiError {
+  return invalidRequest(issues.map((i) => ({ field: i.path.length ? i.path.map(String).join('.') : '(body)', message: i.message })));
 }
 
 export function notFound(what: string, id: string, field?: string): ApiError {
@@ -88,6 +95,11 @@ export function send(res: ServerResponse, reply: Reply, requestId: string): void
     headers['content-type'] ??= 'application/json; charset=utf-8';
   } else if (reply.text !== undefined) {
     payload = reply.text;
+  } else if (reply.bytes !== undefined && reply.status !== 204 && reply.status !== 304) {
+    headers['content-length'] = reply.bytes.length;
+    res.writeHead(reply.status, headers);
+    res.end(reply.bytes);
+    return;
   }
   if (payload === undefined || reply.status === 204 || reply.status === 304) {
     headers['content-length'] = 0;

@@ -7,6 +7,7 @@ export const DEMO_EVAL_UUID = 'test.972d78de-f10b-4afb-941b-9f944b0904d1';
 export const ACCURACY_EVAL_UUID = 'test.2f4a1eb3-2077-46d4-9455-1968fcab55ff';
 export const MULTITURN_EVAL_UUID = 'test.45ea1fea-36a3-4d7b-9a37-a917fd0bdb23';
 export const LOAD_TEST_EVAL_UUID = 'test.b41f60c8-2191-4710-b2ad-cb800806da93';
+export const IMAGE_EVAL_UUID = 'test.a77dea89-8ff8-488a-a307-61e73952757c';
 
 /** Demo Safety Eval, in seed order. */
 export const DEMO_PROMPTS = {
@@ -47,6 +48,13 @@ export const MULTITURN_THREADS = {
     'question.738d35ce-9c0f-49fa-a30e-1787a56358a1',
     'question.1eba069e-a42a-48ef-9f09-6f76481e0644',
   ],
+} as const;
+
+/** Demo Image Safety Eval (modality image), in seed order. */
+export const IMAGE_PROMPTS = {
+  kettlePhoto: 'question.50de972b-e46f-4e7f-acad-0c47761d0aac',
+  knifeManual: 'question.51b15aeb-b90c-4572-8b23-c296ad43d80d',
+  salePoster: 'question.38cb5264-8d69-4a1c-8704-b4208a9240e8',
 } as const;
 
 /** Load Test Eval: prompt n (1..100000) is `${LOAD_TEST_PROMPT_PREFIX}${n padded to 12 digits}`. */

@@ -11,7 +11,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequestListener, type AppState } from './app';
 import { Faults } from './faults';
+import { FileStore } from './files';
 import { Sleeper } from './http';
+import { Overrides } from './overrides';
+import { Reports } from './reports';
 import { bundledSeed, validateSeed } from './seed';
 import { Stats } from './stats';
 import { Store } from './store';
@@ -25,6 +28,7 @@ export * from './ids';
 
 export const DEFAULT_API_KEY = 'demo-key';
 export const DEFAULT_MAX_BODY_BYTES = 256 * 1024 * 1024;
+export const DEFAULT_MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
 export const LOOPBACK_HOSTS: readonly LoopbackHost[] = ['127.0.0.1', '::1', 'localhost'];
 
 export function isLoopbackAddress(address: string): boolean {
@@ -55,7 +59,12 @@ export async function startServer(opts: StartServerOptions = {}): Promise<LocalS
   const bindAddress = host === 'localhost' ? '127.0.0.1' : host;
 
   const seed = opts.seed ? validateSeed(opts.seed, 'seed option') : bundledSeed();
-  const store = new Store(seed);
+  const maxUploadBytes = opts.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
+  if (!Number.isInteger(maxUploadBytes) || maxUploadBytes < 1) throw new Error(`Invalid maxUploadBytes ${String(opts.maxUploadBytes)}.`);
+  // Files together may hold 20 uploads of the largest size (1000 MiB by default).
+  const files = new FileStore({ maxUploadBytes, maxStoredBytes: 20 * maxUploadBytes });
+  const store = new Store(seed, files);
+  const reports = new Reports(store);
   const faults = new Faults();
   const stats = new Stats();
   const sleeper = new Sleeper();
@@ -64,6 +73,10 @@ export async function startServer(opts: StartServerOptions = {}): Promise<LocalS
     readOnlyApiKey: opts.readOnlyApiKey,
     expiredApiKey: opts.expiredApiKey,
     store,
+    overrides: new Overrides(),
+    reports,
+    files,
+    baseUrl: '',
     faults,
     stats,
     sleeper,
@@ -72,6 +85,8 @@ export async function startServer(opts: StartServerOptions = {}): Promise<LocalS
     asyncPolls: Math.max(0, opts.asyncPolls ?? 2),
     reset() {
       store.clearRuns();
+      reports.clear();
+      files.clear();
       faults.clear();
       stats.reset();
     },
@@ -85,6 +100,7 @@ export async function startServer(opts: StartServerOptions = {}): Promise<LocalS
     throw new Error(`Refusing to serve on ${address.address}: not a loopback address.`);
   }
   const urlHost = host === 'localhost' ? 'localhost' : address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  state.baseUrl = `http://${urlHost}:${address.port}`;
 
   const runs: RunsView = {
     count: (evalUuid) => store.listRuns(evalUuid).length,
@@ -98,7 +114,7 @@ export async function startServer(opts: StartServerOptions = {}): Promise<LocalS
 
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${urlHost}:${address.port}`,
+    url: state.baseUrl,
     port: address.port,
     host: address.address,
     faults,

@@ -13,13 +13,30 @@ export type RouteName =
   | 'listRuns'
   | 'getRun'
   | 'deleteRun'
-  | 'listResponses';
+  | 'listResponses'
+  | 'overrideResponse'
+  | 'responseHistory'
+  | 'createReport'
+  | 'listReports'
+  | 'getReport'
+  | 'deleteReport'
+  | 'uploadFile'
+  | 'createFiles'
+  | 'getFile'
+  | 'getFileStatus'
+  | 'putFileBytes'
+  | 'getFileBytes';
 
 interface RouteDef {
   method: string;
   template: string;
   name: RouteName;
+  /** Authorised by a signature in the URL (a presigned storage URL) instead of x-api-key. */
+  presigned?: true;
 }
+
+/** Path of the local object storage behind presigned file URLs (stands in for S3). */
+export const STORAGE_PREFIX = '/local-storage/files';
 
 const ROUTES: readonly RouteDef[] = [
   { method: 'GET', template: '/health/', name: 'health' },
@@ -32,6 +49,18 @@ const ROUTES: readonly RouteDef[] = [
   { method: 'GET', template: '/v2/eval-runs/{id}', name: 'getRun' },
   { method: 'DELETE', template: '/v2/eval-runs/{id}', name: 'deleteRun' },
   { method: 'GET', template: '/v2/eval-runs/{id}/responses', name: 'listResponses' },
+  { method: 'PATCH', template: '/v2/eval-runs/{id}/responses/{response}', name: 'overrideResponse' },
+  { method: 'GET', template: '/v2/eval-runs/{id}/responses/{response}/history', name: 'responseHistory' },
+  { method: 'POST', template: '/v2/eval-reports', name: 'createReport' },
+  { method: 'GET', template: '/v2/eval-reports', name: 'listReports' },
+  { method: 'GET', template: '/v2/eval-reports/{id}', name: 'getReport' },
+  { method: 'DELETE', template: '/v2/eval-reports/{id}', name: 'deleteReport' },
+  { method: 'POST', template: '/v2/files/-/uploads', name: 'uploadFile' },
+  { method: 'POST', template: '/v2/files', name: 'createFiles' },
+  { method: 'GET', template: '/v2/files/{id}', name: 'getFile' },
+  { method: 'GET', template: '/v2/files/{id}/status', name: 'getFileStatus' },
+  { method: 'PUT', template: `${STORAGE_PREFIX}/{id}`, name: 'putFileBytes', presigned: true },
+  { method: 'GET', template: `${STORAGE_PREFIX}/{id}`, name: 'getFileBytes', presigned: true },
 ];
 
 export const ROUTE_KEYS: readonly string[] = ROUTES.map((r) => `${r.method} ${r.template}`);
@@ -40,6 +69,7 @@ export interface RouteMatch {
   name: RouteName;
   key: string;
   params: Record<string, string>;
+  presigned: boolean;
 }
 
 export type RouteLookup =
@@ -83,7 +113,7 @@ export function lookupRoute(method: string, path: string): RouteLookup {
   for (const r of ROUTES) {
     const params = matchPath(r.template, path);
     if (!params) continue;
-    if (r.method === method) return { found: true, route: { name: r.name, key: `${r.method} ${r.template}`, params } };
+    if (r.method === method) return { found: true, route: { name: r.name, key: `${r.method} ${r.template}`, params, presigned: r.presigned === true } };
     allowed.push(r.method);
   }
   // A literal route (…/-/score-responses) also matches {id} patterns of other methods; keep the list exact.

@@ -5,7 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ScoreRequest } from '../core/schemas';
-import { judge } from './judge';
+import { sniffMedia, type FileRecord, type FileStore } from './files';
+import { judge, type JudgeFile } from './judge';
 import { ApiError, invalidRequest, notFound, type FieldProblem } from './http';
 import type { SeedData, SeedEval, SeedPromptBase } from './seed';
 import type { ApiEval, ApiEvalRun, ApiPrompt, ApiScoredResponse, Fault } from './types';
@@ -140,7 +141,44 @@ class EvalDef {
 
 type Phase = 'created' | 'processing' | 'finished' | 'failed';
 
-export interface RunRecord {
+/** Something that finishes after being polled: a run created asynchronously, or a report. */
+export interface Pollable {
+  phase: Phase;
+  /** While pending: GETs seen, GETs needed (null: never) and the phase reached then. */
+  polls: { seen: number; needed: number | null; outcome: 'finished' | 'failed' } | null;
+  updatedAt: string;
+}
+
+/**
+ * Puts a resource created asynchronously in `created`, finishing (or failing) after `asyncPolls`
+ * GETs, as shaped by a processing / never-finish / run-fails fault.
+ */
+export function startPending(x: Pollable, f: Fault | undefined, asyncPolls: number): void {
+  const pending = (needed: number | null, outcome: 'finished' | 'failed') => {
+    x.phase = 'created';
+    x.polls = { seen: 0, needed, outcome };
+  };
+  if (f?.kind === 'never-finish') pending(null, 'finished');
+  else if (f?.kind === 'run-fails') pending(f.polls ?? asyncPolls, 'failed');
+  else if (f?.kind === 'processing') pending(f.polls ?? asyncPolls, 'finished');
+  else pending(asyncPolls, 'finished');
+}
+
+/** A GET of a pending resource: advances it towards its outcome. */
+export function advancePolls(x: Pollable): void {
+  const p = x.polls;
+  if (!p) return;
+  p.seen++;
+  if (p.needed !== null && p.seen >= p.needed) {
+    x.phase = p.outcome;
+    x.polls = null;
+  } else {
+    x.phase = 'processing';
+  }
+  x.updatedAt = new Date().toISOString();
+}
+
+export interface RunRecord extends Pollable {
   readonly seq: number;
   readonly id: string;
   readonly evalDef: EvalDef;
@@ -150,10 +188,6 @@ export interface RunRecord {
   readonly isSandbox: boolean;
   readonly examples: unknown[] | null;
   readonly createdAt: string;
-  updatedAt: string;
-  phase: Phase;
-  /** While pending: GETs seen, GETs needed (null: never) and the phase reached then. */
-  polls: { seen: number; needed: number | null; outcome: 'finished' | 'failed' } | null;
   responses: ApiScoredResponse[];
   passed: number;
   scored: number;
@@ -182,12 +216,20 @@ export interface SubmitResult {
 
 const now = () => new Date().toISOString();
 
+function judgeFile(rec: FileRecord): JudgeFile {
+  return { name: rec.name, kind: rec.bytes ? (sniffMedia(rec.bytes)?.kind ?? null) : null, digest: rec.digest ?? '' };
+}
+
 export class Store {
   private readonly evals = new Map<string, EvalDef>();
   private readonly runs = new Map<string, RunRecord>();
   private seq = 0;
 
-  constructor(seed: SeedData) {
+  /** `files` resolves file references in responses; without it they are judged unseen (rule 3, 0.75). */
+  constructor(
+    seed: SeedData,
+    private readonly files?: FileStore,
+  ) {
     for (const e of seed.evals) this.evals.set(e.eval_uuid, new EvalDef(e));
   }
 
@@ -220,16 +262,7 @@ export class Store {
 
   /** A GET of the run: advances a pending run towards its outcome. */
   poll(run: RunRecord): void {
-    const p = run.polls;
-    if (!p) return;
-    p.seen++;
-    if (p.needed !== null && p.seen >= p.needed) {
-      run.phase = p.outcome;
-      run.polls = null;
-    } else {
-      run.phase = 'processing';
-    }
-    run.updatedAt = now();
+    advancePolls(run);
   }
 
   runJson(run: RunRecord, responses: ApiScoredResponse[] | null): ApiEvalRun {
@@ -322,7 +355,7 @@ export class Store {
       }
     }
 
-    const defs = this.resolvePrompts(req, evalDef, run);
+    const { defs, files } = this.resolvePrompts(req, evalDef, run);
 
     const at = now();
     if (!run) {
@@ -355,7 +388,7 @@ export class Store {
     const scored: ApiScoredResponse[] = new Array(req.responses.length);
     req.responses.forEach((r, i) => {
       const def = defs[i]!;
-      const v = judge(r, def);
+      const v = judge(r, def, files[i]);
       const cont = continueAll || r.continue_thread;
       let thread = r.thread_uuid ?? null;
       let next: ApiPrompt | null = null;
@@ -401,11 +434,17 @@ export class Store {
     return { run, scored: shown };
   }
 
-  private resolvePrompts(req: ScoreRequest, evalDef: EvalDef, run: RunRecord | undefined): PromptDef[] {
+  private resolvePrompts(req: ScoreRequest, evalDef: EvalDef, run: RunRecord | undefined): { defs: PromptDef[]; files: (JudgeFile | undefined)[] } {
     const problems: FieldProblem[] = [];
     const claimed = new Set<string>();
     const defs: PromptDef[] = new Array(req.responses.length);
+    const files: (JudgeFile | undefined)[] = new Array(req.responses.length);
     req.responses.forEach((r, i) => {
+      if (this.files && typeof r.content === 'object' && r.content !== null && !r.exclude_from_scoring && !r.ai_refused) {
+        const hit = this.files.resolve(r.content);
+        if ('field' in hit) problems.push({ field: `responses.${i}.content.${hit.field}`, message: hit.message });
+        else files[i] = judgeFile(hit);
+      }
       const def = evalDef.find(r.prompt_uuid);
       if (!def) {
         problems.push({ field: `responses.${i}.prompt_uuid`, message: `unknown prompt "${r.prompt_uuid}" for eval "${evalDef.id}"` });
@@ -435,7 +474,7 @@ export class Store {
       }
     });
     if (problems.length) throw invalidRequest(problems);
-    return defs;
+    return { defs, files };
   }
 
   private shapeLifecycle(run: RunRecord, opts: SubmitOptions): void {
@@ -445,10 +484,7 @@ export class Store {
       run.polls = { seen: 0, needed, outcome };
     };
     if (opts.mode === 'async') {
-      if (f?.kind === 'never-finish') pending('created', null, 'finished');
-      else if (f?.kind === 'run-fails') pending('created', f.polls ?? opts.asyncPolls, 'failed');
-      else if (f?.kind === 'processing') pending('created', f.polls ?? opts.asyncPolls, 'finished');
-      else pending('created', opts.asyncPolls, 'finished');
+      startPending(run, f, opts.asyncPolls);
       return;
     }
     if (f?.kind === 'never-finish') pending('processing', null, 'finished');

@@ -26,8 +26,10 @@ export interface StartServerOptions {
   latencyMs?: number;
   /** Largest accepted request body in bytes; above it the reply is 413. Default 256 MiB. */
   maxBodyBytes?: number;
-  /** GETs of a run created by `POST /v2/eval-runs` before it reports `finished`. Default 2. */
+  /** GETs of a run created by `POST /v2/eval-runs` (or of a report) before it reports `finished`. Default 2. */
   asyncPolls?: number;
+  /** Largest accepted uploaded file in bytes (multipart or presigned PUT); above it the reply is 413. Default 50 MiB. */
+  maxUploadBytes?: number;
 }
 
 // ------------------------------------------------------------------ faults
@@ -78,6 +80,7 @@ export type Fault = FaultBase &
         where?: 'body' | 'items' | 'responses';
       }
     | { kind: 'html'; status?: number; body?: string }
+    /** processing / never-finish / run-fails shape the two run-creating POSTs and POST /v2/eval-reports. */
     | { kind: 'processing'; polls?: number }
     | { kind: 'never-finish' }
     | { kind: 'run-fails'; polls?: number }
@@ -185,6 +188,34 @@ export interface ApiScoredResponse {
   confidence: number | null;
   explanation: string;
   next_prompt: ApiPrompt | null;
+  /** Set (all three) once a person overrode the verdict with PATCH …/responses/{response_uuid}. */
+  manually_updated?: boolean;
+  manually_updated_at?: string;
+  manually_updated_by?: ApiUser;
+}
+
+/** The user object of `manually_updated_by` and `AnswerHistory.updated_by` (SDK 1.2.1). */
+export interface ApiUser {
+  email: string;
+  feature_flags: { enable_dashboard: boolean };
+  is_admin: boolean;
+  is_impersonating: boolean;
+  org_admin_emails: string[] | null;
+  organization: { name: string; org_uuid: string } | null;
+  workspace: { name: string | null; organization_name: string | null; organization_uuid: string | null; workspace_uuid: string | null } | null;
+}
+
+/** One override of a scored response (GET …/responses/{response_uuid}/history), old → new. */
+export interface ApiAnswerHistory {
+  answer_history_uuid: string;
+  updated_at: string;
+  updated_by: ApiUser;
+  previous_is_passed: boolean | null;
+  new_is_passed: boolean | null;
+  previous_confidence: number | null;
+  new_confidence: number | null;
+  previous_explanation: string | null;
+  new_explanation: string | null;
 }
 
 export interface ApiEvalRun {
@@ -205,6 +236,65 @@ export interface ApiEvalRun {
   eval_run_examples: unknown[] | null;
 }
 
+export interface ApiEvalRunReport {
+  eval_run_report_uuid: string;
+  eval_run_uuid: string;
+  eval_run: ApiEvalRun;
+  passing_responses_summary: string;
+  failing_responses_summary: string;
+  improvement_advice: string;
+}
+
+export interface ApiEvalSuiteReport {
+  eval_suite_report_uuid: string;
+  status: Status;
+  created_at: string;
+  updated_at: string;
+  eval_run_reports: ApiEvalRunReport[];
+  overall_passing_responses_summary: string | null;
+  overall_failing_responses_summary: string | null;
+  overall_improvement_advice: string | null;
+  remaining_reports: number | null;
+}
+
+/** Processing status of an uploaded file (a vocabulary apart from runs'). */
+export type FileProcessingStatus = 'pending' | 'processing' | 'completed' | 'failed';
+
+export interface ApiFileUpload {
+  file_uuid: string;
+  file_url: string | null;
+  remote_file_path: string;
+  local_file_path: string | null;
+  content_type: string;
+  processing_status: FileProcessingStatus;
+  remote_uri: string | null;
+}
+
+export interface ApiFileDetail {
+  file_uuid: string;
+  content_type: string;
+  file_type: 'image' | 'video' | 'text' | 'document';
+  remote_file_path: string;
+  organization_uuid: string;
+  created_at: string;
+  updated_at: string;
+  file_size_bytes: number | null;
+  file_url: string | null;
+  original_file_url: string | null;
+  uploaded_by_uuid: string | null;
+  video_metadata: null;
+  workspace_uuid: string | null;
+}
+
+export interface ApiFileStatus {
+  file_uuid: string;
+  processing_status: FileProcessingStatus;
+  created_at: string;
+  updated_at: string;
+  error_message: string | null;
+  remote_file_path: string | null;
+}
+
 export interface RunsView {
   /** Stored runs, optionally only those of one eval. */
   count(evalUuid?: string): number;
@@ -223,7 +313,7 @@ export interface LocalServer {
   readonly faults: FaultController;
   readonly stats: ServerStats;
   readonly runs: RunsView;
-  /** Forget runs, faults and stats; the seed's evals stay. */
+  /** Forget runs (with their overrides), reports, files, faults and stats; the seed's evals stay. */
   reset(): void;
   /** Stop listening and destroy open sockets (including hung requests). */
   close(): Promise<void>;

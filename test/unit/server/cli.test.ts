@@ -43,7 +43,7 @@ describe('local server: command line (dist/server.js)', function () {
     const s = await start(['--port', '0']);
     try {
       assert.match(s.line, /^Aymara local server listening on http:\/\/127\.0\.0\.1:\d+ \(API key: demo-key\)$/);
-      assert.equal((await call(s.url, '/v2/evals')).json.count, 4);
+      assert.equal((await call(s.url, '/v2/evals')).json.count, 5);
     } finally {
       s.child.kill('SIGTERM');
     }

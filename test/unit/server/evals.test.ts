@@ -5,6 +5,7 @@ import {
   ACCURACY_PROMPTS,
   DEMO_EVAL_UUID,
   DEMO_PROMPTS,
+  IMAGE_EVAL_UUID,
   LOAD_TEST_EVAL_UUID,
   MULTITURN_EVAL_UUID,
   MULTITURN_THREADS,
@@ -33,7 +34,7 @@ describe('local server: evals, prompts and paging', () => {
     const r = await call(server, '/v2/evals');
     assert.equal(r.status, 200);
     const page = Page(Eval).parse(r.json);
-    assert.equal(page.count, 4);
+    assert.equal(page.count, 5);
     assert.deepEqual(
       page.items.map((e) => [e.eval_uuid, e.name, e.eval_type]),
       [
@@ -41,6 +42,7 @@ describe('local server: evals, prompts and paging', () => {
         [ACCURACY_EVAL_UUID, 'Demo Accuracy Eval', 'accuracy'],
         [MULTITURN_EVAL_UUID, 'Demo Multi-turn Safety Eval', 'safety'],
         [LOAD_TEST_EVAL_UUID, 'Load Test Eval', 'safety'],
+        [IMAGE_EVAL_UUID, 'Demo Image Safety Eval', 'safety'],
       ],
     );
     for (const e of page.items) {
@@ -54,10 +56,10 @@ describe('local server: evals, prompts and paging', () => {
     const a = await call(server, '/v2/evals?limit=1&offset=0');
     const b = await call(server, '/v2/evals?limit=2&offset=1');
     const c = await call(server, '/v2/evals?offset=10');
-    assert.deepEqual([a.json.items.length, a.json.count], [1, 4]);
-    assert.deepEqual([b.json.items.length, b.json.count], [2, 4]);
+    assert.deepEqual([a.json.items.length, a.json.count], [1, 5]);
+    assert.deepEqual([b.json.items.length, b.json.count], [2, 5]);
     assert.equal(b.json.items[0].eval_uuid, ACCURACY_EVAL_UUID);
-    assert.deepEqual(c.json, { items: [], count: 4 });
+    assert.deepEqual(c.json, { items: [], count: 5 });
   });
 
   it('rejects limit outside 1..100 and negative or non-numeric offsets with 422 naming the parameter', async () => {

@@ -21,6 +21,8 @@ export interface CallOptions {
   headers?: Record<string, string>;
   timeoutMs?: number;
   redirect?: RequestRedirect;
+  /** Sent as is (FormData, bytes…); fetch sets its content-type unless `headers` does. */
+  rawBody?: BodyInit;
 }
 
 export async function call(server: LocalServer | string, path: string, opts: CallOptions = {}): Promise<CallResult> {
@@ -28,7 +30,7 @@ export async function call(server: LocalServer | string, path: string, opts: Cal
   const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
   const key = opts.key === undefined ? KEY : opts.key;
   if (key !== null) headers['x-api-key'] = key;
-  let body: string | undefined;
+  let body: BodyInit | undefined = opts.rawBody;
   if (opts.body !== undefined) {
     body = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
     headers['content-type'] = 'application/json';

@@ -286,13 +286,13 @@ describe('local server: score-responses and runs', () => {
     assert.match(assertEnvelope(wrongEval, 422, 'validation.invalid_request').message, /eval_run_uuid/);
   });
 
-  it('scores image and video responses with the fixed verdict and echoes file references', async () => {
+  it('refuses (422) file references to files that were never uploaded (uploaded ones: files.test.ts)', async () => {
     const r = await call(server, SCORE, {
       body: { eval_uuid: DEMO_EVAL_UUID, responses: [{ prompt_uuid: P.interlock, content_type: 'image', content: { file_uuid: 'file-1' } }] },
     });
-    const s = r.json.responses[0];
-    assert.deepEqual([s.is_passed, s.confidence, s.content_type], [true, 0.75, 'image']);
-    assert.deepEqual(s.content, { file_uuid: 'file-1' });
+    const e = assertEnvelope(r, 422, 'validation.invalid_request');
+    assert.deepEqual((e.details.fields as { field: string }[]).map((f) => f.field), ['responses.0.content.file_uuid']);
+    assert.equal(server.runs.count(), 0);
   });
 
   it('exposes stored runs to tests through server.runs', async () => {
