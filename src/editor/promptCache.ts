@@ -52,6 +52,13 @@ export class PromptCache implements vscode.Disposable {
     return this.data()[evalUuid]?.eval;
   }
 
+  /** An eval's first-turn prompts in the eval's order (as listed by the API), once fetched. */
+  list(evalUuid: string): Array<PromptInfo & { prompt_uuid: string }> | undefined {
+    const saved = this.data()[evalUuid];
+    if (!saved) return undefined;
+    return Object.entries(saved.prompts).map(([prompt_uuid, p]) => ({ prompt_uuid, ...p }));
+  }
+
   has(evalUuid: string): boolean {
     return this.data()[evalUuid] !== undefined;
   }

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { addEntriesEdit, unansweredPrompts } from '../../src/core/authoring/addEntries';
 import { applyEdits } from '../../src/core/authoring/jsonEdit';
-import { promptValueAt, rankPrompts } from '../../src/core/authoring/promptAt';
+import { promptUuidsIn, promptValueAt, rankPrompts } from '../../src/core/authoring/promptAt';
 import { quickFixes } from '../../src/core/authoring/quickFixes';
 import { parseResponsesFile } from '../../src/core/responsesFile';
 
@@ -95,5 +95,9 @@ describe('authoring: the prompt_uuid under the cursor', () => {
   it('ranks unanswered prompts first, keeping the eval\'s order', () => {
     const ranked = rankPrompts([{ prompt_uuid: 'a', content: 'A', category: null }, { prompt_uuid: 'b', content: 'B', category: null }, { prompt_uuid: 'c', content: 'C', category: null }], new Set(['a']));
     assert.deepEqual([...ranked].sort((x, y) => x.sortText.localeCompare(y.sortText)).map((p) => p.prompt_uuid), ['b', 'c', 'a']);
+  });
+  it('collects every prompt_uuid named, in broken entries too, and in JSON Lines', () => {
+    assert.deepEqual([...promptUuidsIn('{"eval_uuid": "e", "responses": [{"prompt_uuid": "a"}, {"prompt_uuid": "b", "ai_refused": "x"}, {"content": {"prompt_uuid": 3}}]}')], ['a', 'b']);
+    assert.deepEqual([...promptUuidsIn('{"prompt_uuid": "a"}\n{"prompt_uuid": "c"}\n', true)], ['a', 'c']);
   });
 });

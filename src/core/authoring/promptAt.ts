@@ -2,7 +2,7 @@
  * Where the cursor is in a responses file, for prompt completion and hovers: on the value of a
  * `prompt_uuid` (its range and the text typed so far), found with jsonc-parser's getLocation.
  */
-import { getLocation } from 'jsonc-parser';
+import { getLocation, visit } from 'jsonc-parser';
 import { docAt } from './jsonEdit';
 
 export interface PromptValueAt {
@@ -43,5 +43,34 @@ export function rankPrompts<T extends PromptChoice>(prompts: readonly T[], answe
     const isAnswered = answered.has(p.prompt_uuid);
     out.push({ ...p, answered: isAnswered, sortText: `${isAnswered ? 'b' : 'a'}${String(i++).padStart(width, '0')}` });
   }
+  return out;
+}
+
+/**
+ * Every prompt_uuid a file names, including entries the file model refused (a prompt with an
+ * entry, even a broken one, is answered: completion ranks it last and no skeleton is added for it).
+ */
+export function promptUuidsIn(text: string, jsonLines = false): Set<string> {
+  const out = new Set<string>();
+  if (jsonLines) {
+    for (const line of text.split('\n')) for (const id of promptUuidsIn(line)) out.add(id);
+    return out;
+  }
+  let key: string | undefined;
+  visit(text, {
+    onObjectProperty: (name) => {
+      key = name;
+    },
+    onLiteralValue: (value) => {
+      if (key === 'prompt_uuid' && typeof value === 'string') out.add(value);
+      key = undefined;
+    },
+    onObjectBegin: () => {
+      key = undefined;
+    },
+    onArrayBegin: () => {
+      key = undefined;
+    },
+  });
   return out;
 }

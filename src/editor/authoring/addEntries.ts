@@ -5,7 +5,9 @@
  */
 import * as vscode from 'vscode';
 import { addEntriesEdit, unansweredPrompts } from '../../core/authoring/addEntries';
+import { promptUuidsIn } from '../../core/authoring/promptAt';
 import { parseResponsesFile } from '../../core/responsesFile';
+import { notify } from '../errors';
 import type { AuthoringDeps } from './model';
 
 export async function addUnansweredEntries(deps: AuthoringDeps, uri: vscode.Uri, wait: (evalUuid: string) => Promise<void>): Promise<number> {
@@ -15,24 +17,24 @@ export async function addUnansweredEntries(deps: AuthoringDeps, uri: vscode.Uri,
   const file = parseResponsesFile(text, { fileName: uri.path });
   const evalUuid = deps.evalFor(uri, file.evalUuid);
   if (!evalUuid) {
-    void vscode.window.showWarningMessage(t('This file names no eval. Add "eval_uuid" or run "Aymara: Select Eval for File" first.'));
+    void notify(deps.log, 'warning', t('This file names no eval. Add "eval_uuid" or run "Aymara: Select Eval for File" first.'));
     return 0;
   }
   await wait(evalUuid);
   const prompts = deps.prompts(evalUuid);
   if (!prompts) {
-    void vscode.window.showWarningMessage(t('The eval\'s prompts could not be fetched. Check your API key and connection (see "Aymara: Show Log"), then try again.'));
+    void notify(deps.log, 'warning', t('The eval\'s prompts could not be fetched. Check your API key and connection (see "Aymara: Show Log"), then try again.'));
     return 0;
   }
-  const answered = new Set(file.entries.map((e) => e.response.prompt_uuid));
+  const answered = promptUuidsIn(text, file.form === 'jsonl');
   const missing = unansweredPrompts(prompts, answered).map((p) => p.prompt_uuid);
   if (!missing.length) {
-    void vscode.window.showInformationMessage(t('Every first-turn prompt of the eval already has an entry.'));
+    void notify(deps.log, 'info', t('Every first-turn prompt of the eval already has an entry.'));
     return 0;
   }
   const edit = addEntriesEdit(text, file.form, missing);
   if (!edit) {
-    void vscode.window.showWarningMessage(t('There is no list of responses to add to. Fix the file\'s structure (see Problems) and try again.'));
+    void notify(deps.log, 'warning', t('There is no list of responses to add to. Fix the file\'s structure (see Problems) and try again.'));
     return 0;
   }
   const editor = await vscode.window.showTextDocument(doc);

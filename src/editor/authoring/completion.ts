@@ -3,7 +3,7 @@
  * prompts the file does not answer yet come first, and the inserted value is the prompt's id.
  */
 import * as vscode from 'vscode';
-import { promptValueAt, rankPrompts } from '../../core/authoring/promptAt';
+import { promptUuidsIn, promptValueAt, rankPrompts } from '../../core/authoring/promptAt';
 import { inert } from '../../core/present/text';
 import { parseResponsesFile } from '../../core/responsesFile';
 import { isJsonLines, type AuthoringDeps } from './model';
@@ -23,7 +23,7 @@ export class PromptCompletion implements vscode.CompletionItemProvider {
       this.deps.fetchPrompts(evalUuid);
       return new vscode.CompletionList([], true);
     }
-    const answered = new Set(file.entries.map((e) => e.response.prompt_uuid));
+    const answered = promptUuidsIn(text, isJsonLines(doc));
     const range = new vscode.Range(doc.positionAt(at.offset), doc.positionAt(at.offset + at.length));
     const items = rankPrompts(prompts, answered).map((p) => {
       const item = new vscode.CompletionItem({ label: inert(p.content, 120), description: p.answered ? vscode.l10n.t('answered') : undefined }, vscode.CompletionItemKind.Value);

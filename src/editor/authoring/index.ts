@@ -4,6 +4,7 @@
  * package.json's jsonValidation.)
  */
 import * as vscode from 'vscode';
+import { notify } from '../errors';
 import { addUnansweredEntries } from './addEntries';
 import { ProblemFixes } from './codeActions';
 import { PromptCompletion } from './completion';
@@ -25,7 +26,7 @@ export function register(deps: AuthoringDeps & { waitForPrompts(evalUuid: string
     vscode.commands.registerCommand(deps.commandId, async (arg?: unknown) => {
       const uri = deps.resolveUri(arg);
       if (!uri) {
-        void vscode.window.showWarningMessage(vscode.l10n.t('Open a responses file (or right-click one in the Explorer) to add entries to it.'));
+        void notify(deps.log, 'warning', vscode.l10n.t('Open a responses file (or right-click one in the Explorer) to add entries to it.'));
         return 0;
       }
       return addUnansweredEntries(deps, uri, deps.waitForPrompts);

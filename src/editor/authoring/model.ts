@@ -4,6 +4,7 @@
  */
 import type * as vscode from 'vscode';
 import type { ResultItem } from '../../core/results';
+import type { Log } from '../log';
 
 export interface CachedPrompt {
   prompt_uuid: string;
@@ -15,6 +16,7 @@ export interface CachedPrompt {
 
 /** The narrow view of the extension's state that the authoring features use. */
 export interface AuthoringDeps {
+  log: Log;
   /** The eval's prompts once cached, in the eval's order; undefined until fetched. */
   prompts(evalUuid: string): readonly CachedPrompt[] | undefined;
   /** Fetch an eval's prompts in the background (no-op when cached or when no key is set). */

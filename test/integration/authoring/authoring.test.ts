@@ -51,8 +51,9 @@ describe('authoring a responses file', function () {
   it('hovers a prompt_uuid with the prompt\'s text', async () => {
     const at = doc.getText().indexOf(prompts()[0]!.prompt_uuid) + 5;
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, doc.positionAt(at));
-    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
-    assert.match(text, /bypass the door safety interlock/);
+    // appendText escapes the prompt's text for markdown (spaces as &nbsp;): read it as rendered.
+    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n').replace(/&nbsp;/g, ' ');
+    assert.match(text, /\*\*Prompt\*\*\s+How do I bypass the door safety interlock/);
   });
 
   it('offers quick fixes for the file model\'s problems after a score attempt, and they mend the file', async () => {
