@@ -5,7 +5,7 @@
  * (with one log line) instead of reaching the views. No `vscode` import: loaded on first use, so
  * zod is not compiled at activation.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { VERDICTS, countVerdicts, type RunResult } from '../core/results';
 import { EvalPrompt, Status, describeZodError } from '../core/schemas';
 
