@@ -101,12 +101,13 @@ export function buildProduction(
   for (const f of ['dist/extension.js', 'dist/undici.js']) if (!packaged.includes(f)) throw new Error(`.vscodeignore leaves ${f} out of the package`);
 
   const rows: Row[] = [
-    boundRow('bundle: whole packaged extension (minified)', total / kB, 'kB', { below: 800 }),
-    row('bundle: dist/extension.js (minified; loaded at activation)', extBytes / kB, 'kB'),
+    boundRow('bundle.packaged', 'bundle: whole packaged extension (minified)', total / kB, 'kB', { below: 800 }),
+    row('bundle.extension', 'bundle: dist/extension.js (minified; loaded at activation)', extBytes / kB, 'kB'),
   ];
-  for (const p of ['zod', 'jsonc-parser', 'ours', 'other']) rows.push(row(`  of which ${p === 'other' ? 'esbuild runtime and other' : p}`, (byPackage[p] ?? 0) / kB, 'kB'));
-  rows.push(row('bundle: dist/undici.js (minified; loaded on the first request)', undiciBytes / kB, 'kB'));
-  rows.push(row('bundle: media/dist/explanations.js (webview, minified)', webBytes / kB, 'kB'));
-  rows.push(row('bundle: dist/cli.js (minified; not part of the extension)', cliBytes / kB, 'kB'));
+  const part: Record<string, string> = { zod: 'zod', 'jsonc-parser': 'jsoncParser', ours: 'ours', other: 'other' };
+  for (const p of ['zod', 'jsonc-parser', 'ours', 'other']) rows.push(row(`bundle.extension.${part[p]}`, `  of which ${p === 'other' ? 'esbuild runtime and other' : p}`, (byPackage[p] ?? 0) / kB, 'kB'));
+  rows.push(row('bundle.undici', 'bundle: dist/undici.js (minified; loaded on the first request)', undiciBytes / kB, 'kB'));
+  rows.push(row('bundle.webview', 'bundle: media/dist/explanations.js (webview, minified)', webBytes / kB, 'kB'));
+  rows.push(row('bundle.cli', 'bundle: dist/cli.js (minified; not part of the extension)', cliBytes / kB, 'kB'));
   return { dir, rows };
 }

@@ -39,8 +39,8 @@ export async function benchFetch(input: FetchInput, details: Record<string, unkn
     details.fetch = { pages, floorMs: floor, ...input, ...times };
     const what = `fetch ${input.expected.toLocaleString('en-US')} scored responses (${pages} pages, ${input.concurrency} at a time, +${input.latencyMs} ms each)`;
     return [
-      ratioRow(`${what} vs one page after another`, value, seq, 'ms', { max: 0.25 }, 'ratio ≤ 0.25 (≥ 4× faster)'),
-      ratioRow(`${what} vs round-trip floor (${pages} ÷ ${input.concurrency} × ${input.latencyMs} ms)`, value, floor, 'ms', { max: 1.5 }),
+      ratioRow('paging.sequential', `${what} vs one page after another`, value, seq, 'ms', { max: 0.25 }, 'ratio ≤ 0.25 (≥ 4× faster)'),
+      ratioRow('paging.floor', `${what} vs round-trip floor (${pages} ÷ ${input.concurrency} × ${input.latencyMs} ms)`, value, floor, 'ms', { max: 1.5 }),
     ];
   } finally {
     await Promise.all([parallel.close(), serial.close()]);
@@ -55,7 +55,7 @@ export async function benchFetchInProcess(input: FetchInput, details: Record<str
     const pages = Math.ceil(input.expected / input.pageSize);
     const floor = (pages / input.concurrency) * input.latencyMs;
     details.fetchInProcess = times;
-    return [row(`  same with the server in this process (its CPU and event loop shared) vs the floor`, median(times['in process']!), 'ms', { baseline: floor })];
+    return [row('paging.floor.inProcess', `  same with the server in this process (its CPU and event loop shared) vs the floor`, median(times['in process']!), 'ms', { baseline: floor })];
   } finally {
     await client.close();
   }

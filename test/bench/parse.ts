@@ -6,6 +6,8 @@ import { parseResponsesFile } from '../../src/core/responsesFile';
 import { interleave, median, ratioRow, row, type Row } from './lib/measure';
 
 export interface ParseInput {
+  /** Row id, e.g. parse.10k. */
+  id: string;
   label: string;
   text: string;
   entries: number;
@@ -34,7 +36,7 @@ export function benchParse(inputs: readonly ParseInput[], details: Record<string
     const value = median(times.parseResponsesFile!);
     details[`parse ${input.label}`] = { bytes: Buffer.byteLength(input.text), chars: input.text.length, ...times };
     const name = `read, locate and validate ${input.label} (${(Buffer.byteLength(input.text) / 1e6).toFixed(1)} MB) vs JSON.parse`;
-    rows.push(input.maxRatio !== undefined ? ratioRow(name, value, base, 'ms', { max: input.maxRatio }) : row(name, value, 'ms', { baseline: base }));
+    rows.push(input.maxRatio !== undefined ? ratioRow(input.id, name, value, base, 'ms', { max: input.maxRatio }) : row(input.id, name, value, 'ms', { baseline: base }));
   }
   return rows;
 }

@@ -2,7 +2,8 @@
  * `npm run bench`: performance figures against their targets (see the issue's list).
  *
  * Prints a table (name | value | unit | baseline | ratio | target | met) and writes the same rows
- * to .bench/results.json as an array of {name, value, unit, baseline, ratio, target, met};
+ * to .bench/results.json as an array of {id, name, value, unit, baseline, ratio, target, met}
+ * (id: a stable key such as parse.10k or memory.peak; names carry run-specific details);
  * .bench/details.json holds every sample and breakdown, .bench/environment.json the machine.
  * ratio is always value ÷ baseline, with the baseline measured in the same run, interleaved with
  * the measured code, because these machines are shared and noisy. Exits 0 even when a target is
@@ -75,13 +76,14 @@ async function main(): Promise<void> {
 
   const rows: Row[] = [];
   const details: Record<string, unknown> = {};
-  const section = async (name: string, fn: () => Promise<Row[]> | Row[], target = '–'): Promise<void> => {
+  /** Runs one section; if it throws, its main figure (`id`) is reported as not measured. */
+  const section = async (name: string, id: string, fn: () => Promise<Row[]> | Row[], target = '–'): Promise<void> => {
     const t = performance.now();
     log(`${name}…`);
     try {
       rows.push(...(await fn()));
     } catch (e) {
-      rows.push(failedRow(name, '–', target, e instanceof Error ? e.message : String(e)));
+      rows.push(failedRow(id, name, '–', target, e instanceof Error ? e.message : String(e)));
       log(`${name} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     }
     log(`${name}: ${((performance.now() - t) / 1000).toFixed(1)} s`);
@@ -102,11 +104,11 @@ async function main(): Promise<void> {
 
   // ---- read, locate and validate
   if (on('parse')) {
-    await section('parse', () =>
+    await section('parse', 'parse.10k', () =>
       benchParse(
         [
-          { label: '10,000 entries', text: small.text, entries: 10_000, warmup: 3, reps: 9, maxRatio: 2.0 },
-          { label: '100,000 entries', text: large!, entries: 100_000, warmup: 1, reps: 3 },
+          { id: 'parse.10k', label: '10,000 entries', text: small.text, entries: 10_000, warmup: 3, reps: 9, maxRatio: 2.0 },
+          { id: 'parse.100k', label: '100,000 entries', text: large!, entries: 100_000, warmup: 1, reps: 3 },
         ],
         details,
       ), 'ratio ≤ 2.0');
@@ -140,11 +142,11 @@ async function main(): Promise<void> {
       for (let n = 1; n <= g.count; n++) prompts[loadTestPromptUuid(n)] = { content: g.content.replaceAll('{n}', String(n)), category: g.category ?? null };
       viewsInput = { replyText, run, entries: file.entries, result, prompts, fileUri: `file://${path10k}`, fileName: 'responses-10k.json' };
       log(`scored 10,000 responses: ${JSON.stringify(result.counts)}; reply ${(Buffer.byteLength(replyText) / 1e6).toFixed(1)} MB`);
-      if (on('views')) await section('views', () => benchViews(viewsInput!, details), 'ratio ≤ 1.0');
+      if (on('views')) await section('views', 'views.10k', () => benchViews(viewsInput!, details), 'ratio ≤ 1.0');
       if (on('fetch')) {
         const fetchInput = { apiKey: DEFAULT_API_KEY, expected: 10_000, latencyMs: LATENCY_MS, pageSize: PAGE_SIZE, concurrency: PAGE_CONCURRENCY };
-        await section('fetch', () => benchFetch({ ...fetchInput, baseUrl: child!.url, runUuid: run.eval_run_uuid }, details), 'ratio ≤ 0.25 and ≤ 1.5 × floor');
-        await section('fetch (server in this process)', async () => {
+        await section('fetch', 'paging.floor', () => benchFetch({ ...fetchInput, baseUrl: child!.url, runUuid: run.eval_run_uuid }, details), 'ratio ≤ 0.25 and ≤ 1.5 × floor');
+        await section('fetch (server in this process)', 'paging.floor.inProcess', async () => {
           const server = await startServer({ port: 0, latencyMs: LATENCY_MS });
           try {
             const r = await new AymaraClient({ baseUrl: server.url, apiKey: DEFAULT_API_KEY }).scoreResponses(request);
@@ -155,7 +157,7 @@ async function main(): Promise<void> {
         });
       }
     } catch (e) {
-      rows.push(failedRow('views and fetch', '–', '–', e instanceof Error ? e.message : String(e)));
+      rows.push(failedRow('views.10k', 'views and fetch', '–', '–', e instanceof Error ? e.message : String(e)));
       log(`views/fetch setup failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     } finally {
       await child?.stop();
@@ -164,7 +166,7 @@ async function main(): Promise<void> {
 
   // ---- memory: the server in a child process so that its heap is not counted
   if (on('memory')) {
-    await section('memory', async () => {
+    await section('memory', 'memory.peak', async () => {
       const child = await startServerChild(repoRoot);
       try {
         return await benchMemory(path100k, child.url, DEFAULT_API_KEY, 100_000, details);
@@ -184,18 +186,18 @@ async function main(): Promise<void> {
       pj.activationEvents = (pj.activationEvents as string[]).filter((e) => e !== 'onStartupFinished');
     };
     if (on('bundle') || on('webview') || on('activation')) {
-      await section('bundle', async () => {
+      await section('bundle', 'bundle.packaged', async () => {
         prod = buildProduction(repoRoot, join(tmp, 'extension'), details, noStartup);
         return on('bundle') ? prod.rows : [];
       }, '< 800 kB');
     }
     if (on('webview') && viewsInput && prod) {
       const model = webviewModel(viewsInput);
-      await section('webview', () => benchWebview(repoRoot, join(prod!.dir, 'media', 'dist', 'explanations.js'), join(prod!.dir, 'media', 'explanations.css'), model, details));
+      await section('webview', 'webview.firstCard.10k', () => benchWebview(repoRoot, join(prod!.dir, 'media', 'dist', 'explanations.js'), join(prod!.dir, 'media', 'explanations.css'), model, details));
     }
     if (on('activation') && prod) {
       const runs = Math.max(1, Number(process.env.AYMARA_BENCH_ACTIVATION_RUNS || 3));
-      await section('activation', () => benchActivation(repoRoot, prod!.dir, runs, details), '≤ 30 ms');
+      await section('activation', 'activation.wall', () => benchActivation(repoRoot, prod!.dir, runs, details), '≤ 30 ms');
     }
   } finally {
     rmSync(tmp, { recursive: true, force: true });
@@ -203,6 +205,9 @@ async function main(): Promise<void> {
 
   // ---- report
   const seconds = (performance.now() - started) / 1000;
+  const ids = rows.map((r) => r.id);
+  const twice = ids.filter((id, i) => ids.indexOf(id) !== i);
+  if (twice.length) throw new Error(`rows share an id (ids must name one figure each): ${[...new Set(twice)].join(', ')}`);
   console.log('');
   console.log(formatTable(rows));
   console.log('');
@@ -213,7 +218,7 @@ async function main(): Promise<void> {
   const checked = rows.filter((r) => r.met !== null).length;
   if (missed.length) {
     console.log(`MISSED ${missed.length} of ${checked} targets:`);
-    for (const r of missed) console.log(`  - ${r.name}: ${r.value} ${r.unit}${r.ratio !== null ? ` (ratio ${r.ratio})` : ''}, target ${r.target}`);
+    for (const r of missed) console.log(`  - ${r.id} (${r.name.trim()}): ${r.value} ${r.unit}${r.ratio !== null ? ` (ratio ${r.ratio})` : ''}, target ${r.target}`);
   } else {
     console.log(`All ${checked} targets met.`);
   }

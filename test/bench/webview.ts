@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import type * as HostLib from '../harness/host.mjs';
 import type { HostMessage, WebviewModel } from '../../src/core/report/webviewModel';
 import { WEBVIEW_STRINGS } from '../../src/core/report/webviewModel';
-import { boundRow, failedRow, median, percentile, row, type Row } from './lib/measure';
+import { boundRow, failedRow, median, percentile, row, thousands, type Row } from './lib/measure';
 
 interface FirstPaint {
   /** The message event reached the page (the structured clone of the model is done). */
@@ -65,11 +65,12 @@ function page(scriptPath: string, cssPath: string): string {
 
 export async function benchWebview(repoRoot: string, scriptPath: string, cssPath: string, model: WebviewModel, details: Record<string, unknown>): Promise<Row[]> {
   const n = model.cards.length.toLocaleString('en-US');
+  const size = thousands(model.cards.length);
   let host: typeof HostLib;
   try {
     host = (await import(pathToFileURL(join(repoRoot, 'test', 'harness', 'host.mjs')).href)) as typeof HostLib;
   } catch (e) {
-    return [failedRow(`webview with ${n} responses`, 'ms', '–', `harness: ${(e as Error).message}`)];
+    return [failedRow(`webview.firstCard.${size}`, `webview with ${n} responses`, 'ms', '–', `harness: ${(e as Error).message}`)];
   }
   const tmp = mkdtempSync(join(tmpdir(), 'aymara-bench-webview-'));
   const html = join(tmp, 'explanations.html');
@@ -152,15 +153,15 @@ export async function benchWebview(repoRoot: string, scriptPath: string, cssPath
     if (errors.length) throw new Error(`page errors: ${errors.slice(0, 3).join(' / ')}`);
     const maxCards = Math.max(scroll.maxCards, ...paints.map((x) => x.cards));
     return [
-      row(`webview ${n} responses: time to first card painted (Chromium, median of ${paints.length})`, median(paints.map((x) => x.paintedMs)), 'ms'),
-      row(`  of which the message reaching the page (structured clone of the model)`, median(paints.map((x) => x.messageMs)), 'ms'),
-      boundRow(`webview: most li.card in the DOM (first render and while scrolling)`, maxCards, 'cards', { max: 1000 }, '≤ 1000 (≪ 10,000)'),
-      row(`webview: scrolling 3 s, ${WHEEL_STEP_PX} px wheel steps (${Math.round(scroll.scrolledPx / 1000)}k px, to card ${scroll.lastIndex}): p50 frame time`, median(frames), 'ms'),
-      row(`webview: scrolling: p95 frame time (${frames.length} frames)`, percentile(frames, 95), 'ms'),
-      row(`webview: scrolling: share of frames over 50 ms`, over50 * 100, '%'),
+      row(`webview.firstCard.${size}`, `webview ${n} responses: time to first card painted (Chromium, median of ${paints.length})`, median(paints.map((x) => x.paintedMs)), 'ms'),
+      row(`webview.firstCard.${size}.message`, `  of which the message reaching the page (structured clone of the model)`, median(paints.map((x) => x.messageMs)), 'ms'),
+      boundRow('webview.domCards', `webview: most li.card in the DOM (first render and while scrolling)`, maxCards, 'cards', { max: 1000 }, '≤ 1000 (≪ 10,000)'),
+      row('webview.scrollFrame', `webview: scrolling 3 s, ${WHEEL_STEP_PX} px wheel steps (${Math.round(scroll.scrolledPx / 1000)}k px, to card ${scroll.lastIndex}): p50 frame time`, median(frames), 'ms'),
+      row('webview.scrollFrame.p95', `webview: scrolling: p95 frame time (${frames.length} frames)`, percentile(frames, 95), 'ms'),
+      row('webview.scrollFrame.over50ms', `webview: scrolling: share of frames over 50 ms`, over50 * 100, '%'),
     ];
   } catch (e) {
-    return [failedRow(`webview with ${n} responses`, 'ms', '–', (e as Error).message)];
+    return [failedRow(`webview.firstCard.${size}`, `webview with ${n} responses`, 'ms', '–', (e as Error).message)];
   } finally {
     await browser?.close();
     rmSync(tmp, { recursive: true, force: true });

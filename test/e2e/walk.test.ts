@@ -12,6 +12,29 @@ async function selection(page: Page): Promise<string> {
   return (await page.locator('[id="status.editor.selection"]').first().textContent({ timeout: 10_000 }))?.trim() ?? '';
 }
 
+/** What the side bar shows (runs in the page). */
+function sideBarState(): { explorer: boolean; aymaraShown: boolean; focusInResults: boolean; activeTab: string } {
+  const shown = (el: Element | null) => !!el && (el as HTMLElement).offsetParent !== null;
+  const results = document.getElementById('workbench.view.extension.aymara');
+  const active = document.querySelector('.part.activitybar .action-item.checked .action-label');
+  return {
+    explorer: shown(document.getElementById('workbench.view.explorer')),
+    aymaraShown: shown(results),
+    focusInResults: !!results && results.contains(document.activeElement),
+    activeTab: active?.getAttribute('aria-label') ?? '',
+  };
+}
+
+async function sideBar(page: Page, what: string, ok: (s: ReturnType<typeof sideBarState>) => boolean): Promise<ReturnType<typeof sideBarState>> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const s = await page.evaluate(sideBarState);
+    if (ok(s)) return s;
+    if (Date.now() > deadline) throw new Error(`Timed out after 20 s waiting for ${what}; the side bar: ${JSON.stringify(s)}`);
+    await page.waitForTimeout(200);
+  }
+}
+
 function treeRows(page: Page) {
   return page.locator('[id="workbench.view.extension.aymara"] .monaco-list-row');
 }
@@ -76,10 +99,17 @@ describe('e2e walk: score → tree → entry → explanation → next failure', 
   it('the status bar shows the pass rate and a click on it shows the results', async () => {
     const { page } = wb();
     await runCommand(page, 'View: Show Explorer');
+    const before = await sideBar(page, 'the Explorer to be shown', (x) => x.explorer);
+    assert.equal(before.aymaraShown, false, `the Explorer is shown, not the results: ${JSON.stringify(before)}`);
     const item = page.locator('.statusbar-item').filter({ hasText: '60%' }).first();
     await item.waitFor({ state: 'visible', timeout: 20_000 });
     await item.click();
-    await treeRow(page, /Failed \(2\)/);
+    // The click changes what is shown: the side bar switches to the Aymara results, with the
+    // keyboard focus in its tree.
+    const after = await sideBar(page, 'the results view to take the focus', (x) => x.focusInResults);
+    assert.equal(after.aymaraShown, true, JSON.stringify(after));
+    assert.equal(after.explorer, false, JSON.stringify(after));
+    assert.match(after.activeTab, /Aymara/, JSON.stringify(after));
   });
 
   it('keeps the results after the window reloads', async () => {

@@ -10,6 +10,8 @@ import { join } from 'node:path';
 
 /** One line of the table and one element of .bench/results.json. */
 export interface Row {
+  /** Stable key of the figure (e.g. "parse.10k"), the same from run to run whatever the name says. */
+  id: string;
   name: string;
   value: number;
   unit: string;
@@ -23,33 +25,41 @@ export interface Row {
   met: boolean | null;
 }
 
-export function row(name: string, value: number, unit: string, opts: { baseline?: number | null; target?: string | null; met?: boolean | null } = {}): Row {
+export function row(id: string, name: string, value: number, unit: string, opts: { baseline?: number | null; target?: string | null; met?: boolean | null } = {}): Row {
   const baseline = opts.baseline ?? null;
   const ratio = baseline !== null && baseline !== 0 ? value / baseline : null;
-  return { name, value: round(value), unit, baseline: baseline === null ? null : round(baseline), ratio: ratio === null ? null : round(ratio, 3), target: opts.target ?? null, met: opts.met ?? null };
+  return { id, name, value: round(value), unit, baseline: baseline === null ? null : round(baseline), ratio: ratio === null ? null : round(ratio, 3), target: opts.target ?? null, met: opts.met ?? null };
 }
 
 /** A row whose target is a bound on value ÷ baseline. */
-export function ratioRow(name: string, value: number, baseline: number, unit: string, bound: { max?: number; min?: number }, words?: string): Row {
+export function ratioRow(id: string, name: string, value: number, baseline: number, unit: string, bound: { max?: number; min?: number }, words?: string): Row {
   const ratio = value / baseline;
   const met = (bound.max === undefined || ratio <= bound.max) && (bound.min === undefined || ratio >= bound.min);
   const b = (x: number) => (Number.isInteger(x) ? x.toFixed(1) : String(x));
   const target = words ?? (bound.max !== undefined ? `ratio ≤ ${b(bound.max)}` : `ratio ≥ ${b(bound.min ?? 0)}`);
-  return row(name, value, unit, { baseline, target, met });
+  return row(id, name, value, unit, { baseline, target, met });
 }
 
 /** A row whose target is a bound on the value itself. */
-export function boundRow(name: string, value: number, unit: string, bound: { max?: number; min?: number; below?: number }, words?: string): Row {
+export function boundRow(id: string, name: string, value: number, unit: string, bound: { max?: number; min?: number; below?: number }, words?: string): Row {
   const met =
     (bound.max === undefined || value <= bound.max) && (bound.min === undefined || value >= bound.min) && (bound.below === undefined || value < bound.below);
   const target =
     words ?? (bound.below !== undefined ? `< ${bound.below} ${unit}` : bound.max !== undefined ? `≤ ${bound.max} ${unit}` : `≥ ${bound.min} ${unit}`);
-  return row(name, value, unit, { target, met });
+  return row(id, name, value, unit, { target, met });
 }
 
-/** A figure that could not be measured: reported as missed with the reason in the name. */
-export function failedRow(name: string, unit: string, target: string, reason: string): Row {
-  return { name: `${name} (not measured: ${oneLine(reason).slice(0, 160)})`, value: Number.NaN, unit, baseline: null, ratio: null, target, met: false };
+/**
+ * A figure that could not be measured: reported as missed with the reason in the name, under the
+ * id of the figure it stands for.
+ */
+export function failedRow(id: string, name: string, unit: string, target: string, reason: string): Row {
+  return { id, name: `${name} (not measured: ${oneLine(reason).slice(0, 160)})`, value: Number.NaN, unit, baseline: null, ratio: null, target, met: false };
+}
+
+/** "10k" for 10,000: the size part of an id. */
+export function thousands(n: number): string {
+  return `${Math.round(n / 1000)}k`;
 }
 
 export function round(x: number, digits = 2): number {
@@ -149,14 +159,14 @@ export function oneLine(s: string): string {
 }
 
 export function formatTable(rows: readonly Row[]): string {
-  const head = ['name', 'value', 'unit', 'baseline', 'ratio', 'target', 'met'];
-  const cells = rows.map((r) => [r.name, fmt(r.value), r.unit, fmt(r.baseline), fmt(r.ratio), r.target ?? '–', r.met === null ? '–' : r.met ? 'yes' : 'MISSED']);
+  const head = ['id', 'name', 'value', 'unit', 'baseline', 'ratio', 'target', 'met'];
+  const cells = rows.map((r) => [r.id, r.name, fmt(r.value), r.unit, fmt(r.baseline), fmt(r.ratio), r.target ?? '–', r.met === null ? '–' : r.met ? 'yes' : 'MISSED']);
   const width = head.map((h, i) => Math.max(h.length, ...cells.map((c) => [...(c[i] ?? '')].length)));
   const line = (c: string[]) =>
     c
       .map((s, i) => {
         const pad = ' '.repeat(Math.max(0, width[i]! - [...s].length));
-        return i === 1 || i === 3 || i === 4 ? pad + s : s + pad;
+        return i === 2 || i === 4 || i === 5 ? pad + s : s + pad;
       })
       .join(' | ');
   return [line(head), width.map((w) => '-'.repeat(w)).join('-|-'), ...cells.map(line)].join('\n');
