@@ -15,20 +15,35 @@
  *   `parseResponsesFile(document.getText())` report identical positions. `hadBom` says whether
  *   one was removed. A U+FEFF anywhere else is a syntax error (code 'bom').
  *
- * Speed (see fastOutline)
- *   Valid JSON takes the fast path: one forward scan (jsonScan.Tracker) finds each response's
- *   extent and line while checking the characters between them; JSON.parse reads each response
- *   and it is checked at once, while still in cache. The check is fastEvalResponse (zod's exact
- *   result without zod's allocations) with zod itself deciding and wording anything that is not
- *   plainly valid. Ranges of single properties are only located for responses with a problem,
- *   from jsonc-parser's syntax tree of that response alone (see locate).
- *   Text JSON.parse rejects takes the tolerant path (readTolerant): jsonc-parser's error-tolerant
+ * Speed
+ *   Valid JSON takes the fast path (fastPath.ts): one forward scan (jsonScan.Tracker) finds each
+ *   response's extent and line while checking the characters between them; JSON.parse reads each
+ *   response and it is checked at once, while still in cache. The check is EvalResponse compiled
+ *   to plain code (fastCheck.ts: zod's exact result without zod's allocations) with zod itself
+ *   deciding and wording anything that is not plainly valid. Ranges of single properties are only
+ *   located for responses with a problem, from jsonc-parser's syntax tree of that response alone
+ *   (locate.ts).
+ *   Text JSON.parse rejects takes the tolerant path (tolerant/): jsonc-parser's error-tolerant
  *   parser, whose error codes are turned into sentences with exact positions; every syntax error
  *   is reported once (cascades left out) and each response that parses on its own is still
  *   checked. jsonc-parser recurses, so reading stops at the first bracket nested more than
  *   MAX_NESTING_DEPTH deep, which is reported as 'too-deep' (and nothing else).
- *   Measured: test/unit/responsesFile.perf.ts.
+ *   Measured: test/unit/responsesFile.perf.ts, and `npm run bench parse`.
+ *
+ * Where things are
+ *   index.ts (this file) reads a file and is the public API; model.ts the types, limits and problem
+ *   codes; request.ts the request a file becomes. Reading: analysis.ts (the state of one reading
+ *   and the outline the checks work from), fastPath.ts, tolerant/ (index.ts reads and re-reads
+ *   with repairs, reader.ts is one reading, parseErrors.ts what each jsonc-parser error means,
+ *   syntaxProblems.ts those in words, outline.ts the outline), jsonl.ts. Checking: topLevel.ts
+ *   (body or array), validate.ts (one response), fastCheck.ts, issues.ts (problems inside a
+ *   value), duplicates.ts, locate.ts. Shared: report.ts (problems as they are found), values.ts,
+ *   wording.ts, intSet.ts.
  */
+// The schemas (and zod) are evaluated before this module's own classes and those of jsonScan, as
+// they were when the reader was one file: in the other order, reading a valid file alone in a
+// process measured about 20% slower (test/unit/responsesFile.perf.ts; V8's reasons not pinned down).
+import '../schemas';
 import { parseTree } from 'jsonc-parser';
 import { LineIndex, utf8ByteLength } from '../textIndex';
 import { newAnalysis } from './analysis';
