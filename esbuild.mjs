@@ -88,7 +88,8 @@ const builds = [
   { ...common, entryPoints: { server: 'src/server/main.ts' }, outdir: join(root, 'dist'), metafile: true },
 ];
 
-const webviewEntries = walk('media', (f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
+// Each media/*.ts is a webview script; its modules live in subfolders (media/explanations/) and are bundled into it.
+const webviewEntries = readdirSync('media').filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).map((f) => join('media', f));
 if (webviewEntries.length) {
   builds.push({ ...common, platform: 'browser', target: 'es2022', format: 'iife', entryPoints: webviewEntries, outdir: join(root, 'media', 'dist'), metafile: true });
 }
