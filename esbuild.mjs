@@ -4,7 +4,8 @@
 //   dist/server.js     the local Aymara-compatible server (never part of the extension bundle)
 //   media/*.js         webview scripts (browser)
 //   out/test/**        unit, integration and e2e suites (node_modules stay external)
-// Flags: --production (minify, no sourcemaps), --watch, --no-tests,
+// Flags: --production (minify, no sourcemaps; without it every bundle has a .map beside it),
+//   --watch (rebuild on change; see watchReport for what it prints), --no-tests,
 //   --outdir=<dir> (write dist/, media/dist/ and out/ under <dir> instead of here),
 //   --metafile=<file> (write esbuild's metafile of every bundle built, for size reports).
 import * as esbuild from 'esbuild';
@@ -88,7 +89,8 @@ const builds = [
   { ...common, entryPoints: { server: 'src/server/main.ts' }, outdir: join(root, 'dist'), metafile: true },
 ];
 
-const webviewEntries = walk('media', (f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
+// Each media/*.ts is a webview script; its modules live in subfolders (media/explanations/) and are bundled into it.
+const webviewEntries = readdirSync('media').filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).map((f) => join('media', f));
 if (webviewEntries.length) {
   builds.push({ ...common, platform: 'browser', target: 'es2022', format: 'iife', entryPoints: webviewEntries, outdir: join(root, 'media', 'dist'), metafile: true });
 }
@@ -105,9 +107,72 @@ const present = builds.filter((b) => {
   return eps.every((e) => { try { return statSync(e).isFile(); } catch { return false; } });
 });
 
+/**
+ * Watch mode: each round of rebuilds (of one or several bundles) is printed between two lines,
+ * with its errors and warnings in between, in the shape the "watch" task's problem matcher in
+ * .vscode/tasks.json reads (esbuild's own log is off then, so nothing is printed twice):
+ *   [watch] build started
+ *   [ERROR] <text>
+ *       <file>:<line>:<column>:
+ *   [watch] build finished
+ * The first round counts every bundle, so "finished" comes once all of them are built.
+ * @param {number} bundles
+ * @returns {() => import('esbuild').Plugin} a plugin for each bundle
+ */
+function watchReport(bundles) {
+  let active = bundles;
+  console.log('[watch] build started');
+  return () => {
+    let first = true;
+    return {
+      name: 'watch-report',
+      setup(b) {
+        b.onStart(() => {
+          if (first) first = false;
+          else if (active++ === 0) console.log('[watch] build started');
+        });
+        b.onEnd((result) => {
+          for (const [kind, messages] of /** @type {const} */ ([['ERROR', result.errors], ['WARNING', result.warnings]])) {
+            for (const m of messages) {
+              console.log(`[${kind}] ${m.text}`);
+              if (m.location) console.log(`    ${m.location.file}:${m.location.line}:${m.location.column + 1}:`);
+            }
+          }
+          if (--active === 0) console.log('[watch] build finished');
+        });
+      },
+    };
+  };
+}
+
+/**
+ * Watch mode: dist/undici.js is rebuilt after an extension build that uses undici modules it
+ * does not hold yet (the first build, or a new import), before the round is reported finished.
+ * @param {string} outfile
+ * @returns {import('esbuild').Plugin}
+ */
+function undiciFollows(outfile) {
+  let built;
+  return {
+    name: 'undici-follows',
+    setup(b) {
+      b.onEnd(async (result) => {
+        const key = [...undiciUsed].sort().join('\n');
+        if (result.errors.length || key === built) return;
+        const r = await esbuild.build({ ...undiciBundle(outfile), logLevel: 'silent' }).catch((e) => ({ errors: e.errors ?? [{ text: String(e) }] }));
+        if (r.errors.length) result.errors.push(...r.errors);
+        else built = key;
+      });
+    },
+  };
+}
+
 if (watch) {
-  for (const b of present) (await esbuild.context(b)).watch();
-  await esbuild.build(undiciBundle(join(root, 'dist', 'undici.js'))); // after the first extension build (it collects what is used)
+  const report = watchReport(present.length);
+  for (const b of present) {
+    const extra = b === builds[0] ? [undiciFollows(join(root, 'dist', 'undici.js'))] : [];
+    await (await esbuild.context({ ...b, logLevel: 'silent', plugins: [...(b.plugins ?? []), ...extra, report()] })).watch();
+  }
   console.log('watching for changes…');
 } else {
   const results = await Promise.all(present.map((b) => esbuild.build(b)));

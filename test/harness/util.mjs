@@ -158,7 +158,8 @@ export function run(cmd, args, { cwd = repoRoot, env = process.env, timeoutMs, c
 }
 
 /**
- * Sends a signal to a whole process group (the group id is the leader's pid).
+ * Sends a signal to a whole process group (the group id is the leader's pid). Windows has no
+ * process groups: there the process itself gets it (the local server, the one child started there).
  * @param {number | undefined} pgid
  * @param {NodeJS.Signals | 0} signal
  * @returns {boolean} whether any process of the group still existed
@@ -166,7 +167,7 @@ export function run(cmd, args, { cwd = repoRoot, env = process.env, timeoutMs, c
 export function killGroup(pgid, signal) {
   if (!pgid) return false;
   try {
-    process.kill(-pgid, signal);
+    process.kill(process.platform === 'win32' ? pgid : -pgid, signal);
     return true;
   } catch {
     return false;
