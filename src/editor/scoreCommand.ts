@@ -27,6 +27,8 @@ export function registerScoring(s: Services): vscode.Disposable {
     vscode.commands.registerCommand('aymara.setApiKey', () => setApiKey(s)),
     vscode.commands.registerCommand('aymara.clearApiKey', () => clearApiKey(s)),
     vscode.commands.registerCommand('aymara.showLog', () => s.log.show()),
+    // Test hook: resume pending runs now instead of 500 ms after activation (the suites seed one first).
+    ...(s.context.extensionMode === vscode.ExtensionMode.Test ? [vscode.commands.registerCommand('aymara._test.resumePending', () => scorer.resumePending())] : []),
   );
 }
 
