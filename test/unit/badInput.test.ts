@@ -199,8 +199,9 @@ describe('malformed responses files (test/fixtures/bad)', function () {
       });
     }
 
-    it('ran the corpus quickly', () => {
-      assert.ok(elapsed < 30_000, `${elapsed} ms for ${runs.size} runs`);
+    it('ran the CLI once per case of the corpus', () => {
+      // How long the runs took is printed, not judged: a loaded machine makes timings lie (speed is npm run bench's).
+      assert.equal(runs.size, cases.filter((c) => !c.pending).length);
       console.log(`      (${runs.size} CLI runs in ${elapsed} ms)`);
     });
 
