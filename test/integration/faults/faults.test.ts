@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { RunResult } from '../../../src/core/results';
 import type { Fault, LocalServer } from '../../../src/server';
 import { aymaraDiagnostics, useLocalServer, waitFor, workspaceFile } from '../util';
+import { shortId } from '../../../src/core/present/text';
 
 interface Snap {
   messages: { severity: string; message: string; actions: string[] }[];
@@ -96,7 +97,7 @@ describe('faults through the extension', function () {
     const { result, message } = await scoreWith([{ route: SCORE, kind: 'run-fails', polls: 1 }]);
     assert.equal(result?.status, 'failed');
     assert.equal(message?.severity, 'warning', JSON.stringify(message));
-    assert.match(message?.message ?? '', new RegExp(`^The server marked run ${result.eval_run_uuid} as failed\\. bot\\.responses\\.json: \\d+ passed, ${result.counts.failed} failed`));
+    assert.match(message?.message ?? '', new RegExp(`^The server marked run ${escapeRe(shortId(result.eval_run_uuid, 40))} as failed\\. bot\\.responses\\.json: \\d+ passed, ${result.counts.failed} failed`));
     const rec = (await snapshot()).records.find((x) => x.uri === file().toString());
     assert.equal(rec?.latest?.eval_run_uuid, result?.eval_run_uuid, 'stored');
   });
@@ -136,3 +137,7 @@ describe('faults through the extension', function () {
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 });
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
