@@ -136,13 +136,17 @@ export class RunStore implements vscode.Disposable {
     return [...this.records.values()].sort((a, b) => a.uri.localeCompare(b.uri));
   }
 
-  /** Save a pending run; on disk (the pending file) before this resolves. */
+  /**
+   * Save a pending run: on disk (the pending file) before this resolves, which is what a reload
+   * reads first. Workspace state follows without being waited for (it is written in order), so a
+   * submission is not held up by a round trip to the window.
+   */
   async setPending(uri: vscode.Uri, pending: PendingRun): Promise<void> {
     await this.whenLoaded();
     const rec = this.ensure(uri);
     rec.pending = this.log.redactDeep(pending);
     await this.writePendingFile();
-    await this.save(rec);
+    this.save(rec).catch((err: unknown) => this.log.warn(`Could not save the pending run of ${rec.uri}: ${String(err)}`));
   }
 
   /** Drop a file's pending run; with `only`, only when it is still that submission (by name) and no run id became known. */

@@ -117,9 +117,15 @@ function check<T>(schema: z.ZodType, value: unknown): Checked<T> {
   return r.success ? { ok: true, value: r.data as T } : { ok: false, problem: describeZodError(r.error, 3) };
 }
 
-/** A saved file record, checked. */
+/**
+ * A saved file record, checked. The results themselves are the saved object, not zod's copy of
+ * it, so they are not held twice (workspace state keeps the object it read).
+ */
 export function checkRecord(value: unknown): Checked<FileRecord> {
-  return check<FileRecord>(Record, value);
+  const r = check<FileRecord>(Record, value);
+  if (!r.ok) return r;
+  const { latest: _copy, ...rest } = r.value;
+  return { ok: true, value: { ...rest, ...(_copy ? { latest: (value as { latest: RunResult }).latest } : {}) } };
 }
 
 /** A pending run from the pending-runs file, checked. */
