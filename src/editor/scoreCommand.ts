@@ -27,8 +27,14 @@ export function registerScoring(s: Services): vscode.Disposable {
     vscode.commands.registerCommand('aymara.setApiKey', () => setApiKey(s)),
     vscode.commands.registerCommand('aymara.clearApiKey', () => clearApiKey(s)),
     vscode.commands.registerCommand('aymara.showLog', () => s.log.show()),
-    // Test hook: resume pending runs now instead of 500 ms after activation (the suites seed one first).
-    ...(s.context.extensionMode === vscode.ExtensionMode.Test ? [vscode.commands.registerCommand('aymara._test.resumePending', () => scorer.resumePending())] : []),
+    // Test hook: what a window reload does (read the saved records and pending file again, then
+    // resume), on demand, so the suites can seed a pending run first.
+    ...(s.context.extensionMode === vscode.ExtensionMode.Test
+      ? [vscode.commands.registerCommand('aymara._test.resumePending', async () => {
+          await s.store.reload();
+          await scorer.resumePending();
+        })]
+      : []),
   );
 }
 
