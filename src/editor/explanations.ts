@@ -10,6 +10,8 @@ import {
   type ModelInput,
   type WebviewMessage,
 } from '../core/report/webviewModel';
+import { entryOf, registerCommand, requireFile } from './commandArgs';
+import { Command } from './commandIds';
 import type { Services } from './services';
 
 export const VIEW_TYPE = 'aymara.explanations';
@@ -35,6 +37,8 @@ export interface ExplanationsSnapshot {
     rendered?: { cards: number; matching: number };
     /** Messages from the webview that failed validation and were ignored. */
     rejected: number;
+    /** The response the panel was last asked to scroll to. */
+    focused?: string;
   }[];
 }
 
@@ -49,10 +53,9 @@ interface Entry {
   timer?: ReturnType<typeof setTimeout>;
   rendered?: { cards: number; matching: number };
   rejected: number;
+  focused?: string;
   disposables: vscode.Disposable[];
 }
-
-type ShowTarget = string | vscode.Uri | { uri?: unknown; key?: unknown } | undefined;
 
 /**
  * The explanations webview: one editor panel per scored run (beside the file), showing the run
@@ -132,24 +135,20 @@ export class ExplanationsPanels implements vscode.Disposable {
   }
 
   /**
-   * `aymara.showExplanations` (args: file URI string/Uri or a results-tree node, optional key;
-   * no args = the active editor's file) and `aymara.focusExplanation` (file URI, key).
+   * `aymara.showExplanations` (a file, a tree row, or a file and a response's key; nothing = the
+   * active editor's file) and `aymara.focusExplanation` (a file and a key).
    */
   registerCommands(): vscode.Disposable {
     return vscode.Disposable.from(
-      vscode.commands.registerCommand('aymara.showExplanations', (target?: ShowTarget, key?: unknown) => {
-        const resolved = resolveTarget(target, key);
-        const uri = resolved?.uri ?? vscode.window.activeTextEditor?.document.uri;
-        if (!uri) {
-          void vscode.window.showInformationMessage(vscode.l10n.t('Open a scored responses file to see its explanations.'));
-          return undefined;
-        }
+      registerCommand(Command.showExplanations, (t) => {
+        const uri = requireFile(t, 'explain', this.s.log);
         // Invoked with arguments = from the tree or a code lens: leave focus where it is.
-        return this.show(uri, resolved?.key, { preserveFocus: target !== undefined });
+        return uri ? this.show(uri, entryOf(t)?.key, { preserveFocus: t.kind !== 'none' }) : undefined;
       }),
-      vscode.commands.registerCommand('aymara.focusExplanation', (uri: unknown, key: unknown) => {
-        const resolved = resolveTarget(uri as ShowTarget, key);
-        return resolved?.uri && resolved.key !== undefined ? this.focus(resolved.uri, resolved.key) : false;
+      // A follow-up of navigation: with no panel open or no such response there is nothing to focus (false), quietly.
+      registerCommand(Command.focusExplanation, (t) => {
+        const entry = entryOf(t);
+        return entry ? this.focus(entry.uri, entry.key) : false;
       }),
     );
   }
@@ -174,6 +173,7 @@ export class ExplanationsPanels implements vscode.Disposable {
         ready: e.ready,
         ...(e.rendered ? { rendered: { ...e.rendered } } : {}),
         rejected: e.rejected,
+        ...(e.focused !== undefined ? { focused: e.focused } : {}),
       })),
     };
   }
@@ -320,6 +320,7 @@ export class ExplanationsPanels implements vscode.Disposable {
 
   private focusEntry(entry: Entry, key: string): boolean {
     if (!entry.keys.has(key)) return false;
+    entry.focused = key;
     if (entry.ready) void this.post(entry, { type: 'focus', key });
     else entry.pendingFocus = key;
     return true;
@@ -340,7 +341,7 @@ export class ExplanationsPanels implements vscode.Disposable {
       case 'reveal':
         await this.activateFileColumn(entry, msg.key);
         // A fixed command with the panel's own file; the webview only chooses which entry.
-        await vscode.commands.executeCommand('aymara.revealEntry', entry.fileUri.toString(), msg.key);
+        await vscode.commands.executeCommand(Command.revealEntry, entry.fileUri.toString(), msg.key);
         return true;
       case 'expand': {
         const run = this.run(entry);
@@ -430,17 +431,6 @@ function persistedState(state: unknown): PersistedState | undefined {
     return undefined;
   }
   return { fileUri, runUuid };
-}
-
-function resolveTarget(target: ShowTarget, key: unknown): { uri: vscode.Uri; key?: string } | undefined {
-  const k = typeof key === 'string' ? key : undefined;
-  if (target instanceof vscode.Uri) return { uri: target, key: k };
-  if (typeof target === 'string' && target) return { uri: vscode.Uri.parse(target), key: k };
-  if (typeof target === 'object' && target !== null && typeof target.uri === 'string') {
-    // A results-tree node: { kind, uri, key? }
-    return { uri: vscode.Uri.parse(target.uri), key: k ?? (typeof target.key === 'string' ? target.key : undefined) };
-  }
-  return undefined;
 }
 
 /** The file's name without bidi or other control characters, for titles and messages. */

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { WorkbenchCommand } from './commandIds';
 import { UserError } from './errors';
 
 export interface FileText {
@@ -59,7 +60,7 @@ export function mixedLineEnds(text: string): boolean {
 function tooLarge(uri: vscode.Uri, limitMb: number): UserError {
   return new UserError(
     vscode.l10n.t('{0} is larger than the {1} MB limit, so it was not read and nothing was sent. Split the file, or raise "aymara.maxFileSizeMB".', label(uri), limitMb),
-    [{ title: vscode.l10n.t('Open Settings'), command: 'workbench.action.openSettings', args: ['aymara.maxFileSizeMB'] }],
+    [{ title: vscode.l10n.t('Open Settings'), command: WorkbenchCommand.openSettings, args: ['aymara.maxFileSizeMB'] }],
   );
 }
 

@@ -1,16 +1,15 @@
 import * as vscode from 'vscode';
 import { VERDICTS, formatPercent, oneLine, itemIndex, runGroups, type ResultItem, type RunResult, type Verdict } from '../core/results';
+import { fileOrAll, registerCommand, type TreeNode } from './commandArgs';
+import { Command, WorkbenchCommand } from './commandIds';
 import type { FileRecord, RunSummary } from './runStore';
 import type { Services } from './services';
 
 export const VIEW_ID = 'aymara.results';
 const FAILURES_ONLY_KEY = 'aymara.failuresOnly';
 
-export type Node =
-  | { kind: 'file'; uri: string }
-  | { kind: 'run'; uri: string; runUuid: string; latest: boolean }
-  | { kind: 'group'; uri: string; runUuid: string; verdict: Verdict }
-  | { kind: 'item'; uri: string; runUuid: string; verdict: Verdict; key: string };
+/** A row: file, run, verdict group or item (one response). Commands of a row receive this object. */
+export type Node = TreeNode;
 
 const LABEL: Record<Verdict, string> = { failed: 'Failed', errored: 'Errored', refused: 'Refused', excluded: 'Excluded', passed: 'Passed' };
 const ICON: Record<Verdict, [string, string]> = {
@@ -36,15 +35,19 @@ export class ResultsTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
   constructor(private readonly s: Services) {
     this.failuresOnly = s.context.workspaceState.get<boolean>(FAILURES_ONLY_KEY, false);
     this.view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this, showCollapseAll: true });
-    void vscode.commands.executeCommand('setContext', FAILURES_ONLY_KEY, this.failuresOnly);
+    void vscode.commands.executeCommand(WorkbenchCommand.setContext, FAILURES_ONLY_KEY, this.failuresOnly);
     this.disposables.push(
       this.view,
       this.emitter,
       s.store.onDidChange(() => this.refresh()),
       s.prompts.onDidChange(() => this.refresh()),
-      vscode.commands.registerCommand('aymara.results.showFailuresOnly', () => this.setFailuresOnly(true)),
-      vscode.commands.registerCommand('aymara.results.showAll', () => this.setFailuresOnly(false)),
-      vscode.commands.registerCommand('aymara.results.clear', (n?: Node) => s.store.clear(n?.uri)),
+      registerCommand(Command.showFailuresOnly, () => this.setFailuresOnly(true)),
+      registerCommand(Command.showAll, () => this.setFailuresOnly(false)),
+      // A file's row clears that file; the view's title button and the palette clear everything.
+      registerCommand(Command.clearResults, (t) => {
+        const target = fileOrAll(t, 'clear', s.log);
+        return target && s.store.clear(target === 'all' ? undefined : target);
+      }),
     );
     this.updateMessage();
   }
@@ -57,7 +60,7 @@ export class ResultsTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
   private async setFailuresOnly(on: boolean): Promise<void> {
     this.failuresOnly = on;
     await this.s.context.workspaceState.update(FAILURES_ONLY_KEY, on);
-    await vscode.commands.executeCommand('setContext', FAILURES_ONLY_KEY, on);
+    await vscode.commands.executeCommand(WorkbenchCommand.setContext, FAILURES_ONLY_KEY, on);
     this.refresh();
   }
 
@@ -181,7 +184,7 @@ export class ResultsTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
           const c = summary.counts;
           ti.tooltip = t('Run {0}\n{1} passed, {2} failed, {3} refused, {4} excluded, {5} errored', n.runUuid, c.passed, c.failed, c.refused, c.excluded, c.errored);
         }
-        if (n.latest) ti.command = { command: 'aymara.showExplanations', title: t('Show Explanations'), arguments: [n.uri] };
+        if (n.latest) ti.command = { command: Command.showExplanations, title: t('Show Explanations'), arguments: [n.uri] };
         return ti;
       }
       case 'group': {
@@ -221,7 +224,7 @@ export class ResultsTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
         md.appendMarkdown('\n\n');
         md.appendText(i?.prompt_uuid ?? '');
         ti.tooltip = md;
-        if (i?.location) ti.command = { command: 'aymara.openResult', title: t('Go to Response'), arguments: [n.uri, n.key] };
+        if (i?.location) ti.command = { command: Command.openResult, title: t('Go to Response'), arguments: [n.uri, n.key] };
         return ti;
       }
     }

@@ -3,6 +3,8 @@ import type { ResponsesFile } from '../core/responsesFile';
 import type { RunResult } from '../core/results';
 import { formatPercent } from '../core/results';
 import { resumeRun, scoreRun, uniqueRunName, type Progress } from '../core/scoring';
+import { fileOrAll, forEachResponsesFile, registerCommand, requireFile } from './commandArgs';
+import { Command, WorkbenchCommand } from './commandIds';
 import { pickEval } from './evalPicker';
 import { reportError, UserError } from './errors';
 import { label, readFileText } from './fileText';
@@ -18,21 +20,19 @@ export function registerScoring(s: Services): vscode.Disposable {
   setTimeout(() => void scorer.resumePending(), 500);
   return vscode.Disposable.from(
     scorer,
-    vscode.commands.registerCommand('aymara.scoreFile', (uri?: unknown) => scorer.score(asUri(uri))),
-    vscode.commands.registerCommand('aymara.selectEval', (uri?: unknown) => scorer.selectEval(asUri(uri))),
-    vscode.commands.registerCommand('aymara.refresh', (uri?: unknown) => scorer.refresh(asUri(uri))),
-    vscode.commands.registerCommand('aymara.setApiKey', () => setApiKey(s)),
-    vscode.commands.registerCommand('aymara.clearApiKey', () => clearApiKey(s)),
-    vscode.commands.registerCommand('aymara.showLog', () => s.log.show()),
+    registerCommand(Command.scoreFile, (t) => forEachResponsesFile(t, 'score', s.log, (uri) => scorer.score(uri))),
+    registerCommand(Command.selectEval, (t) => {
+      const uri = requireFile(t, 'selectEval', s.log);
+      return uri ? scorer.selectEval(uri) : undefined;
+    }),
+    registerCommand(Command.refresh, (t) => {
+      const target = fileOrAll(t, 'refresh', s.log);
+      return target ? scorer.refresh(target === 'all' ? undefined : target) : [];
+    }),
+    registerCommand(Command.setApiKey, () => setApiKey(s)),
+    registerCommand(Command.clearApiKey, () => clearApiKey(s)),
+    registerCommand(Command.showLog, () => s.log.show()),
   );
-}
-
-function asUri(arg: unknown): vscode.Uri | undefined {
-  if (arg instanceof vscode.Uri) return arg;
-  if (arg && typeof arg === 'object' && 'resourceUri' in arg && (arg as { resourceUri: unknown }).resourceUri instanceof vscode.Uri) {
-    return (arg as { resourceUri: vscode.Uri }).resourceUri;
-  }
-  return undefined;
 }
 
 class Scorer implements vscode.Disposable {
@@ -40,21 +40,15 @@ class Scorer implements vscode.Disposable {
 
   constructor(private readonly s: Services) {}
 
-  private target(uri: vscode.Uri | undefined): vscode.Uri {
-    const u = uri ?? vscode.window.activeTextEditor?.document.uri;
-    if (!u) throw new UserError(vscode.l10n.t('Open a responses file (or right-click one in the Explorer) to score it.'));
-    return u;
-  }
-
   /** Score a responses file. Returns the run result (also for tests), or undefined when stopped. */
-  async score(uri: vscode.Uri | undefined): Promise<RunResult | undefined> {
+  async score(uri: vscode.Uri): Promise<RunResult | undefined> {
     const t = vscode.l10n.t;
     let fileUri: vscode.Uri | undefined;
     try {
-      fileUri = this.target(uri);
+      fileUri = uri;
       if (!vscode.workspace.isTrusted) {
         throw new UserError(t('Scoring is disabled in Restricted Mode because it uploads file contents to the Aymara API. Trust this workspace to score files.'), [
-          { title: t('Manage Workspace Trust'), command: 'workbench.trust.manage' },
+          { title: t('Manage Workspace Trust'), command: WorkbenchCommand.manageTrust },
         ]);
       }
       const key = fileUri.toString();
@@ -69,7 +63,7 @@ class Scorer implements vscode.Disposable {
         const first = errors[0];
         const where = first ? ` ${t('First: line {0}, column {1}: {2}', first.line, first.column, first.message)}` : '';
         throw new UserError(t('{0} has {1} problem(s), so nothing was sent. Fix them (see the Problems panel) and score again.', label(fileUri), errors.length) + where, [
-          { title: t('Show Problems'), command: 'workbench.actions.view.problems' },
+          { title: t('Show Problems'), command: WorkbenchCommand.showProblems },
         ]);
       }
 
@@ -106,7 +100,7 @@ class Scorer implements vscode.Disposable {
         void client.close();
       }
     } catch (err) {
-      void reportError(err, this.s.log, fileUri ? { command: 'aymara.scoreFile', args: [fileUri] } : undefined);
+      void reportError(err, this.s.log, fileUri ? { command: Command.scoreFile, args: [fileUri] } : undefined);
       return undefined;
     }
   }
@@ -161,9 +155,9 @@ class Scorer implements vscode.Disposable {
     }
   }
 
-  async selectEval(uri: vscode.Uri | undefined): Promise<string | undefined> {
+  async selectEval(uri: vscode.Uri): Promise<string | undefined> {
     try {
-      const fileUri = this.target(uri);
+      const fileUri = uri;
       const client = await this.s.client();
       try {
         return await this.chooseEval(fileUri, client);

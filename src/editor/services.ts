@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { AymaraClient } from '../core/client';
 import { ApiError } from '../core/apiError';
 import { checkBaseUrl, isLoopbackHost } from '../core/baseUrl';
+import { Command, WorkbenchCommand } from './commandIds';
 import { Config } from './config';
 import { ResultDiagnostics } from './diagnostics';
 import { FileWatcher } from './fileWatcher';
@@ -39,7 +40,7 @@ export class Services implements vscode.Disposable {
     } catch (err) {
       const msg = err instanceof ApiError ? err.message : String(err);
       throw new UserError(`${msg} ${vscode.l10n.t('Fix "aymara.apiBaseUrl" in your user settings.')}`, [
-        { title: vscode.l10n.t('Open Settings'), command: 'workbench.action.openSettings', args: ['aymara.apiBaseUrl'] },
+        { title: vscode.l10n.t('Open Settings'), command: WorkbenchCommand.openSettings, args: ['aymara.apiBaseUrl'] },
       ]);
     }
   }
@@ -53,7 +54,7 @@ export class Services implements vscode.Disposable {
     const key = await this.keys.get(url.origin);
     if (!key) {
       throw new UserError(vscode.l10n.t('No Aymara API key is set for {0}. Set one to score files.', url.origin), [
-        { title: vscode.l10n.t('Set API Key'), command: 'aymara.setApiKey' },
+        { title: vscode.l10n.t('Set API Key'), command: Command.setApiKey },
       ]);
     }
     const { AymaraClient } = await import('../core/client');

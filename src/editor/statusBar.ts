@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { formatPercent } from '../core/results';
+import { WorkbenchCommand } from './commandIds';
 import type { Services } from './services';
 
 /** Pass rate and counts of the active file's latest run; a click focuses the results tree. */
@@ -9,7 +10,7 @@ export class StatusBar implements vscode.Disposable {
 
   constructor(private readonly s: Services) {
     this.item.name = 'Aymara';
-    this.item.command = 'aymara.results.focus';
+    this.item.command = WorkbenchCommand.focusResults;
     this.disposables = [this.item, s.store.onDidChange(() => this.update()), vscode.window.onDidChangeActiveTextEditor(() => this.update())];
     this.update();
   }
