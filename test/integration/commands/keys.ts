@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { Command, TestCommand } from '../../../src/editor/commandIds';
 import { waitFor } from '../util';
-import { exec, proveNothing, world } from './world';
+import { exec, messagesOf, proveNothing, world } from './world';
 
 const origin = () => new URL(world.server.url).origin;
 const hasKey = async () => (await exec(TestCommand.hasKey, origin())) as boolean;
@@ -42,8 +42,18 @@ export function keyCommands(): void {
       await waitFor(() => !shown(), 'no output channel on screen');
       await exec(Command.showLog);
       await waitFor(shown, 'the Aymara output channel on screen');
-      await exec('workbench.action.closePanel');
       proveNothing(Command.showLog);
+    });
+
+    it('a palette command run while the log has focus does not take the log for a responses file', async () => {
+      await exec(Command.showLog);
+      await exec('workbench.panel.output.focus');
+      await waitFor(() => vscode.window.activeTextEditor?.document.uri.scheme === 'output', 'the log to be the active editor');
+      const total = world.server.runs.count();
+      const messages = await messagesOf(() => exec(Command.scoreFile));
+      assert.equal(world.server.runs.count(), total);
+      assert.deepEqual(messages.map((m) => m.message), ['Open a responses file (or right-click one in the Explorer) to score it.']);
+      await exec('workbench.action.closePanel');
     });
   });
 }
