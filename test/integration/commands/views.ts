@@ -217,7 +217,8 @@ export function viewCommands(): void {
       const key = (await exec(Command.nextFailure)) as string;
       assert.equal(at(), failing[0]);
       await panelFor(files.one(), key);
-      await waitFor(async () => ((await exec(TestCommand.selection)) as string[]).some((id) => id.endsWith(`|${key}`)), 'the response selected in the tree');
+      // The tree follows in the background (a reveal through the workbench): slow on a loaded machine.
+      await waitFor(async () => ((await exec(TestCommand.selection)) as string[]).some((id) => id.endsWith(`|${key}`)), 'the response selected in the tree', 30_000);
       prove(Command.focusExplanation, Surface.navigation);
       proveNothing(Command.nextFailure);
 
