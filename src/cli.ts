@@ -24,9 +24,10 @@ import { writeJson } from './core/report/json';
 import { writeJunit } from './core/report/junit';
 import { artifactUri, writeSarif } from './core/report/sarif';
 import { line, writeText } from './core/report/text';
-import { MAX_FILE_BYTES, parseResponsesFile, toScoreRequest, type ResponsesFile } from './core/responsesFile';
+import { MAX_FILE_BYTES, parseResponsesFile, type ResponsesFile } from './core/responsesFile';
+import { scoreFile } from './core/scoreFile';
 import type { RunResult } from './core/results';
-import { RunPendingError, scoreRun, uniqueRunName } from './core/scoring';
+import { RunPendingError } from './core/scoring';
 
 declare const __VERSION__: string | undefined;
 const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';
@@ -170,14 +171,11 @@ async function run(argv: string[], io: Io, o: Output, signal: AbortSignal | unde
   });
   let result: RunResult;
   try {
-    const request = toScoreRequest(parsed, evalUuid);
-    // Always unique: a lost reply is recovered by looking the run up by this name, and a name the
-    // file gives may already belong to an earlier run, which must never be adopted as this one.
-    request.name = uniqueRunName(request.name || basename(path));
-    result = await scoreRun({
+    result = await scoreFile({
+      file: parsed,
+      evalUuid,
+      fileName: basename(path),
       client,
-      request,
-      entries: parsed.entries,
       sandbox: values.sandbox,
       signal,
       onRunKnown: (r) => o.err(line`run ${r.eval_run_uuid}` + (r.name ? line` "${r.name}"` : '') + '\n'),

@@ -3,9 +3,9 @@
  * (createSession) and every module receives it; nothing else in the webview holds mutable state
  * at module level. `saved` is what survives a reload of the page (the webview state).
  */
+import { english } from '../../src/core/present/labels';
 import {
   FILTERS,
-  english,
   type CardModel,
   type Filter,
   type WebviewMessage,

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { headline } from '../core/results';
+import { Command } from './commandIds';
 import type { Services } from './services';
 
 /** A lens above each scored entry: its verdict, and a click opens its explanation. */
@@ -29,7 +30,7 @@ export class ResultLenses implements vscode.CodeLensProvider, vscode.Disposable 
       lenses.push(
         new vscode.CodeLens(new vscode.Range(pos, pos), {
           title: `${icon} ${headline({ ...i, explanation: null })}${rec.stale ? ' (stale)' : ''} · ${vscode.l10n.t('Show explanation')}`,
-          command: 'aymara.showExplanations',
+          command: Command.showExplanations,
           arguments: [doc.uri.toString(), i.key],
         }),
       );

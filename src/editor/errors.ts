@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { isApiError } from '../core/apiError';
 import { inert } from '../core/present/text';
 import { RunPendingError } from '../core/scoring';
+import { Command, WorkbenchCommand } from './commandIds';
 import type { Log } from './log';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -75,13 +76,13 @@ export async function reportError(err: unknown, log: Log, retry?: { command: str
   } else if (err instanceof RunPendingError) {
     message = err.message;
     severity = err.cancelled ? 'info' : 'warning';
-    actions.push({ title: t('Refresh Results'), command: 'aymara.refresh' });
+    actions.push({ title: t('Refresh Results'), command: Command.refresh });
   } else if (isApiError(err)) {
     message = `${err.describe()} ${err.nextStep}`;
     if (err.kind === 'cancelled') severity = 'info';
-    if (err.kind === 'auth' || err.kind === 'permission') actions.push({ title: t('Set API Key'), command: 'aymara.setApiKey' });
-    if (err.kind === 'config' || err.kind === 'redirect') actions.push({ title: t('Open Settings'), command: 'workbench.action.openSettings', args: ['aymara.apiBaseUrl'] });
-    if (err.kind === 'not-found') actions.push({ title: t('Select Eval'), command: 'aymara.selectEval' });
+    if (err.kind === 'auth' || err.kind === 'permission') actions.push({ title: t('Set API Key'), command: Command.setApiKey });
+    if (err.kind === 'config' || err.kind === 'redirect') actions.push({ title: t('Open Settings'), command: WorkbenchCommand.openSettings, args: ['aymara.apiBaseUrl'] });
+    if (err.kind === 'not-found') actions.push({ title: t('Select Eval'), command: Command.selectEval });
     if (retry && ['network', 'timeout', 'server', 'rate-limit', 'conflict', 'invalid-reply'].includes(err.kind)) {
       actions.push({ title: t('Try Again'), command: retry.command, args: retry.args });
     }
@@ -92,6 +93,6 @@ export async function reportError(err: unknown, log: Log, retry?: { command: str
   if (severity === 'error') log.error(line);
   else log.warn(line);
   if (err instanceof Error && err.stack && !(err instanceof UserError) && !isApiError(err)) log.error(err.stack);
-  actions.push({ title: t('Show Log'), command: 'aymara.showLog' });
+  actions.push({ title: t('Show Log'), command: Command.showLog });
   await notify(log, severity, message, actions);
 }

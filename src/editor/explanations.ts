@@ -12,6 +12,8 @@ import {
 } from '../core/report/webviewModel';
 import { oneLine } from '../core/present/text';
 import { notify } from './errors';
+import { entryOf, registerCommand, requireFile } from './commandArgs';
+import { Command } from './commandIds';
 import type { Services } from './services';
 
 export const VIEW_TYPE = 'aymara.explanations';
@@ -39,6 +41,8 @@ export interface ExplanationsSnapshot {
     rejected: number;
     /** The last message posted to the webview, as JSON (extension tests only). */
     posted?: string;
+    /** The response the panel was last asked to scroll to. */
+    focused?: string;
   }[];
 }
 
@@ -53,12 +57,11 @@ interface Entry {
   timer?: ReturnType<typeof setTimeout>;
   rendered?: { cards: number; matching: number };
   rejected: number;
+  focused?: string;
   disposables: vscode.Disposable[];
   /** The last message posted (kept only when the extension runs under test). */
   lastPosted?: HostMessage;
 }
-
-type ShowTarget = string | vscode.Uri | { uri?: unknown; key?: unknown } | undefined;
 
 /**
  * The explanations webview: one editor panel per scored run (beside the file), showing the run
@@ -73,7 +76,14 @@ export class ExplanationsPanels implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly mediaRoot: vscode.Uri;
 
-  constructor(private readonly s: Services) {
+  /**
+   * @param revealEntry selects a response's entry in its file (Navigation's); a card's Go to
+   *   Response calls it with the panel's own file, the webview only chooses which entry.
+   */
+  constructor(
+    private readonly s: Services,
+    private readonly revealEntry: (fileUri: vscode.Uri, key: string) => Promise<boolean>,
+  ) {
     this.mediaRoot = vscode.Uri.joinPath(s.context.extensionUri, 'media');
     this.disposables.push(
       s.store.onDidChange((uri) => {
@@ -138,24 +148,20 @@ export class ExplanationsPanels implements vscode.Disposable {
   }
 
   /**
-   * `aymara.showExplanations` (args: file URI string/Uri or a results-tree node, optional key;
-   * no args = the active editor's file) and `aymara.focusExplanation` (file URI, key).
+   * `aymara.showExplanations` (a file, a tree row, or a file and a response's key; nothing = the
+   * active editor's file) and `aymara.focusExplanation` (a file and a key).
    */
   registerCommands(): vscode.Disposable {
     return vscode.Disposable.from(
-      vscode.commands.registerCommand('aymara.showExplanations', (target?: ShowTarget, key?: unknown) => {
-        const resolved = resolveTarget(target, key);
-        const uri = resolved?.uri ?? vscode.window.activeTextEditor?.document.uri;
-        if (!uri) {
-          void notify(this.s.log, 'info', vscode.l10n.t('Open a scored responses file to see its explanations.'));
-          return undefined;
-        }
+      registerCommand(Command.showExplanations, (t) => {
+        const uri = requireFile(t, 'explain', this.s.log);
         // Invoked with arguments = from the tree or a code lens: leave focus where it is.
-        return this.show(uri, resolved?.key, { preserveFocus: target !== undefined });
+        return uri ? this.show(uri, entryOf(t)?.key, { preserveFocus: t.kind !== 'none' }) : undefined;
       }),
-      vscode.commands.registerCommand('aymara.focusExplanation', (uri: unknown, key: unknown) => {
-        const resolved = resolveTarget(uri as ShowTarget, key);
-        return resolved?.uri && resolved.key !== undefined ? this.focus(resolved.uri, resolved.key) : false;
+      // A follow-up of navigation: with no panel open or no such response there is nothing to focus (false), quietly.
+      registerCommand(Command.focusExplanation, (t) => {
+        const entry = entryOf(t);
+        return entry ? this.focus(entry.uri, entry.key) : false;
       }),
     );
   }
@@ -181,6 +187,7 @@ export class ExplanationsPanels implements vscode.Disposable {
         ...(e.rendered ? { rendered: { ...e.rendered } } : {}),
         rejected: e.rejected,
         ...(e.lastPosted ? { posted: JSON.stringify(e.lastPosted) } : {}),
+        ...(e.focused !== undefined ? { focused: e.focused } : {}),
       })),
     };
   }
@@ -330,6 +337,7 @@ export class ExplanationsPanels implements vscode.Disposable {
 
   private focusEntry(entry: Entry, key: string): boolean {
     if (!entry.keys.has(key)) return false;
+    entry.focused = key;
     if (entry.ready) void this.post(entry, { type: 'focus', key });
     else entry.pendingFocus = key;
     return true;
@@ -349,8 +357,7 @@ export class ExplanationsPanels implements vscode.Disposable {
         return true;
       case 'reveal':
         await this.activateFileColumn(entry, msg.key);
-        // A fixed command with the panel's own file; the webview only chooses which entry.
-        await vscode.commands.executeCommand('aymara.revealEntry', entry.fileUri.toString(), msg.key);
+        await this.revealEntry(entry.fileUri, msg.key);
         return true;
       case 'expand': {
         const run = this.run(entry);
@@ -440,17 +447,6 @@ function persistedState(state: unknown): PersistedState | undefined {
     return undefined;
   }
   return { fileUri, runUuid };
-}
-
-function resolveTarget(target: ShowTarget, key: unknown): { uri: vscode.Uri; key?: string } | undefined {
-  const k = typeof key === 'string' ? key : undefined;
-  if (target instanceof vscode.Uri) return { uri: target, key: k };
-  if (typeof target === 'string' && target) return { uri: vscode.Uri.parse(target), key: k };
-  if (typeof target === 'object' && target !== null && typeof target.uri === 'string') {
-    // A results-tree node: { kind, uri, key? }
-    return { uri: vscode.Uri.parse(target.uri), key: k ?? (typeof target.key === 'string' ? target.key : undefined) };
-  }
-  return undefined;
 }
 
 /** The file's name on one line, without bidi or other control characters, for titles and messages. */

@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import { FileReadError, decodeUtf8, readRegularFile } from '../core/fileBytes';
+import { inert } from '../core/present/text';
+import { WorkbenchCommand } from './commandIds';
 import { UserError } from './errors';
 
 export interface FileText {
@@ -91,7 +93,7 @@ export function mixedLineEnds(text: string): boolean {
 function tooLarge(uri: vscode.Uri, maxBytes: number): UserError {
   return new UserError(
     vscode.l10n.t('{0} is larger than the {1} MB limit, so it was not read and nothing was sent. Split the file, or raise "aymara.maxFileSizeMB".', label(uri), Math.round(maxBytes / (1024 * 1024))),
-    [{ title: vscode.l10n.t('Open Settings'), command: 'workbench.action.openSettings', args: ['aymara.maxFileSizeMB'] }],
+    [{ title: vscode.l10n.t('Open Settings'), command: WorkbenchCommand.openSettings, args: ['aymara.maxFileSizeMB'] }],
   );
 }
 
@@ -113,6 +115,7 @@ function notRegular(uri: vscode.Uri, kind?: string): UserError {
   );
 }
 
+/** A file's name for messages, titles and the log: relative to the workspace, on one line, inert. */
 export function label(uri: vscode.Uri): string {
-  return vscode.workspace.asRelativePath(uri, false);
+  return inert(vscode.workspace.asRelativePath(uri, false), 160);
 }

@@ -1,6 +1,9 @@
 import * as vscode from 'vscode';
 import { itemIndex, type ResultItem } from '../core/results';
 import { notify } from './errors';
+import { registerCommand, requireEntry } from './commandArgs';
+import { Command, WorkbenchCommand } from './commandIds';
+import { VIEW_TYPE, type ExplanationsPanels } from './explanations';
 import type { ResultsTree } from './resultsTree';
 import type { Services } from './services';
 
@@ -16,13 +19,20 @@ export class Navigation implements vscode.Disposable {
 
   constructor(
     private readonly s: Services,
-    private readonly tree: ResultsTree,
+    private readonly tree: Pick<ResultsTree, 'reveal'>,
+    private readonly explanations: Pick<ExplanationsPanels, 'show' | 'focus'>,
   ) {
     this.disposables.push(
-      vscode.commands.registerCommand('aymara.revealEntry', (uri: string | vscode.Uri, key: string) => this.revealEntry(uri, key)),
-      vscode.commands.registerCommand('aymara.openResult', (uri: string | vscode.Uri, key: string) => this.openResult(uri, key)),
-      vscode.commands.registerCommand('aymara.nextFailure', () => this.move(1)),
-      vscode.commands.registerCommand('aymara.previousFailure', () => this.move(-1)),
+      registerCommand(Command.revealEntry, (t) => {
+        const entry = requireEntry(t, s.log);
+        return entry ? this.revealEntry(entry.uri, entry.key) : false;
+      }),
+      registerCommand(Command.openResult, (t) => {
+        const entry = requireEntry(t, s.log);
+        return entry ? this.openResult(entry.uri, entry.key) : undefined;
+      }),
+      registerCommand(Command.nextFailure, () => this.move(1)),
+      registerCommand(Command.previousFailure, () => this.move(-1)),
       s.store.onDidChange(() => this.updateContext()),
     );
     this.updateContext();
@@ -30,7 +40,7 @@ export class Navigation implements vscode.Disposable {
 
   private updateContext(): void {
     const any = this.s.store.all().some((r) => (r.latest?.counts.failed ?? 0) + (r.latest?.counts.errored ?? 0) > 0);
-    void vscode.commands.executeCommand('setContext', HAS_FAILURES, any);
+    void vscode.commands.executeCommand(WorkbenchCommand.setContext, HAS_FAILURES, any);
   }
 
   /** Open a file with one response's entry selected. Returns false when it has no place in the file. */
@@ -54,7 +64,7 @@ export class Navigation implements vscode.Disposable {
   /** A result picked in the tree: the entry in the editor, and its explanation beside it. */
   async openResult(uri: string | vscode.Uri, key: string): Promise<void> {
     const fileUri = typeof uri === 'string' ? vscode.Uri.parse(uri) : uri;
-    if (await this.revealEntry(fileUri, key)) await vscode.commands.executeCommand('aymara.showExplanations', fileUri.toString(), key);
+    if (await this.revealEntry(fileUri, key)) await this.explanations.show(fileUri, key, { preserveFocus: true });
   }
 
   private failuresOf(uri: string): ResultItem[] {
@@ -86,7 +96,7 @@ export class Navigation implements vscode.Disposable {
     if (!target || !uri) return undefined;
     await this.revealEntry(uri, target.key);
     void this.tree.reveal(uri, target.key);
-    void vscode.commands.executeCommand('aymara.focusExplanation', uri, target.key);
+    this.explanations.focus(uri, target.key);
     return target.key;
   }
 
@@ -104,7 +114,7 @@ export function columnFor(fileUri: vscode.Uri): vscode.ViewColumn {
   if (shown?.viewColumn) return shown.viewColumn;
   for (const g of vscode.window.tabGroups.all) {
     const input = g.activeTab?.input;
-    if (!(input instanceof vscode.TabInputWebview && input.viewType.includes('aymara.explanations'))) return g.viewColumn;
+    if (!(input instanceof vscode.TabInputWebview && input.viewType.includes(VIEW_TYPE))) return g.viewColumn;
   }
   return vscode.ViewColumn.Beside;
 }

@@ -1,26 +1,18 @@
 import * as vscode from 'vscode';
+import { countsLine, formatLocalWhen, VERDICT_ICON, verdictLabel } from '../core/present/labels';
 import { inert, oneLine, shortId } from '../core/present/text';
 import { VERDICTS, formatPercent, itemIndex, runGroups, type ResultItem, type RunResult, type Verdict } from '../core/results';
+import { fileOrAll, registerCommand, type TreeNode } from './commandArgs';
+import { Command, WorkbenchCommand } from './commandIds';
 import type { FileRecord, RunSummary } from './runStore';
 import type { Services } from './services';
 
 export const VIEW_ID = 'aymara.results';
 const FAILURES_ONLY_KEY = 'aymara.failuresOnly';
 
-export type Node =
-  | { kind: 'file'; uri: string }
-  | { kind: 'run'; uri: string; runUuid: string; latest: boolean }
-  | { kind: 'group'; uri: string; runUuid: string; verdict: Verdict }
-  | { kind: 'item'; uri: string; runUuid: string; verdict: Verdict; key: string };
+/** A row: file, run, verdict group or item (one response). Commands of a row receive this object. */
+export type Node = TreeNode;
 
-const LABEL: Record<Verdict, string> = { failed: 'Failed', errored: 'Errored', refused: 'Refused', excluded: 'Excluded', passed: 'Passed' };
-const ICON: Record<Verdict, [string, string]> = {
-  failed: ['error', 'testing.iconFailed'],
-  errored: ['warning', 'testing.iconErrored'],
-  refused: ['circle-slash', 'testing.iconSkipped'],
-  excluded: ['debug-step-over', 'testing.iconSkipped'],
-  passed: ['pass', 'testing.iconPassed'],
-};
 
 /**
  * Results tree: scored file → run → verdict groups (failures first) → one item per response.
@@ -37,15 +29,19 @@ export class ResultsTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
   constructor(private readonly s: Services) {
     this.failuresOnly = s.context.workspaceState.get<unknown>(FAILURES_ONLY_KEY) === true; // saved state is untrusted
     this.view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this, showCollapseAll: true });
-    void vscode.commands.executeCommand('setContext', FAILURES_ONLY_KEY, this.failuresOnly);
+    void vscode.commands.executeCommand(WorkbenchCommand.setContext, FAILURES_ONLY_KEY, this.failuresOnly);
     this.disposables.push(
       this.view,
       this.emitter,
       s.store.onDidChange(() => this.refresh()),
       s.prompts.onDidChange(() => this.refresh()),
-      vscode.commands.registerCommand('aymara.results.showFailuresOnly', () => this.setFailuresOnly(true)),
-      vscode.commands.registerCommand('aymara.results.showAll', () => this.setFailuresOnly(false)),
-      vscode.commands.registerCommand('aymara.results.clear', (n?: Node) => s.store.clear(n?.uri)),
+      registerCommand(Command.showFailuresOnly, () => this.setFailuresOnly(true)),
+      registerCommand(Command.showAll, () => this.setFailuresOnly(false)),
+      // A file's row clears that file; the view's title button and the palette clear everything.
+      registerCommand(Command.clearResults, (t) => {
+        const target = fileOrAll(t, 'clear', s.log);
+        return target && s.store.clear(target === 'all' ? undefined : target);
+      }),
     );
     this.updateMessage();
   }
@@ -58,7 +54,7 @@ export class ResultsTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
   private async setFailuresOnly(on: boolean): Promise<void> {
     this.failuresOnly = on;
     await this.s.context.workspaceState.update(FAILURES_ONLY_KEY, on);
-    await vscode.commands.executeCommand('setContext', FAILURES_ONLY_KEY, on);
+    await vscode.commands.executeCommand(WorkbenchCommand.setContext, FAILURES_ONLY_KEY, on);
     this.refresh();
   }
 
@@ -179,20 +175,18 @@ export class ResultsTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
         ti.contextValue = n.latest ? 'aymara.run.latest' : 'aymara.run';
         ti.iconPath = new vscode.ThemeIcon(n.latest ? 'beaker' : 'history');
         if (summary) {
-          ti.description = `${formatPercent(summary.pass_rate)} · ${when(summary.completed_at)}${summary.status !== 'finished' ? ` · ${summary.status}` : ''}`;
-          const c = summary.counts;
-          ti.tooltip = t('Run {0}\n{1} passed, {2} failed, {3} refused, {4} excluded, {5} errored', inert(n.runUuid, 200), c.passed, c.failed, c.refused, c.excluded, c.errored);
+          ti.description = `${formatPercent(summary.pass_rate)} · ${formatLocalWhen(summary.completed_at)}${summary.status !== 'finished' ? ` · ${summary.status}` : ''}`;
+          ti.tooltip = `${t('Run {0}', inert(n.runUuid, 200))}\n${countsLine(summary.counts, t)}`;
         }
-        if (n.latest) ti.command = { command: 'aymara.showExplanations', title: t('Show Explanations'), arguments: [n.uri] };
+        if (n.latest) ti.command = { command: Command.showExplanations, title: t('Show Explanations'), arguments: [n.uri] };
         return ti;
       }
       case 'group': {
         const r = this.run(n);
-        const ti = new vscode.TreeItem(`${LABEL[n.verdict]} (${r?.counts[n.verdict] ?? 0})`, n.verdict === 'failed' || n.verdict === 'errored' ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+        const ti = new vscode.TreeItem(`${verdictLabel(n.verdict, t)} (${r?.counts[n.verdict] ?? 0})`, n.verdict === 'failed' || n.verdict === 'errored' ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
         ti.id = `group|${n.uri}|${n.runUuid}|${n.verdict}`;
         ti.contextValue = `aymara.group.${n.verdict}`;
-        const [icon, color] = ICON[n.verdict];
-        ti.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
+        ti.iconPath = verdictIcon(n.verdict);
         return ti;
       }
       case 'item': {
@@ -203,8 +197,7 @@ export class ResultsTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
         const ti = new vscode.TreeItem(i && i.turn_number > 1 ? `${text} (turn ${i.turn_number})` : text, vscode.TreeItemCollapsibleState.None);
         ti.id = `item|${n.uri}|${n.runUuid}|${n.key}`;
         ti.contextValue = i?.location ? 'aymara.item' : 'aymara.item.detached';
-        const [icon, color] = ICON[n.verdict];
-        ti.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
+        ti.iconPath = verdictIcon(n.verdict);
         const bits: string[] = [];
         if (i?.confidence != null) bits.push(`${Math.round(i.confidence * 100)}%`);
         if (i && !i.location) bits.push(t('not in file'));
@@ -214,7 +207,7 @@ export class ResultsTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
         md.isTrusted = false;
         md.supportHtml = false;
         md.supportThemeIcons = false;
-        md.appendMarkdown(`**${LABEL[n.verdict]}**`);
+        md.appendMarkdown(`**${verdictLabel(n.verdict, t)}**`);
         if (i?.confidence != null) md.appendText(` (${Math.round(i.confidence * 100)}% confidence)`);
         md.appendMarkdown('\n\n');
         if (prompt?.content) {
@@ -225,7 +218,7 @@ export class ResultsTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
         md.appendMarkdown('\n\n');
         md.appendText(i?.prompt_uuid ?? '');
         ti.tooltip = md;
-        if (i?.location) ti.command = { command: 'aymara.openResult', title: t('Go to Response'), arguments: [n.uri, n.key] };
+        if (i?.location) ti.command = { command: Command.openResult, title: t('Go to Response'), arguments: [n.uri, n.key] };
         return ti;
       }
     }
@@ -236,12 +229,11 @@ export class ResultsTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
   }
 }
 
+function verdictIcon(v: Verdict): vscode.ThemeIcon {
+  return new vscode.ThemeIcon(VERDICT_ICON[v].codicon, new vscode.ThemeColor(VERDICT_ICON[v].color));
+}
+
 function toSummary(r: RunResult): RunSummary {
   return { eval_run_uuid: r.eval_run_uuid, run_name: r.run_name, pass_rate: r.pass_rate, counts: r.counts, completed_at: r.completed_at, status: r.status };
 }
 
-function when(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  return d.toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
-}

@@ -1,49 +1,57 @@
 import * as vscode from 'vscode';
 import { isApiError } from '../core/apiError';
+import { countsLine } from '../core/present/labels';
 import { inert, shortId } from '../core/present/text';
 import type { ResponsesFile } from '../core/responsesFile';
 import type { RunResult } from '../core/results';
 import { formatPercent } from '../core/results';
-import { resumeRun, scoreRun, uniqueRunName, type Progress } from '../core/scoring';
+import { resumeRun, type Progress } from '../core/scoring';
+import { fileOrAll, forEachResponsesFile, registerCommand, requireFile } from './commandArgs';
+import { Command, TestCommand, WorkbenchCommand } from './commandIds';
 import { pickEval } from './evalPicker';
 import { notify, reportError, UserError } from './errors';
 import { label, readFileText } from './fileText';
-import { digestOf, diskStamp, type SentText } from './fileWatcher';
+import { digestOf, diskStamp, type FileWatcher, type SentText } from './fileWatcher';
 import type { PendingRun } from './runStore';
 import type { Services } from './services';
 
 const CONSENT_KEY = 'aymara.uploadConsent';
 
+/** Scoring as the rest of the extension sees it: its commands, and picking up pending runs. */
+export interface Scoring extends vscode.Disposable {
+  /** Fetch the results of runs a reload left pending (after activation, and when trust is granted). */
+  resumePending(): Promise<void>;
+}
+
 /** Registers Score, Select Eval, Refresh, and the API key commands. */
-export function registerScoring(s: Services): vscode.Disposable {
-  const scorer = new Scorer(s);
-  // A run whose id was saved before a reload is picked up again, off the activation path.
-  setTimeout(() => void scorer.resumePending(), 500);
-  return vscode.Disposable.from(
+export function registerScoring(s: Services, watcher: Pick<FileWatcher, 'afterRun'>): Scoring {
+  const scorer = new Scorer(s, watcher);
+  const disposable = vscode.Disposable.from(
     scorer,
-    vscode.commands.registerCommand('aymara.scoreFile', (uri?: unknown) => scorer.score(asUri(uri))),
-    vscode.commands.registerCommand('aymara.selectEval', (uri?: unknown) => scorer.selectEval(asUri(uri))),
-    vscode.commands.registerCommand('aymara.refresh', (uri?: unknown) => scorer.refresh(asUri(uri))),
-    vscode.commands.registerCommand('aymara.setApiKey', () => setApiKey(s)),
-    vscode.commands.registerCommand('aymara.clearApiKey', () => clearApiKey(s)),
-    vscode.commands.registerCommand('aymara.showLog', () => s.log.show()),
+    // Restricted Mode blocks resuming; once the user trusts the workspace, pending runs are picked up.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void scorer.resumePending()),
+    registerCommand(Command.scoreFile, (t) => forEachResponsesFile(t, 'score', s.log, (uri) => scorer.score(uri))),
+    registerCommand(Command.selectEval, (t) => {
+      const uri = requireFile(t, 'selectEval', s.log);
+      return uri ? scorer.selectEval(uri) : undefined;
+    }),
+    registerCommand(Command.refresh, (t) => {
+      const target = fileOrAll(t, 'refresh', s.log);
+      return target ? scorer.refresh(target === 'all' ? undefined : target) : [];
+    }),
+    registerCommand(Command.setApiKey, () => setApiKey(s)),
+    registerCommand(Command.clearApiKey, () => clearApiKey(s)),
+    registerCommand(Command.showLog, () => s.log.show()),
     // Test hook: what a window reload does (read the saved records and pending file again, then
     // resume), on demand, so the suites can seed a pending run first.
     ...(s.context.extensionMode === vscode.ExtensionMode.Test
-      ? [vscode.commands.registerCommand('aymara._test.resumePending', async () => {
+      ? [vscode.commands.registerCommand(TestCommand.resumePending, async () => {
           await s.store.reload();
           await scorer.resumePending();
         })]
       : []),
   );
-}
-
-function asUri(arg: unknown): vscode.Uri | undefined {
-  if (arg instanceof vscode.Uri) return arg;
-  if (arg && typeof arg === 'object' && 'resourceUri' in arg && (arg as { resourceUri: unknown }).resourceUri instanceof vscode.Uri) {
-    return (arg as { resourceUri: vscode.Uri }).resourceUri;
-  }
-  return undefined;
+  return { dispose: () => disposable.dispose(), resumePending: () => scorer.resumePending() };
 }
 
 class Scorer implements vscode.Disposable {
@@ -52,18 +60,15 @@ class Scorer implements vscode.Disposable {
   /** Set when the window closes or reloads: what is pending stays saved for the next window. */
   private disposed = false;
 
-  constructor(private readonly s: Services) {}
-
-  private target(uri: vscode.Uri | undefined): vscode.Uri {
-    const u = uri ?? vscode.window.activeTextEditor?.document.uri;
-    if (!u) throw new UserError(vscode.l10n.t('Open a responses file (or right-click one in the Explorer) to score it.'));
-    return u;
-  }
+  constructor(
+    private readonly s: Services,
+    private readonly watcher: Pick<FileWatcher, 'afterRun'>,
+  ) {}
 
   /** Take a file for one command, before any await; throws (as an info message) when it is taken. */
   private claim(fileUri: vscode.Uri): AbortController {
     const key = fileUri.toString();
-    if (this.running.has(key)) throw new UserError(vscode.l10n.t('{0} is already being scored.', fileLabel(fileUri)), [], 'info');
+    if (this.running.has(key)) throw new UserError(vscode.l10n.t('{0} is already being scored.', label(fileUri)), [], 'info');
     const controller = new AbortController();
     this.running.set(key, controller);
     return controller;
@@ -75,30 +80,28 @@ class Scorer implements vscode.Disposable {
   }
 
   /** Score a responses file. Returns the run result (also for tests), or undefined when stopped. */
-  async score(uri: vscode.Uri | undefined): Promise<RunResult | undefined> {
+  async score(uri: vscode.Uri): Promise<RunResult | undefined> {
     const t = vscode.l10n.t;
     let fileUri: vscode.Uri | undefined;
     let claim: AbortController | undefined;
     try {
-      fileUri = this.target(uri);
+      fileUri = uri;
       if (!vscode.workspace.isTrusted) {
         throw new UserError(t('Scoring is disabled in Restricted Mode because it uploads file contents to the Aymara API. Trust this workspace to score files.'), [
-          { title: t('Manage Workspace Trust'), command: 'workbench.trust.manage' },
+          { title: t('Manage Workspace Trust'), command: WorkbenchCommand.manageTrust },
         ]);
       }
       claim = this.claim(fileUri);
       await this.s.store.whenLoaded();
 
       const { file, sent } = await this.readModel(fileUri);
-      // Loaded on first use, not at activation: the responses-file model and zod.
-      const { toScoreRequest } = await import('../core/responsesFile');
       this.s.diagnostics.setProblems(fileUri, file.problems, (o) => file.lines.positionAt(o));
       if (file.hasErrors) {
         const errors = file.problems.filter((p) => p.severity === 'error');
         const first = errors[0];
         const where = first ? ` ${t('First: line {0}, column {1}: {2}', first.line, first.column, inert(first.message, 200))}` : '';
-        throw new UserError(t('{0} has {1} problem(s), so nothing was sent. Fix them (see the Problems panel) and score again.', fileLabel(fileUri), errors.length) + where, [
-          { title: t('Show Problems'), command: 'workbench.actions.view.problems' },
+        throw new UserError(t('{0} has {1} problem(s), so nothing was sent. Fix them (see the Problems panel) and score again.', label(fileUri), errors.length) + where, [
+          { title: t('Show Problems'), command: WorkbenchCommand.showProblems },
         ]);
       }
 
@@ -109,40 +112,42 @@ class Scorer implements vscode.Disposable {
         if (!evalUuid) return undefined;
         if (!(await this.consent(origin, file, fileUri))) return undefined;
 
-        const request = toScoreRequest(file, evalUuid);
-        // Always unique (the file's own name is kept as the prefix): after a lost reply the run is found by it.
-        const name = uniqueRunName(request.name ?? fileUri.path.split('/').pop() ?? 'responses');
-        request.name = name;
         const target = fileUri;
-        return await this.withProgress(target, claim, t('Scoring {0}', fileLabel(target)), async (signal, report) => {
-          this.s.log.info(`Scoring ${label(target)} (${request.responses.length} responses) against ${evalUuid} at ${origin.origin}; run name "${name}".`);
-          // On disk before the request leaves: a reload while it is in flight finds the run by this name.
-          const pending: PendingRun = { eval_uuid: evalUuid, name, started_at: new Date().toISOString() };
-          await this.s.store.setPending(target, pending);
+        // Loaded on first use, not at activation: the scoring use case, the responses-file model and zod.
+        const { scoreFile } = await import('../core/scoreFile');
+        return await this.withProgress(target, claim, t('Scoring {0}', label(target)), async (signal, report) => {
+          let pending: PendingRun | undefined;
           let recovering = false;
           let result: RunResult;
           try {
-            result = await scoreRun({
+            result = await scoreFile({
+              file,
+              evalUuid,
+              fileName: target.path.split('/').pop() ?? '',
               client,
-              request,
-              entries: file.entries,
               sandbox: this.s.config.sandbox,
               signal,
               poll: { timeoutMs: this.s.config.runTimeoutMs },
+              beforeSubmit: async (sub) => {
+                this.s.log.info(`Scoring ${label(target)} (${sub.responses} responses) against ${evalUuid} at ${origin.origin}; run name "${sub.name}".`);
+                // On disk before the request leaves: a reload while it is in flight finds the run by this name.
+                pending = { eval_uuid: evalUuid, name: sub.name, started_at: new Date().toISOString() };
+                await this.s.store.setPending(target, pending);
+              },
               onProgress: (p) => {
                 if (p.stage === 'recovering') recovering = true;
                 report(p);
               },
-              onRunKnown: (run) => this.s.store.setPending(target, { ...pending, eval_run_uuid: run.eval_run_uuid }),
+              onRunKnown: (run) => (pending ? this.s.store.setPending(target, { ...pending, eval_run_uuid: run.eval_run_uuid }) : undefined),
             });
           } catch (err) {
             // Keep the name while the run may exist (the reply was lost and the lookup failed, or the
             // window is closing with the request in flight): Refresh or the next window looks again.
-            if (!this.disposed && (!recovering || lookedUpAndAbsent(err))) await this.s.store.clearPending(target, { name });
+            if (pending && !this.disposed && (!recovering || lookedUpAndAbsent(err))) await this.s.store.clearPending(target, { name: pending.name });
             throw err;
           }
           await this.s.store.setResult(target, result);
-          await this.s.watcher.afterRun(target, sent);
+          await this.watcher.afterRun(target, sent);
           void this.s.prompts.ensure(result.eval_uuid, () => this.s.client());
           this.announce(target, result);
           return result;
@@ -151,7 +156,7 @@ class Scorer implements vscode.Disposable {
         void client.close();
       }
     } catch (err) {
-      if (!this.disposed) void reportError(err, this.s.log, fileUri ? { command: 'aymara.scoreFile', args: [fileUri] } : undefined);
+      if (!this.disposed) void reportError(err, this.s.log, fileUri ? { command: Command.scoreFile, args: [fileUri] } : undefined);
       return undefined;
     } finally {
       if (fileUri && claim) this.release(fileUri, claim);
@@ -186,7 +191,7 @@ class Scorer implements vscode.Disposable {
         claim = this.claim(fileUri);
         const client = await this.s.client();
         try {
-          const result = await this.withProgress(fileUri, claim, vscode.l10n.t('Fetching results for {0}', fileLabel(fileUri)), async (signal, report) => {
+          const result = await this.withProgress(fileUri, claim, vscode.l10n.t('Fetching results for {0}', label(fileUri)), async (signal, report) => {
             const current = this.s.store.get(fileUri);
             const runUuid = current?.pending ? await this.pendingRunId(fileUri, current.pending, client, signal, report) : current?.latest?.eval_run_uuid;
             if (!runUuid) return undefined;
@@ -225,8 +230,8 @@ class Scorer implements vscode.Disposable {
     if (!found) {
       await this.s.store.clearPending(fileUri, { name: pending.name });
       this.s.log.warn(`No run named "${name}" exists for ${label(fileUri)}; the submission that was in flight when the window closed created nothing.`);
-      void notify(this.s.log, 'warning', t('{0} was being sent for scoring when the window closed, but the server has no run named "{1}", so nothing was scored. Score the file again.', fileLabel(fileUri), inert(name, 120)), [
-        { title: t('Score File'), command: 'aymara.scoreFile', args: [fileUri] },
+      void notify(this.s.log, 'warning', t('{0} was being sent for scoring when the window closed, but the server has no run named "{1}", so nothing was scored. Score the file again.', label(fileUri), inert(name, 120)), [
+        { title: t('Score File'), command: Command.scoreFile, args: [fileUri] },
       ]);
       return undefined;
     }
@@ -247,9 +252,9 @@ class Scorer implements vscode.Disposable {
     }
   }
 
-  async selectEval(uri: vscode.Uri | undefined): Promise<string | undefined> {
+  async selectEval(uri: vscode.Uri): Promise<string | undefined> {
     try {
-      const fileUri = this.target(uri);
+      const fileUri = uri;
       const client = await this.s.client();
       try {
         return await this.chooseEval(fileUri, client);
@@ -280,7 +285,7 @@ class Scorer implements vscode.Disposable {
     const detail = t(
       'Scoring sends the {0} responses in {1} (their text, prompt ids and flags) to {2} with your API key. Nothing else from your workspace is sent. You will not be asked again for this address.',
       file.entries.length,
-      fileLabel(fileUri),
+      label(fileUri),
       origin.origin,
     );
     const answer = await notify(this.s.log, 'warning', t('Upload responses to {0}?', origin.origin), [send], { modal: true, detail });
@@ -314,7 +319,7 @@ class Scorer implements vscode.Disposable {
   private announce(fileUri: vscode.Uri, r: RunResult): void {
     const t = vscode.l10n.t;
     const c = r.counts;
-    const summary = t('{0}: {1} passed, {2} failed, {3} refused, {4} excluded, {5} errored (pass rate {6}).', fileLabel(fileUri), c.passed, c.failed, c.refused, c.excluded, c.errored, formatPercent(r.pass_rate));
+    const summary = t('{0}: {1} (pass rate {2}).', label(fileUri), countsLine(c, t), formatPercent(r.pass_rate));
     this.s.log.info(`Run ${r.eval_run_uuid} ${r.status}: ${summary}${r.notes.length ? ' ' + r.notes.join(' ') : ''}`);
     if (r.status === 'failed') void notify(this.s.log, 'warning', t('The server marked run {0} as failed. {1}', shortId(r.eval_run_uuid, 40), summary));
     else void notify(this.s.log, 'info', summary);
@@ -325,11 +330,6 @@ class Scorer implements vscode.Disposable {
     for (const c of this.running.values()) c.abort();
     this.running.clear();
   }
-}
-
-/** A file's name for messages and titles: relative to the workspace, inert. */
-function fileLabel(uri: vscode.Uri): string {
-  return inert(label(uri), 160);
 }
 
 /** The submission's reply was lost and the lookup by name completed without finding the run: nothing was created. */

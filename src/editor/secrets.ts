@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { DEFAULT_BASE_URL, isLoopbackHost } from '../core/baseUrl';
+import { Command } from './commandIds';
 import { UserError } from './errors';
 import type { Log } from './log';
 
@@ -70,7 +71,7 @@ export class ApiKeys implements vscode.Disposable {
       const t = vscode.l10n.t;
       throw new UserError(
         t('No Aymara API key is set for {0}. {1} is only sent to {2} and to loopback addresses, so it was not used. Set a key for {0} to score files.', origin, ENV_KEY, DEFAULT_BASE_URL),
-        [{ title: t('Set API Key'), command: 'aymara.setApiKey' }],
+        [{ title: t('Set API Key'), command: Command.setApiKey }],
       );
     }
     this.announce(origin, 'environment');

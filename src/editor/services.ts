@@ -3,9 +3,9 @@ import type { AymaraClient } from '../core/client';
 import { ApiError } from '../core/apiError';
 import { checkBaseUrl, isLoopbackHost } from '../core/baseUrl';
 import { proxyFromEditor, proxyLabel } from '../core/proxy';
+import { Command, WorkbenchCommand } from './commandIds';
 import { Config } from './config';
 import { ResultDiagnostics } from './diagnostics';
-import { FileWatcher } from './fileWatcher';
 import { UserError } from './errors';
 import { Log } from './log';
 import { PromptCache } from './promptCache';
@@ -23,14 +23,12 @@ export class Services implements vscode.Disposable {
   readonly store: RunStore;
   readonly diagnostics: ResultDiagnostics;
   readonly prompts: PromptCache;
-  readonly watcher: FileWatcher;
 
   constructor(readonly context: vscode.ExtensionContext) {
     this.keys = new ApiKeys(context.secrets, this.log);
     this.store = new RunStore(context.workspaceState, context.storageUri ? vscode.Uri.joinPath(context.storageUri, 'pending-runs.json') : undefined, this.log);
     this.diagnostics = new ResultDiagnostics(this.store, this.config);
     this.prompts = new PromptCache(context.workspaceState, this.log);
-    this.watcher = new FileWatcher(this);
   }
 
   /** The configured API origin, vetted (https, or http to loopback). */
@@ -40,7 +38,7 @@ export class Services implements vscode.Disposable {
     } catch (err) {
       const msg = err instanceof ApiError ? err.message : String(err);
       throw new UserError(`${msg} ${vscode.l10n.t('Fix "aymara.apiBaseUrl" in your user settings.')}`, [
-        { title: vscode.l10n.t('Open Settings'), command: 'workbench.action.openSettings', args: ['aymara.apiBaseUrl'] },
+        { title: vscode.l10n.t('Open Settings'), command: WorkbenchCommand.openSettings, args: ['aymara.apiBaseUrl'] },
       ]);
     }
   }
@@ -55,7 +53,7 @@ export class Services implements vscode.Disposable {
     const key = await this.keys.get(url.origin);
     if (!key) {
       throw new UserError(vscode.l10n.t('No Aymara API key is set for {0}. Set one to score files.', url.origin), [
-        { title: vscode.l10n.t('Set API Key'), command: 'aymara.setApiKey' },
+        { title: vscode.l10n.t('Set API Key'), command: Command.setApiKey },
       ]);
     }
     let proxy: ReturnType<typeof proxyFromEditor>;
@@ -63,7 +61,7 @@ export class Services implements vscode.Disposable {
       proxy = proxyFromEditor(this.config.httpProxy, process.env, url);
     } catch (err) {
       throw new UserError(err instanceof Error ? err.message : String(err), [
-        { title: vscode.l10n.t('Open Settings'), command: 'workbench.action.openSettings', args: ['http.proxy'] },
+        { title: vscode.l10n.t('Open Settings'), command: WorkbenchCommand.openSettings, args: ['http.proxy'] },
       ]);
     }
     const route = proxy ? proxyLabel(proxy) : 'direct';
@@ -92,6 +90,6 @@ export class Services implements vscode.Disposable {
   }
 
   dispose(): void {
-    vscode.Disposable.from(this.watcher, this.diagnostics, this.prompts, this.store, this.keys, this.config, this.log).dispose();
+    vscode.Disposable.from(this.diagnostics, this.prompts, this.store, this.keys, this.config, this.log).dispose();
   }
 }

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
+import { countsLine } from '../core/present/labels';
 import { inert, shortId } from '../core/present/text';
 import { formatPercent } from '../core/results';
+import { WorkbenchCommand } from './commandIds';
 import type { Services } from './services';
 
 /** Pass rate and counts of the active file's latest run; a click focuses the results tree. */
@@ -10,7 +12,7 @@ export class StatusBar implements vscode.Disposable {
 
   constructor(private readonly s: Services) {
     this.item.name = 'Aymara';
-    this.item.command = 'aymara.results.focus';
+    this.item.command = WorkbenchCommand.focusResults;
     this.disposables = [this.item, s.store.onDidChange(() => this.update()), vscode.window.onDidChangeActiveTextEditor(() => this.update())];
     this.update();
   }
@@ -34,7 +36,7 @@ export class StatusBar implements vscode.Disposable {
       const c = r.counts;
       const bad = c.failed + c.errored;
       this.item.text = `$(${bad ? 'error' : 'pass'}) ${formatPercent(r.pass_rate)}  $(close) ${bad}  $(check) ${c.passed + c.refused}${rec?.stale ? ' $(history)' : ''}`;
-      this.item.tooltip = t('Aymara: {0} passed, {1} failed, {2} refused, {3} excluded, {4} errored. Pass rate {5}.{6} Click to show the results.', c.passed, c.failed, c.refused, c.excluded, c.errored, formatPercent(r.pass_rate), rec?.stale ? ' ' + t('The file changed since scoring.') : '');
+      this.item.tooltip = t('Aymara: {0}. Pass rate {1}.{2} Click to show the results.', countsLine(c, t), formatPercent(r.pass_rate), rec?.stale ? ' ' + t('The file changed since scoring.') : '');
     }
     this.item.show();
   }

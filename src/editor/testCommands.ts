@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { RunResult } from '../core/results';
+import { TestCommand } from './commandIds';
 import { recentMessages } from './errors';
 import { lastPicker } from './evalPicker';
 import type { ExplanationsPanels } from './explanations';
@@ -33,8 +34,14 @@ export function registerTestCommands(s: Services, parts: { tree: ResultsTree; st
         children: depth < 4 ? render(c, depth + 1) : [],
       };
     });
+  /** Every row with the node object the tree gives a command of that row (depth first). */
+  const nodes = (n: Node | undefined): { id: string | undefined; contextValue: string | undefined; node: Node }[] =>
+    parts.tree.getChildren(n).flatMap((c) => {
+      const ti = parts.tree.getTreeItem(c);
+      return [{ id: ti.id, contextValue: ti.contextValue, node: c }, ...nodes(c)];
+    });
   return vscode.Disposable.from(
-    vscode.commands.registerCommand('aymara._test.snapshot', () => ({
+    vscode.commands.registerCommand(TestCommand.snapshot, () => ({
       tree: render(undefined, 0),
       treeMessage: parts.tree.view.message,
       status: parts.status.item.text,
@@ -45,15 +52,17 @@ export function registerTestCommands(s: Services, parts: { tree: ResultsTree; st
       picker: { ...lastPicker },
       dirs: { globalStorage: s.context.globalStorageUri.fsPath, log: s.context.logUri.fsPath, workspaceStorage: s.context.storageUri?.fsPath },
     })),
-    vscode.commands.registerCommand('aymara._test.explanationsMessage', (uri: string, msg: unknown) => parts.explanations.receiveMessage(uri, msg)),
-    vscode.commands.registerCommand('aymara._test.clearMessages', () => void recentMessages.splice(0)),
-    vscode.commands.registerCommand('aymara._test.setKey', (origin: string, key: string | undefined) => (key ? s.keys.set(origin, key) : s.keys.clear(origin))),
-    vscode.commands.registerCommand('aymara._test.setEval', (uri: string, evalUuid: string | undefined) => s.store.setEval(vscode.Uri.parse(uri), evalUuid)),
+    vscode.commands.registerCommand(TestCommand.treeNodes, () => nodes(undefined)),
+    vscode.commands.registerCommand(TestCommand.hasKey, (origin: string) => s.keys.has(origin)),
+    vscode.commands.registerCommand(TestCommand.explanationsMessage, (uri: string, msg: unknown) => parts.explanations.receiveMessage(uri, msg)),
+    vscode.commands.registerCommand(TestCommand.clearMessages, () => void recentMessages.splice(0)),
+    vscode.commands.registerCommand(TestCommand.setKey, (origin: string, key: string | undefined) => (key ? s.keys.set(origin, key) : s.keys.clear(origin))),
+    vscode.commands.registerCommand(TestCommand.setEval, (uri: string, evalUuid: string | undefined) => s.store.setEval(vscode.Uri.parse(uri), evalUuid)),
     // Raw writes to workspace state (bypassing the store, as a crash or an old version might leave it), then a re-read as after a reload.
-    vscode.commands.registerCommand('aymara._test.writeState', (key: string, value: unknown) => s.context.workspaceState.update(key, value)),
-    vscode.commands.registerCommand('aymara._test.reloadState', () => s.store.reload()),
-    vscode.commands.registerCommand('aymara._test.seedRun', (uri: string, result: RunResult) => s.store.setResult(vscode.Uri.parse(uri), result)),
-    vscode.commands.registerCommand('aymara._test.revealInTree', (uri: string, key: string) => parts.tree.reveal(uri, key)),
-    vscode.commands.registerCommand('aymara._test.selection', () => parts.tree.view.selection.map((n) => parts.tree.getTreeItem(n).id)),
+    vscode.commands.registerCommand(TestCommand.writeState, (key: string, value: unknown) => s.context.workspaceState.update(key, value)),
+    vscode.commands.registerCommand(TestCommand.reloadState, () => s.store.reload()),
+    vscode.commands.registerCommand(TestCommand.seedRun, (uri: string, result: RunResult) => s.store.setResult(vscode.Uri.parse(uri), result)),
+    vscode.commands.registerCommand(TestCommand.revealInTree, (uri: string, key: string) => parts.tree.reveal(uri, key)),
+    vscode.commands.registerCommand(TestCommand.selection, () => parts.tree.view.selection.map((n) => parts.tree.getTreeItem(n).id)),
   );
 }

@@ -4,7 +4,8 @@
  * file's entries (matchResults) is reported beside it against the same baseline.
  */
 import { toDiagnosticData, type DiagnosticOptions } from '../../src/core/report/diagnosticsModel';
-import { buildWebviewModel, english, type PromptText, type WebviewModel } from '../../src/core/report/webviewModel';
+import { english } from '../../src/core/present/labels';
+import { buildWebviewModel, type PromptText, type WebviewModel } from '../../src/core/report/webviewModel';
 import { itemIndex, runGroups, type ResultItem, type RunResult, type Verdict } from '../../src/core/results';
 import { matchResults, type EntryLike } from '../../src/core/scoring';
 import type { EvalRunResult } from '../../src/core/schemas';

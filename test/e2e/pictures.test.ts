@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { encodeAnimation, optimisePng, pngSize } from './pictures/encode';
-import { clickContextMenuItem, openProblems, repoRoot, resultsDir, rightClickExplorerItem, runCommand, useWorkbench, waitForProblem, waitForWebview } from './workbench';
+import { clickContextMenuItem, openProblems, repoRoot, resultsDir, rightClickExplorerItem, runCommand, useWorkbench, waitForProblem, waitForWebview, waitForActivation } from './workbench';
 
 const VIEWPORT = { width: 1280, height: 800 };
 const outDir = path.resolve(repoRoot, process.env.AYMARA_PICTURES_DIR ?? path.join(resultsDir, 'pictures'));
@@ -50,7 +50,8 @@ describe('README pictures: the walk that takes them', function () {
   }
 
   it('scores the demo file from the Explorer and photographs Problems', async () => {
-    const { page } = wb();
+    const { page, server } = wb();
+    await waitForActivation(server, undefined, 60_000); // its menu items are there once the extension host knows it
     await frame(page);
     await rightClickExplorerItem(page, 'support-bot.responses.json');
     await frame(page);

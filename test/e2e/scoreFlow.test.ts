@@ -3,14 +3,15 @@
  * choose "Score Responses File", and see the failing entries in the Problems panel.
  */
 import * as assert from 'node:assert/strict';
-import { clickContextMenuItem, contextMenuItems, openProblems, rightClickExplorerItem, screenshot, useWorkbench, waitForProblem } from './workbench';
+import { clickContextMenuItem, contextMenuItems, openProblems, rightClickExplorerItem, screenshot, useWorkbench, waitForProblem, waitForActivation } from './workbench';
 
 describe('e2e: right-click → score → Problems', function () {
   this.timeout(180_000);
   const wb = useWorkbench({ fixture: 'scoring', aymaraServer: true });
 
   it('scores the file from the Explorer context menu and lists each failure in Problems', async () => {
-    const { page } = wb();
+    const { page, server } = wb();
+    await waitForActivation(server, undefined, 60_000); // its menu items are there once the extension host knows it
     await rightClickExplorerItem(page, 'bot.responses.json');
     const items = await contextMenuItems(page);
     assert.ok(items.includes('Score Responses File'), `context menu: ${items.join(' | ')}`);

@@ -5,7 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { clickContextMenuItem, openProblems, rightClickExplorerItem, runCommand, screenshot, useWorkbench, waitForProblem, waitForWebview } from './workbench';
+import { clickContextMenuItem, openProblems, rightClickExplorerItem, runCommand, screenshot, useWorkbench, waitForProblem, waitForWebview, waitForActivation } from './workbench';
 
 /** The selection as the status bar shows it: "Ln 8, Col 5 (137 selected)". */
 async function selection(page: Page): Promise<string> {
@@ -50,7 +50,8 @@ describe('e2e walk: score → tree → entry → explanation → next failure', 
   const wb = useWorkbench({ fixture: 'scoring', aymaraServer: true });
 
   it('scores from the Explorer and shows the failed group in the Aymara tree', async () => {
-    const { page } = wb();
+    const { page, server } = wb();
+    await waitForActivation(server, undefined, 60_000); // its menu items are there once the extension host knows it
     await rightClickExplorerItem(page, 'bot.responses.json');
     await clickContextMenuItem(page, 'Score Responses File');
     await openProblems(page);

@@ -1,12 +1,12 @@
 import * as assert from 'node:assert/strict';
 import { countVerdicts, responseKey, type ResultItem, type RunResult, type Verdict } from '../../src/core/results';
+import { formatWhen } from '../../src/core/present/labels';
 import {
   TEXT_BUDGET,
   TEXT_LIMIT,
   buildWebviewModel,
   confidenceLabel,
   cardHaystack,
-  formatWhen,
   fullText,
   matchesFilter,
   parseWebviewMessage,

@@ -1,3 +1,4 @@
+import { countsLine } from '../present/labels';
 import { oneLine } from '../present/text';
 import { formatPercent, headline, sortedItems, type RunResult } from '../results';
 
@@ -25,7 +26,7 @@ export function writeText(r: RunResult, fileLabel: string): string {
   lines.push(
     '',
     line`Run ${r.eval_run_uuid} (${r.status}) for eval ${r.eval_uuid}` + (r.eval_name ? line` "${r.eval_name}"` : ''),
-    `${c.passed} passed, ${c.failed} failed, ${c.refused} refused, ${c.excluded} excluded, ${c.errored} errored; pass rate ${formatPercent(r.pass_rate)}`,
+    `${countsLine(c)}; pass rate ${formatPercent(r.pass_rate)}`,
   );
   for (const n of r.notes) lines.push(line`note: ${n}`);
   return lines.join('\n') + '\n';

@@ -4,6 +4,7 @@
  * imports only the types. Everything in the model is display-ready text; the webview never
  * formats numbers, dates or labels itself, and renders every string with textContent.
  */
+import { english, formatWhen, VERDICT_LABEL, verdictLabel, type Translate } from '../present/labels';
 import { VERDICTS, computedPassRate, formatPercent, runGroups, type Counts, type RunResult, type Verdict } from '../results';
 
 /** Display limit per text field (characters). Longer texts are cut here and fetched whole on "Show all". */
@@ -111,11 +112,6 @@ export interface ModelInput {
   t?: Translate;
 }
 
-export type Translate = (message: string, ...args: (string | number)[]) => string;
-
-export const english: Translate = (message, ...args) => message.replace(/\{(\d+)\}/g, (m, i: string) => (args[Number(i)] !== undefined ? String(args[Number(i)]) : m));
-
-const VERDICT_LABEL: Record<Verdict, string> = { failed: 'Failed', errored: 'Errored', refused: 'Refused', excluded: 'Excluded', passed: 'Passed' };
 const FILTER_LABEL: Record<Filter, string> = { all: 'All', ...VERDICT_LABEL };
 
 /** Cut `text` to at most `limit` UTF-16 units without splitting a surrogate pair. */
@@ -127,13 +123,6 @@ export function truncateText(text: string, limit: number): ModelText {
   return { text: text.slice(0, end), total: text.length };
 }
 
-/** "2026-01-02 13:45 UTC"; the input itself when it is not a date. */
-export function formatWhen(iso: string): string {
-  const d = new Date(iso);
-  if (!iso || Number.isNaN(d.getTime())) return iso;
-  return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
-
 export function buildWebviewModel(input: ModelInput): WebviewModel {
   const { run } = input;
   const t = input.t ?? english;
@@ -141,7 +130,7 @@ export function buildWebviewModel(input: ModelInput): WebviewModel {
   const lookup = input.prompt;
   const maxLimit = input.textLimit ?? TEXT_LIMIT;
   const budget = input.textBudget ?? TEXT_BUDGET;
-  const labels = { failed: t(VERDICT_LABEL.failed), errored: t(VERDICT_LABEL.errored), refused: t(VERDICT_LABEL.refused), excluded: t(VERDICT_LABEL.excluded), passed: t(VERDICT_LABEL.passed) };
+  const labels = { failed: verdictLabel('failed', t), errored: verdictLabel('errored', t), refused: verdictLabel('refused', t), excluded: verdictLabel('excluded', t), passed: verdictLabel('passed', t) };
   const groups = runGroups(run);
 
   // One pass: every card with its whole texts, the characters they take at the normal limit and

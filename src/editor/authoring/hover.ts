@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { promptValueAt } from '../../core/authoring/promptAt';
+import { verdictLabel } from '../../core/present/labels';
 import { formatPercent } from '../../core/results';
 import { parseResponsesFile } from '../../core/responsesFile';
 import { isJsonLines, type AuthoringDeps } from './model';
@@ -31,7 +32,7 @@ export class PromptHover implements vscode.HoverProvider {
       md.appendMarkdown('\n\n').appendText(prompt.content);
     }
     if (item) {
-      const verdict = item.verdict.charAt(0).toUpperCase() + item.verdict.slice(1);
+      const verdict = verdictLabel(item.verdict, vscode.l10n.t);
       const confidence = item.confidence === null ? '' : ` (${formatPercent(item.confidence)})`;
       md.appendMarkdown(`\n\n---\n\n**${vscode.l10n.t('Latest verdict')}:** `).appendText(`${verdict}${confidence}`);
       if (item.explanation) md.appendMarkdown('\n\n').appendText(item.explanation);

@@ -4,7 +4,8 @@
  * package.json's jsonValidation.)
  */
 import * as vscode from 'vscode';
-import { notify } from '../errors';
+import { registerCommand, requireFile } from '../commandArgs';
+import { Command } from '../commandIds';
 import { addUnansweredEntries } from './addEntries';
 import { ProblemFixes } from './codeActions';
 import { PromptCompletion } from './completion';
@@ -18,18 +19,14 @@ const SELECTOR: vscode.DocumentSelector = [
   { scheme: 'untitled', language: 'json' },
 ];
 
-export function register(deps: AuthoringDeps & { waitForPrompts(evalUuid: string): Promise<void>; commandId: string; resolveUri(arg: unknown): vscode.Uri | undefined }): vscode.Disposable {
+export function register(deps: AuthoringDeps & { waitForPrompts(evalUuid: string): Promise<void> }): vscode.Disposable {
   return vscode.Disposable.from(
     vscode.languages.registerCompletionItemProvider(SELECTOR, new PromptCompletion(deps), '"'),
     vscode.languages.registerHoverProvider(SELECTOR, new PromptHover(deps)),
     vscode.languages.registerCodeActionsProvider(SELECTOR, new ProblemFixes(), { providedCodeActionKinds: ProblemFixes.kinds }),
-    vscode.commands.registerCommand(deps.commandId, async (arg?: unknown) => {
-      const uri = deps.resolveUri(arg);
-      if (!uri) {
-        void notify(deps.log, 'warning', vscode.l10n.t('Open a responses file (or right-click one in the Explorer) to add entries to it.'));
-        return 0;
-      }
-      return addUnansweredEntries(deps, uri, deps.waitForPrompts);
+    registerCommand(Command.addUnansweredEntries, (t) => {
+      const uri = requireFile(t, 'addEntries', deps.log);
+      return uri ? addUnansweredEntries(deps, uri, deps.waitForPrompts) : 0;
     }),
   );
 }

@@ -1,0 +1,42 @@
+/**
+ * The scoring use case, shared by the editor's Score command and the command line: a parsed
+ * responses file and the eval to score it against → the submission (with a run name no other
+ * submission carries) → the scored run, matched to the file's entries.
+ *
+ * Callers own what is theirs: reading the file, choosing the eval, consent, progress UI, and what
+ * happens to the result (run store and views, or a report on stdout).
+ */
+import type { RunResult } from './results';
+import { toScoreRequest, type ResponsesFile } from './responsesFile';
+import { scoreRun, uniqueRunName, type ScoreRunOptions } from './scoring';
+
+export interface Submission {
+  /** The run's unique name: after a lost reply the run is found by it. */
+  name: string;
+  eval_uuid: string;
+  responses: number;
+}
+
+export interface ScoreFileOptions extends Omit<ScoreRunOptions, 'request' | 'entries'> {
+  file: ResponsesFile;
+  /** The eval to score against (the file's own `eval_uuid` when given). */
+  evalUuid: string;
+  /** The file's name: the run name's prefix when the file names no run. */
+  fileName: string;
+  /**
+   * Called once the submission is prepared and before anything is sent. A caller that must find
+   * the run again after a reload (the editor) persists `name` here; the request waits for it.
+   */
+  beforeSubmit?: (submission: Submission) => void | Promise<void>;
+}
+
+/** Score a responses file that parsed without errors (throws ResponsesFileError otherwise; nothing is sent). */
+export async function scoreFile(o: ScoreFileOptions): Promise<RunResult> {
+  const { file, evalUuid, fileName, beforeSubmit, ...run } = o;
+  const request = toScoreRequest(file, evalUuid);
+  // Always unique: a lost reply is recovered by looking the run up by this name, and a name the
+  // file gives may already belong to an earlier run, which must never be adopted as this one.
+  request.name = uniqueRunName(request.name || fileName || 'responses');
+  await beforeSubmit?.({ name: request.name, eval_uuid: request.eval_uuid, responses: request.responses.length });
+  return scoreRun({ ...run, request, entries: file.entries });
+}
