@@ -1,39 +1,41 @@
-import * as vscode from 'vscode';
-import { register as registerAuthoring } from './editor/authoring';
-import { ResultLenses } from './editor/codeLens';
-import { ExplanationsPanels } from './editor/explanations';
+import type * as vscode from 'vscode';
+import * as authoring from './editor/authoring';
+import * as codeLens from './editor/codeLens';
+import * as explanations from './editor/explanations';
 import { FileWatcher } from './editor/fileWatcher';
-import { Navigation } from './editor/navigation';
-import { ResultsTree } from './editor/resultsTree';
-import { registerScoring } from './editor/scoreCommand';
+import * as navigation from './editor/navigation';
+import * as resultsTree from './editor/resultsTree';
+import * as scoring from './editor/scoreCommand';
 import { Services } from './editor/services';
-import { StatusBar } from './editor/statusBar';
-import { registerTestCommands } from './editor/testCommands';
+import * as statusBar from './editor/statusBar';
+import * as testCommands from './editor/testCommands';
 
-/** Wiring only: build the shared services, register each feature. No file or network I/O here. */
+/**
+ * Wiring only: build the shared services, then each feature through its `register(deps)`, which
+ * takes what the feature uses and returns one Disposable owning all it registered. No file or
+ * network I/O here.
+ */
 export function activate(context: vscode.ExtensionContext): void {
   const services = new Services(context);
   const watcher = new FileWatcher(services);
-  const scoring = registerScoring(services, watcher);
-  const tree = new ResultsTree(services);
-  const status = new StatusBar(services);
+  const score = scoring.register(services, watcher);
+  const tree = resultsTree.register(services);
+  const status = statusBar.register(services);
   // Each holds the other directly: a card's Go to Response selects its entry through Navigation
   // (only ever called after activation), and Navigation opens and scrolls the panels.
-  const explanations: ExplanationsPanels = new ExplanationsPanels(services, (uri, key): Promise<boolean> => navigation.revealEntry(uri, key));
-  const navigation: Navigation = new Navigation(services, tree, explanations);
+  const panels: explanations.ExplanationsPanels = explanations.register(services, (uri, key): Promise<boolean> => nav.revealEntry(uri, key));
+  const nav: navigation.Navigation = navigation.register(services, tree, panels);
   context.subscriptions.push(
     services,
     watcher,
-    scoring,
+    score,
     tree,
     status,
-    explanations,
-    explanations.register(),
-    explanations.registerCommands(),
-    navigation,
-    new ResultLenses(services),
-    registerTestCommands(services, { tree, status, explanations }),
-    registerAuthoring({
+    panels,
+    nav,
+    codeLens.register(services),
+    testCommands.register(services, { tree, status, explanations: panels }),
+    authoring.register({
       log: services.log,
       prompts: (evalUuid) => services.prompts.list(evalUuid)?.map((p) => ({ ...p, thread_uuid: null, turn_number: 1 })),
       fetchPrompts: (evalUuid) => void services.prompts.ensure(evalUuid, () => services.client()),
@@ -46,7 +48,7 @@ export function activate(context: vscode.ExtensionContext): void {
   // those of runs a reload left pending.
   setTimeout(() => {
     void services.diagnostics.refresh(undefined);
-    void scoring.resumePending();
+    void score.resumePending();
   }, 0);
 }
 

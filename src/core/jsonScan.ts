@@ -2,7 +2,7 @@
  * Fast, allocation-light scanning of JSON text that is already known to be valid
  * (JSON.parse accepted it): where values and array elements start and end, and facts about
  * them. This is the responses file model's fast path; text JSON.parse rejects, and the ranges
- * of single properties, are read with jsonc-parser (responsesFile.ts).
+ * of single properties, are read by the tolerant reader (responsesFile/tolerant/) with jsonc-parser.
  *
  * The values themselves come from JSON.parse; this module only finds *offsets*, in one
  * linear pass with string bodies skipped by indexOf. Everything here is iterative, so a

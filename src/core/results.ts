@@ -44,7 +44,7 @@ export interface RunResult {
   eval_run_uuid: string;
   run_name: string | null;
   status: Status;
-  /** Server's pass_rate as a fraction 0–1 when given, else computed from passed / (passed + failed). */
+  /** Server's pass_rate as a fraction 0–1 when given, else computedPassRate(counts). */
   pass_rate: number | null;
   eval_name: string | null;
   eval_type: string | null;
@@ -86,9 +86,10 @@ export function verdictOf(s: Pick<ScoredResponse, 'is_passed' | 'ai_refused' | '
   return 'errored';
 }
 
-/** passed / (passed + failed), or null when nothing was judged. */
-export { oneLine } from './present/text';
-
+/**
+ * The pass rate the API reports when it gives none: passing (passed or refused) over judged
+ * (passed, refused or failed); errored and excluded responses are not judged. Null when nothing was.
+ */
 export function computedPassRate(c: Counts): number | null {
   const judged = c.passed + c.failed + c.refused;
   return judged ? (c.passed + c.refused) / judged : null;

@@ -30,18 +30,6 @@ export type FileReference = z.infer<typeof FileReference>;
 
 export const ResponseContent = z.union([z.string(), z.null(), FileReference]);
 
-/** Keys the API documents for one element of the request's `responses[]`. */
-export const EVAL_RESPONSE_KEYS = [
-  'prompt_uuid',
-  'thread_uuid',
-  'turn_number',
-  'continue_thread',
-  'content',
-  'content_type',
-  'exclude_from_scoring',
-  'ai_refused',
-] as const;
-
 /** One AI answer, as sent to score-responses (EvalResponse). */
 export const EvalResponse = z.object({
   prompt_uuid: z.string().min(1, 'prompt_uuid must not be empty'),
@@ -64,17 +52,6 @@ export const EvalRunExample = z.object({
   explanation: z.string().nullish(),
 });
 export type EvalRunExample = z.infer<typeof EvalRunExample>;
-
-/** Keys the API documents for the score-responses request body. */
-export const SCORE_REQUEST_KEYS = [
-  'eval_uuid',
-  'eval_run_uuid',
-  'name',
-  'ai_description',
-  'continue_thread',
-  'eval_run_examples',
-  'responses',
-] as const;
 
 /** The score-responses request body (EvalRunRequest). */
 export const ScoreRequest = z.object({

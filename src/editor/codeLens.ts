@@ -3,13 +3,21 @@ import { headline } from '../core/results';
 import { Command } from './commandIds';
 import type { Services } from './services';
 
+/** What this feature uses of the shared services. */
+type Deps = Pick<Services, 'store'>;
+
+/** The feature's entry point: built with what it uses; disposing it removes all it registered. */
+export function register(deps: Deps): ResultLenses {
+  return new ResultLenses(deps);
+}
+
 /** A lens above each scored entry: its verdict, and a click opens its explanation. */
 export class ResultLenses implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.emitter.event;
   private readonly disposables: vscode.Disposable[];
 
-  constructor(private readonly s: Services) {
+  constructor(private readonly s: Deps) {
     this.disposables = [
       this.emitter,
       s.store.onDidChange(() => this.emitter.fire()),

@@ -16,6 +16,9 @@ import { entryOf, registerCommand, requireFile } from './commandArgs';
 import { Command } from './commandIds';
 import type { Services } from './services';
 
+/** What this feature uses of the shared services. */
+type Deps = Pick<Services, 'context' | 'log' | 'prompts' | 'store'>;
+
 export const VIEW_TYPE = 'aymara.explanations';
 /** How long updates from the store and prompt cache are coalesced before one post. */
 const UPDATE_DELAY_MS = 150;
@@ -63,6 +66,11 @@ interface Entry {
   lastPosted?: HostMessage;
 }
 
+/** The feature's entry point: built with what it uses; disposing it removes all it registered. */
+export function register(deps: Deps, revealEntry: (fileUri: vscode.Uri, key: string) => Promise<boolean>): ExplanationsPanels {
+  return new ExplanationsPanels(deps, revealEntry);
+}
+
 /**
  * The explanations webview: one editor panel per scored run (beside the file), showing the run
  * summary and a card per response. The HTML is a fixed template with a strict CSP; all run data
@@ -81,7 +89,7 @@ export class ExplanationsPanels implements vscode.Disposable {
    *   Response calls it with the panel's own file, the webview only chooses which entry.
    */
   constructor(
-    private readonly s: Services,
+    private readonly s: Deps,
     private readonly revealEntry: (fileUri: vscode.Uri, key: string) => Promise<boolean>,
   ) {
     this.mediaRoot = vscode.Uri.joinPath(s.context.extensionUri, 'media');
@@ -92,6 +100,8 @@ export class ExplanationsPanels implements vscode.Disposable {
       s.prompts.onDidChange((evalUuid) => {
         for (const e of this.panels.values()) if (this.run(e)?.eval_uuid === evalUuid) this.schedule(e);
       }),
+      this.registerSerializer(),
+      this.registerCommands(),
     );
   }
 
@@ -122,7 +132,7 @@ export class ExplanationsPanels implements vscode.Disposable {
   }
 
   /** The serializer that brings panels back after a reload (activation event onWebviewPanel:aymara.explanations). */
-  register(): vscode.Disposable {
+  private registerSerializer(): vscode.Disposable {
     return vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
       deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown) => {
         const saved = persistedState(state);
@@ -151,7 +161,7 @@ export class ExplanationsPanels implements vscode.Disposable {
    * `aymara.showExplanations` (a file, a tree row, or a file and a response's key; nothing = the
    * active editor's file) and `aymara.focusExplanation` (a file and a key).
    */
-  registerCommands(): vscode.Disposable {
+  private registerCommands(): vscode.Disposable {
     return vscode.Disposable.from(
       registerCommand(Command.showExplanations, (t) => {
         const uri = requireFile(t, 'explain', this.s.log);

@@ -7,7 +7,15 @@ import { VIEW_TYPE, type ExplanationsPanels } from './explanations';
 import type { ResultsTree } from './resultsTree';
 import type { Services } from './services';
 
+/** What this feature uses of the shared services. */
+type Deps = Pick<Services, 'log' | 'store'>;
+
 const HAS_FAILURES = 'aymara.hasFailures';
+
+/** The feature's entry point: built with what it uses; disposing it removes all it registered. */
+export function register(deps: Deps, tree: Pick<ResultsTree, 'reveal'>, explanations: Pick<ExplanationsPanels, 'show' | 'focus'>): Navigation {
+  return new Navigation(deps, tree, explanations);
+}
 
 /**
  * Jumping to responses: reveal one entry by key, and Next/Previous Failing Response through the
@@ -18,7 +26,7 @@ export class Navigation implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
-    private readonly s: Services,
+    private readonly s: Deps,
     private readonly tree: Pick<ResultsTree, 'reveal'>,
     private readonly explanations: Pick<ExplanationsPanels, 'show' | 'focus'>,
   ) {

@@ -7,12 +7,20 @@ import { Command, WorkbenchCommand } from './commandIds';
 import type { FileRecord, RunSummary } from './runStore';
 import type { Services } from './services';
 
+/** What this feature uses of the shared services. */
+type Deps = Pick<Services, 'context' | 'log' | 'prompts' | 'store'>;
+
 export const VIEW_ID = 'aymara.results';
 const FAILURES_ONLY_KEY = 'aymara.failuresOnly';
 
 /** A row: file, run, verdict group or item (one response). Commands of a row receive this object. */
 export type Node = TreeNode;
 
+
+/** The feature's entry point: built with what it uses; disposing it removes all it registered. */
+export function register(deps: Deps): ResultsTree {
+  return new ResultsTree(deps);
+}
 
 /**
  * Results tree: scored file → run → verdict groups (failures first) → one item per response.
@@ -26,7 +34,7 @@ export class ResultsTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
   private failuresOnly: boolean;
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly s: Services) {
+  constructor(private readonly s: Deps) {
     this.failuresOnly = s.context.workspaceState.get<unknown>(FAILURES_ONLY_KEY) === true; // saved state is untrusted
     this.view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this, showCollapseAll: true });
     void vscode.commands.executeCommand(WorkbenchCommand.setContext, FAILURES_ONLY_KEY, this.failuresOnly);

@@ -24,7 +24,7 @@ export interface Scoring extends vscode.Disposable {
 }
 
 /** Registers Score, Select Eval, Refresh, and the API key commands. */
-export function registerScoring(s: Services, watcher: Pick<FileWatcher, 'afterRun'>): Scoring {
+export function register(s: Services, watcher: Pick<FileWatcher, 'afterRun'>): Scoring {
   const scorer = new Scorer(s, watcher);
   const disposable = vscode.Disposable.from(
     scorer,

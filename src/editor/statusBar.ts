@@ -5,12 +5,20 @@ import { formatPercent } from '../core/results';
 import { WorkbenchCommand } from './commandIds';
 import type { Services } from './services';
 
+/** What this feature uses of the shared services. */
+type Deps = Pick<Services, 'store'>;
+
+/** The feature's entry point: built with what it uses; disposing it removes all it registered. */
+export function register(deps: Deps): StatusBar {
+  return new StatusBar(deps);
+}
+
 /** Pass rate and counts of the active file's latest run; a click focuses the results tree. */
 export class StatusBar implements vscode.Disposable {
   readonly item = vscode.window.createStatusBarItem('aymara.status', vscode.StatusBarAlignment.Left, 50);
   private readonly disposables: vscode.Disposable[];
 
-  constructor(private readonly s: Services) {
+  constructor(private readonly s: Deps) {
     this.item.name = 'Aymara';
     this.item.command = WorkbenchCommand.focusResults;
     this.disposables = [this.item, s.store.onDidChange(() => this.update()), vscode.window.onDidChangeActiveTextEditor(() => this.update())];

@@ -13,7 +13,7 @@ import type { StatusBar } from './statusBar';
  * test (ExtensionMode.Test). They read state the VS Code API does not expose (tree rows, status
  * bar text, open panels) and seed runs; they never exist in a user's installation.
  */
-export function registerTestCommands(s: Services, parts: { tree: ResultsTree; status: StatusBar; explanations: ExplanationsPanels }): vscode.Disposable {
+export function register(s: Services, parts: { tree: ResultsTree; status: StatusBar; explanations: ExplanationsPanels }): vscode.Disposable {
   if (s.context.extensionMode !== vscode.ExtensionMode.Test) return new vscode.Disposable(() => undefined);
   const render = (n: Node | undefined, depth: number): unknown[] =>
     parts.tree.getChildren(n).map((c) => {
