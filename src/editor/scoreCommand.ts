@@ -15,6 +15,9 @@ import { digestOf, diskStamp, type FileWatcher, type SentText } from './fileWatc
 import type { PendingRun } from './runStore';
 import type { Services } from './services';
 
+/** What scoring uses of the shared services. */
+type Deps = Pick<Services, 'apiOrigin' | 'client' | 'config' | 'context' | 'diagnostics' | 'isLoopback' | 'keys' | 'log' | 'prompts' | 'store'>;
+
 const CONSENT_KEY = 'aymara.uploadConsent';
 
 /** Scoring as the rest of the extension sees it: its commands, and picking up pending runs. */
@@ -24,7 +27,7 @@ export interface Scoring extends vscode.Disposable {
 }
 
 /** Registers Score, Select Eval, Refresh, and the API key commands. */
-export function register(s: Services, watcher: Pick<FileWatcher, 'afterRun'>): Scoring {
+export function register(s: Deps, watcher: Pick<FileWatcher, 'afterRun'>): Scoring {
   const scorer = new Scorer(s, watcher);
   const disposable = vscode.Disposable.from(
     scorer,
@@ -61,7 +64,7 @@ class Scorer implements vscode.Disposable {
   private disposed = false;
 
   constructor(
-    private readonly s: Services,
+    private readonly s: Deps,
     private readonly watcher: Pick<FileWatcher, 'afterRun'>,
   ) {}
 
@@ -337,7 +340,7 @@ function lookedUpAndAbsent(err: unknown): boolean {
   return isApiError(err) && !err.ambiguous && isApiError(err.cause) && err.cause.ambiguous;
 }
 
-async function setApiKey(s: Services): Promise<void> {
+async function setApiKey(s: Pick<Services, 'apiOrigin' | 'keys' | 'log'>): Promise<void> {
   const t = vscode.l10n.t;
   try {
     const origin = s.apiOrigin().origin;
@@ -357,7 +360,7 @@ async function setApiKey(s: Services): Promise<void> {
   }
 }
 
-async function clearApiKey(s: Services): Promise<void> {
+async function clearApiKey(s: Pick<Services, 'apiOrigin' | 'keys' | 'log'>): Promise<void> {
   try {
     const origin = s.apiOrigin().origin;
     await s.keys.clear(origin);
