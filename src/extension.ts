@@ -9,6 +9,7 @@ import * as scoring from './editor/scoreCommand';
 import { Services } from './editor/services';
 import * as statusBar from './editor/statusBar';
 import * as testCommands from './editor/testCommands';
+import * as testExplorer from './editor/testExplorer';
 
 /**
  * Wiring only: build the shared services, then each feature through its `register(deps)`, which
@@ -25,6 +26,7 @@ export function activate(context: vscode.ExtensionContext): void {
   // (only ever called after activation), and Navigation opens and scrolls the panels.
   const panels: explanations.ExplanationsPanels = explanations.register(services, (uri, key): Promise<boolean> => nav.revealEntry(uri, key));
   const nav: navigation.Navigation = navigation.register(services, tree, panels);
+  const tests = testExplorer.register({ store: services.store, prompts: services.prompts, scoring: score });
   context.subscriptions.push(
     services,
     watcher,
@@ -34,7 +36,8 @@ export function activate(context: vscode.ExtensionContext): void {
     panels,
     nav,
     codeLens.register(services),
-    testCommands.register(services, { tree, status, explanations: panels }),
+    tests,
+    testCommands.register(services, { tree, status, explanations: panels, testExplorer: tests }),
     authoring.register({
       log: services.log,
       prompts: (evalUuid) => services.prompts.list(evalUuid)?.map((p) => ({ ...p, thread_uuid: null, turn_number: 1 })),

@@ -35,6 +35,8 @@ export interface ResultItem {
   /** Index of the entry in the file, or null for a result the server returned for a prompt the file does not contain. */
   entry_index: number | null;
   location: EntryLocation | null;
+  /** In a merged view (see `merged` on the run): the run this verdict came from, when not the latest. */
+  from_run?: string;
 }
 
 export type Counts = Record<Verdict, number>;
@@ -56,6 +58,11 @@ export interface RunResult {
   items: ResultItem[];
   /** Human-readable remarks about the run: entries not scored, extra results, totals that did not match. */
   notes: string[];
+  /**
+   * Set when this run rescored only some entries and is shown laid over earlier results (see
+   * core/overlayRun): counts and pass rate are the merged view's, not the run's own.
+   */
+  merged?: { base_run_uuid: string; rescored: number };
 }
 
 export function emptyCounts(): Counts {

@@ -7,7 +7,7 @@
  * happens to the result (run store and views, or a report on stdout).
  */
 import type { RunResult } from './results';
-import { toScoreRequest, type ResponsesFile } from './responsesFile';
+import { ResponsesFileError, toScoreRequest, type ResponsesFile } from './responsesFile';
 import { scoreRun, uniqueRunName, type ScoreRunOptions } from './scoring';
 
 export interface Submission {
@@ -23,6 +23,8 @@ export interface ScoreFileOptions extends Omit<ScoreRunOptions, 'request' | 'ent
   evalUuid: string;
   /** The file's name: the run name's prefix when the file names no run. */
   fileName: string;
+  /** Only the entries with these keys (prompt, thread, turn) are sent; default every entry. */
+  only?: ReadonlySet<string>;
   /**
    * Called once the submission is prepared and before anything is sent. A caller that must find
    * the run again after a reload (the editor) persists `name` here; the request waits for it.
@@ -32,11 +34,14 @@ export interface ScoreFileOptions extends Omit<ScoreRunOptions, 'request' | 'ent
 
 /** Score a responses file that parsed without errors (throws ResponsesFileError otherwise; nothing is sent). */
 export async function scoreFile(o: ScoreFileOptions): Promise<RunResult> {
-  const { file, evalUuid, fileName, beforeSubmit, ...run } = o;
+  const { file, evalUuid, fileName, beforeSubmit, only, ...run } = o;
   const request = toScoreRequest(file, evalUuid);
+  const entries = only ? file.entries.filter((e) => only.has(e.key)) : file.entries;
+  if (!entries.length) throw new ResponsesFileError('None of the chosen responses is in the file any more, so nothing was sent. Score the whole file.');
+  if (only) request.responses = entries.map((e) => e.response);
   // Always unique: a lost reply is recovered by looking the run up by this name, and a name the
   // file gives may already belong to an earlier run, which must never be adopted as this one.
   request.name = uniqueRunName(request.name || fileName || 'responses');
   await beforeSubmit?.({ name: request.name, eval_uuid: request.eval_uuid, responses: request.responses.length });
-  return scoreRun({ ...run, request, entries: file.entries });
+  return scoreRun({ ...run, request, entries });
 }

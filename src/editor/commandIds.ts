@@ -41,6 +41,7 @@ export const TestCommand = {
   writeState: 'aymara._test.writeState',
   reloadState: 'aymara._test.reloadState',
   resumePending: 'aymara._test.resumePending',
+  testExplorer: 'aymara._test.testExplorer',
 } as const;
 
 /** Commands of VS Code itself that the extension runs or offers on a button. */

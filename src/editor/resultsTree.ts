@@ -183,7 +183,8 @@ export class ResultsTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
         ti.contextValue = n.latest ? 'aymara.run.latest' : 'aymara.run';
         ti.iconPath = new vscode.ThemeIcon(n.latest ? 'beaker' : 'history');
         if (summary) {
-          ti.description = `${formatPercent(summary.pass_rate)} · ${formatLocalWhen(summary.completed_at)}${summary.status !== 'finished' ? ` · ${summary.status}` : ''}`;
+          const merged = n.latest && rec?.latest?.merged ? ` · ${t('merged view')}` : '';
+          ti.description = `${formatPercent(summary.pass_rate)}${merged} · ${formatLocalWhen(summary.completed_at)}${summary.status !== 'finished' ? ` · ${summary.status}` : ''}`;
           ti.tooltip = `${t('Run {0}', inert(n.runUuid, 200))}\n${countsLine(summary.counts, t)}`;
         }
         if (n.latest) ti.command = { command: Command.showExplanations, title: t('Show Explanations'), arguments: [n.uri] };

@@ -65,6 +65,7 @@ const Item = z.object({
   response_text: z.string().nullable(),
   entry_index: count.nullable(),
   location: Location.nullable(),
+  from_run: id.optional(),
 });
 
 const Run = z
@@ -82,6 +83,7 @@ const Run = z
     counts: Counts,
     items: z.array(Item),
     notes: z.array(z.string()),
+    merged: z.object({ base_run_uuid: id, rescored: count }).optional(),
   })
   .refine((r) => {
     const c = countVerdicts(r.items);

@@ -5,6 +5,7 @@ import { inert, shortId } from '../core/present/text';
 import type { ResponsesFile } from '../core/responsesFile';
 import type { RunResult } from '../core/results';
 import { formatPercent } from '../core/results';
+import { overlayRun } from '../core/overlayRun';
 import { resumeRun, type Progress } from '../core/scoring';
 import { fileOrAll, forEachResponsesFile, registerCommand, requireFile } from './commandArgs';
 import { Command, TestCommand, WorkbenchCommand } from './commandIds';
@@ -24,6 +25,19 @@ const CONSENT_KEY = 'aymara.uploadConsent';
 export interface Scoring extends vscode.Disposable {
   /** Fetch the results of runs a reload left pending (after activation, and when trust is granted). */
   resumePending(): Promise<void>;
+  /**
+   * Score a file (as the Score command does), or only the entries with the given keys: such a run
+   * is laid over the file's latest results (see core/overlayRun). Undefined when stopped or failed
+   * (the user was told).
+   */
+  score(uri: vscode.Uri, options?: ScoreOptions): Promise<RunResult | undefined>;
+}
+
+export interface ScoreOptions {
+  /** Only the entries with these keys (prompt, thread, turn) are sent. */
+  only?: ReadonlySet<string>;
+  /** Stops waiting (the run is kept and can be refreshed), as the progress notification's Cancel does. */
+  token?: vscode.CancellationToken;
 }
 
 /** Registers Score, Select Eval, Refresh, and the API key commands. */
@@ -54,7 +68,7 @@ export function register(s: Deps, watcher: Pick<FileWatcher, 'afterRun'>): Scori
         })]
       : []),
   );
-  return { dispose: () => disposable.dispose(), resumePending: () => scorer.resumePending() };
+  return { dispose: () => disposable.dispose(), resumePending: () => scorer.resumePending(), score: (uri, options) => scorer.score(uri, options) };
 }
 
 class Scorer implements vscode.Disposable {
@@ -83,10 +97,11 @@ class Scorer implements vscode.Disposable {
   }
 
   /** Score a responses file. Returns the run result (also for tests), or undefined when stopped. */
-  async score(uri: vscode.Uri): Promise<RunResult | undefined> {
+  async score(uri: vscode.Uri, options: ScoreOptions = {}): Promise<RunResult | undefined> {
     const t = vscode.l10n.t;
     let fileUri: vscode.Uri | undefined;
     let claim: AbortController | undefined;
+    let cancelled: vscode.Disposable | undefined;
     try {
       fileUri = uri;
       if (!vscode.workspace.isTrusted) {
@@ -95,6 +110,8 @@ class Scorer implements vscode.Disposable {
         ]);
       }
       claim = this.claim(fileUri);
+      const stop = claim;
+      cancelled = options.token?.onCancellationRequested(() => stop.abort());
       await this.s.store.whenLoaded();
 
       const { file, sent } = await this.readModel(fileUri);
@@ -127,6 +144,7 @@ class Scorer implements vscode.Disposable {
               file,
               evalUuid,
               fileName: target.path.split('/').pop() ?? '',
+              ...(options.only ? { only: options.only } : {}),
               client,
               sandbox: this.s.config.sandbox,
               signal,
@@ -149,6 +167,10 @@ class Scorer implements vscode.Disposable {
             if (pending && !this.disposed && (!recovering || lookedUpAndAbsent(err))) await this.s.store.clearPending(target, { name: pending.name });
             throw err;
           }
+          if (options.only) {
+            const base = this.s.store.get(target)?.latest;
+            if (base && base.eval_uuid === result.eval_uuid) result = overlayRun(base, result);
+          }
           await this.s.store.setResult(target, result);
           await this.watcher.afterRun(target, sent);
           void this.s.prompts.ensure(result.eval_uuid, () => this.s.client());
@@ -162,6 +184,7 @@ class Scorer implements vscode.Disposable {
       if (!this.disposed) void reportError(err, this.s.log, fileUri ? { command: Command.scoreFile, args: [fileUri] } : undefined);
       return undefined;
     } finally {
+      cancelled?.dispose();
       if (fileUri && claim) this.release(fileUri, claim);
     }
   }

@@ -44,7 +44,8 @@ export class StatusBar implements vscode.Disposable {
       const c = r.counts;
       const bad = c.failed + c.errored;
       this.item.text = `$(${bad ? 'error' : 'pass'}) ${formatPercent(r.pass_rate)}  $(close) ${bad}  $(check) ${c.passed + c.refused}${rec?.stale ? ' $(history)' : ''}`;
-      this.item.tooltip = t('Aymara: {0}. Pass rate {1}.{2} Click to show the results.', countsLine(c, t), formatPercent(r.pass_rate), rec?.stale ? ' ' + t('The file changed since scoring.') : '');
+      const merged = r.merged ? ' ' + t('Merged view: {0} response(s) rescored in the latest run, the rest from earlier runs.', r.merged.rescored) : '';
+      this.item.tooltip = t('Aymara: {0}. Pass rate {1}.{2} Click to show the results.', countsLine(c, t), formatPercent(r.pass_rate), merged + (rec?.stale ? ' ' + t('The file changed since scoring.') : ''));
     }
     this.item.show();
   }

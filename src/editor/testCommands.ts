@@ -7,13 +7,14 @@ import type { ExplanationsPanels } from './explanations';
 import type { Node, ResultsTree } from './resultsTree';
 import type { Services } from './services';
 import type { StatusBar } from './statusBar';
+import type { TestExplorer } from './testExplorer';
 
 /**
  * Private commands for the integration suites, registered only when the extension runs under
  * test (ExtensionMode.Test). They read state the VS Code API does not expose (tree rows, status
  * bar text, open panels) and seed runs; they never exist in a user's installation.
  */
-export function register(s: Services, parts: { tree: ResultsTree; status: StatusBar; explanations: ExplanationsPanels }): vscode.Disposable {
+export function register(s: Services, parts: { tree: ResultsTree; status: StatusBar; explanations: ExplanationsPanels; testExplorer: TestExplorer }): vscode.Disposable {
   if (s.context.extensionMode !== vscode.ExtensionMode.Test) return new vscode.Disposable(() => undefined);
   const render = (n: Node | undefined, depth: number): unknown[] =>
     parts.tree.getChildren(n).map((c) => {
@@ -52,6 +53,7 @@ export function register(s: Services, parts: { tree: ResultsTree; status: Status
       picker: { ...lastPicker },
       dirs: { globalStorage: s.context.globalStorageUri.fsPath, log: s.context.logUri.fsPath, workspaceStorage: s.context.storageUri?.fsPath },
     })),
+    vscode.commands.registerCommand(TestCommand.testExplorer, () => parts.testExplorer.snapshot()),
     vscode.commands.registerCommand(TestCommand.treeNodes, () => nodes(undefined)),
     vscode.commands.registerCommand(TestCommand.hasKey, (origin: string) => s.keys.has(origin)),
     vscode.commands.registerCommand(TestCommand.explanationsMessage, (uri: string, msg: unknown) => parts.explanations.receiveMessage(uri, msg)),
