@@ -3,11 +3,57 @@ import type { RunResult } from '../core/results';
 import { TestCommand } from './commandIds';
 import { recentMessages } from './errors';
 import { lastPicker } from './evalPicker';
-import type { ExplanationsPanels } from './explanations';
+import type { ExplanationsPanels, ExplanationsSnapshot } from './explanations';
 import type { Node, ResultsTree } from './resultsTree';
+import type { FileRecord } from './savedState';
 import type { Services } from './services';
 import type { StatusBar } from './statusBar';
 import type { TestExplorer } from './testExplorer';
+
+/** One row of the results tree as `TestCommand.snapshot` renders it (children down to depth 4). */
+export interface TreeRowSnapshot {
+  id: string | undefined;
+  /** The row's label, or the file name when the row shows a resource. */
+  label: string;
+  description: string | boolean | undefined;
+  contextValue: string | undefined;
+  /** The codicon id when the icon is a theme icon. */
+  icon: string | undefined;
+  /** The tooltip text (the markdown source for a markdown tooltip). */
+  tooltip: string | undefined;
+  /** What a click on the row runs. */
+  command: { command: string; arguments: unknown[] | undefined } | undefined;
+  parentId: string | undefined;
+  children: TreeRowSnapshot[];
+}
+
+/** A message the extension showed the user (newest last, at most 50). */
+export interface MessageSnapshot {
+  severity: string;
+  message: string;
+  detail?: string;
+  /** The titles of the message's buttons. */
+  actions: string[];
+}
+
+/** The last eval quick pick the extension showed. */
+export interface PickerSnapshot {
+  placeholder?: string;
+  items: { label: string; description?: string; detail?: string }[];
+}
+
+/** What `TestCommand.snapshot` returns: the state the integration suites read. */
+export interface TestSnapshot {
+  tree: TreeRowSnapshot[];
+  treeMessage: string | undefined;
+  status: string;
+  statusVisible: boolean | undefined;
+  records: FileRecord[];
+  explanations: ExplanationsSnapshot;
+  messages: MessageSnapshot[];
+  picker: PickerSnapshot;
+  dirs: { globalStorage: string; log: string; workspaceStorage: string | undefined };
+}
 
 /**
  * Private commands for the integration suites, registered only when the extension runs under
@@ -16,10 +62,10 @@ import type { TestExplorer } from './testExplorer';
  */
 export function register(s: Services, parts: { tree: ResultsTree; status: StatusBar; explanations: ExplanationsPanels; testExplorer: TestExplorer }): vscode.Disposable {
   if (s.context.extensionMode !== vscode.ExtensionMode.Test) return new vscode.Disposable(() => undefined);
-  const render = (n: Node | undefined, depth: number): unknown[] =>
+  const render = (n: Node | undefined, depth: number): TreeRowSnapshot[] =>
     parts.tree.getChildren(n).map((c) => {
       const ti = parts.tree.getTreeItem(c);
-      const label = typeof ti.label === 'string' ? ti.label : (ti.label?.label ?? (ti.resourceUri ? ti.resourceUri.path.split('/').pop() : ''));
+      const label = typeof ti.label === 'string' ? ti.label : (ti.label?.label ?? (ti.resourceUri ? (ti.resourceUri.path.split('/').pop() ?? '') : ''));
       return {
         id: ti.id,
         label,
@@ -42,7 +88,7 @@ export function register(s: Services, parts: { tree: ResultsTree; status: Status
       return [{ id: ti.id, contextValue: ti.contextValue, node: c }, ...nodes(c)];
     });
   return vscode.Disposable.from(
-    vscode.commands.registerCommand(TestCommand.snapshot, () => ({
+    vscode.commands.registerCommand(TestCommand.snapshot, (): TestSnapshot => ({
       tree: render(undefined, 0),
       treeMessage: parts.tree.view.message,
       status: parts.status.item.text,

@@ -20,7 +20,6 @@ export interface ActivationRun {
   loadMs: number | null;
   activateMs: number | null;
   totalMs: number | null;
-  own: { moduleMs?: number; activateMs?: number } | null;
   probed?: { load?: { wallMs: number; cpuMs: number }; activate?: { wallMs: number; cpuMs: number } };
   threadCpu?: boolean;
   io: { kind: string; what: string; phase: 'activation' | 'after'; ours: boolean; frame?: string }[];
@@ -131,10 +130,6 @@ export function activationRowsOf(results: readonly ActivationRun[]): Row[] {
       ? failedRow('activation.io', ioName, 'calls', '= 0', `the I/O probes missed the activation in ${missed.length} of ${results.length} runs (${missed.map(missedBecause).join('; ')})`)
       : boundRow('activation.io', ioName, ours.length / results.length, 'calls', { max: 0 }, '= 0'),
   );
-  const ownLoad = nums((r) => r.own?.moduleMs);
-  const ownActivate = nums((r) => r.own?.activateMs);
-  if (ownLoad.length) rows.push(row('activation.own.module', '  module evaluation as the extension records it', median(ownLoad), 'ms'));
-  if (ownActivate.length) rows.push(row('activation.own.activate', '  activate() as the extension records it', median(ownActivate), 'ms'));
   if (after.length) rows.push(row('activation.io.after', '  I/O by the extension in the 500 ms after activation (deferred work)', after.length / results.length, 'calls'));
   if (others.length) log(`  network calls by others during activation: ${others.map((c) => c.what).join(', ')}`);
   return rows;

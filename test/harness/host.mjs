@@ -10,7 +10,7 @@
 // spawns extension hosts, a pty host and an agent host that would otherwise outlive it. Resources
 // are tracked in a registry on globalThis, so a copy of this module loaded twice still shares it,
 // and SIGINT/SIGTERM/SIGHUP or process exit end whatever is left.
-// Types for TypeScript callers are in host.d.mts (keep the two in step).
+// Typed with JSDoc, checked by tsc (checkJs); TypeScript callers import this file for its types.
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, cpSync } from 'node:fs';
 import { join } from 'node:path';

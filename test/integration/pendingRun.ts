@@ -12,7 +12,7 @@ import { AymaraClient } from '../../src/core/client';
 import { parseResponsesFile, toScoreRequest } from '../../src/core/responsesFile';
 import { uniqueRunName } from '../../src/core/scoring';
 import type { LocalServer } from '../../src/server';
-import { DEMO_KEY } from './util';
+import { DEMO_KEY, testSnapshot } from './util';
 
 export const SCORE = 'POST /v2/eval-runs/-/score-responses';
 export const GET_RUN = 'GET /v2/eval-runs/{id}';
@@ -24,12 +24,6 @@ export interface PendingSeed {
   /** Requests the server had seen once the seed was in place. */
   requestsBefore: number;
 }
-
-interface Snap {
-  records: { uri: string; pending?: { eval_run_uuid: string }; latest?: { eval_run_uuid: string; status: string; counts: Record<string, number> } }[];
-  dirs: { workspaceStorage?: string };
-}
-export const snapshot = async (): Promise<Snap> => (await vscode.commands.executeCommand('aymara._test.snapshot')) as Snap;
 
 export async function seedPendingRun(server: LocalServer, file: vscode.Uri): Promise<PendingSeed> {
   // The run, created on the server as the extension creates it, and left processing.
@@ -47,7 +41,7 @@ export async function seedPendingRun(server: LocalServer, file: vscode.Uri): Pro
   assert.equal(server.runs.get(run.eval_run_uuid)?.status, 'processing', 'the seeded run is still being scored');
 
   // Its id in the pending file, as RunStore writes it.
-  const storage = (await snapshot()).dirs.workspaceStorage;
+  const storage = (await testSnapshot()).dirs.workspaceStorage;
   assert.ok(storage, 'the extension has no workspace storage (is a folder open?)');
   const pendingFile = path.join(storage, 'pending-runs.json');
   fs.mkdirSync(storage, { recursive: true });

@@ -1,6 +1,8 @@
 /** Shared helpers for integration suites running inside the real extension host. */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { TestCommand } from '../../src/editor/commandIds';
+import type { TestSnapshot } from '../../src/editor/testCommands';
 import { startServer, type LocalServer } from '../../src/server';
 
 export const EXTENSION_ID = 'aymara-eval-tools.aymara-eval-scoring';
@@ -46,4 +48,14 @@ export function lineOf(doc: vscode.TextDocument, needle: string, from = 0): numb
 
 export function aymaraDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
   return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'Aymara');
+}
+
+/**
+ * The extension's state as its private test command returns it (tree rows, status bar, records,
+ * explanations panels, recent messages, picker, dirs). The one place that types the command's result.
+ */
+export async function testSnapshot(): Promise<TestSnapshot> {
+  const snap = await vscode.commands.executeCommand<TestSnapshot | undefined>(TestCommand.snapshot);
+  assert.ok(snap && typeof snap === 'object', `${TestCommand.snapshot} returned no snapshot (is the extension running in test mode?)`);
+  return snap;
 }

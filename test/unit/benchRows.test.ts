@@ -14,7 +14,6 @@ function run(over: Partial<ActivationRun> = {}): ActivationRun {
     loadMs: 8,
     activateMs: 4,
     totalMs: 15,
-    own: null,
     probed: { load: { wallMs: 8, cpuMs: 7 }, activate: { wallMs: 4, cpuMs: 3 } },
     threadCpu: true,
     io: [],

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LocalServer } from '../../../src/server';
-import { useLocalServer, workspaceFile } from '../util';
+import { testSnapshot, useLocalServer, workspaceFile } from '../util';
 
 interface Case {
   file: string;
@@ -41,7 +41,7 @@ describe('malformed files in the extension', function () {
       const result = await vscode.commands.executeCommand('aymara.scoreFile', uri);
       assert.equal(result, undefined);
       assert.equal(server.stats.total, 0, 'no request reached the server');
-      const snap = (await vscode.commands.executeCommand('aymara._test.snapshot')) as { messages: { message: string }[] };
+      const snap = await testSnapshot();
       const msg = snap.messages.at(-1)?.message ?? '';
       if (c.code === 'not-utf8') {
         assert.match(msg, /not UTF-8.*nothing was sent/);
@@ -66,7 +66,7 @@ describe('malformed files in the extension', function () {
     try {
       await vscode.commands.executeCommand('aymara._test.clearMessages');
       assert.equal(await vscode.commands.executeCommand('aymara.scoreFile', vscode.Uri.file(big)), undefined);
-      const snap = (await vscode.commands.executeCommand('aymara._test.snapshot')) as { messages: { message: string; actions: string[] }[] };
+      const snap = await testSnapshot();
       const msg = snap.messages.at(-1);
       assert.match(msg?.message ?? '', /larger than the 1 MB limit, so it was not read and nothing was sent/);
       assert.ok(msg?.actions.includes('Open Settings'));

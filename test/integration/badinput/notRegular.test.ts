@@ -10,11 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LocalServer } from '../../../src/server';
-import { useLocalServer, workspaceFile } from '../util';
-
-interface Snapshot {
-  messages: { message: string; actions: string[] }[];
-}
+import { testSnapshot, useLocalServer, workspaceFile } from '../util';
 
 /** Score `uri`; the command must answer within `ms` (a FIFO read would wait for a writer forever). */
 async function scoreQuickly(uri: vscode.Uri, ms = 10_000): Promise<string> {
@@ -24,7 +20,7 @@ async function scoreQuickly(uri: vscode.Uri, ms = 10_000): Promise<string> {
   const done = await Promise.race([vscode.commands.executeCommand('aymara.scoreFile', uri).then(() => 'done' as const), late]);
   clearTimeout(timer);
   assert.equal(done, 'done', `scoring ${uri.toString()} did not end within ${ms} ms`);
-  const snap = (await vscode.commands.executeCommand('aymara._test.snapshot')) as Snapshot;
+  const snap = await testSnapshot();
   return snap.messages.at(-1)?.message ?? '';
 }
 

@@ -8,34 +8,15 @@ import * as vscode from 'vscode';
 import { VERDICTS, type RunResult } from '../../../src/core/results';
 import type { TreeNode } from '../../../src/editor/commandArgs';
 import { Command, TestCommand } from '../../../src/editor/commandIds';
+import type { TestSnapshot, TreeRowSnapshot } from '../../../src/editor/testCommands';
 import type { LocalServer } from '../../../src/server';
-import { aymaraDiagnostics, EXTENSION_ID, waitFor, workspaceFile } from '../util';
+import { aymaraDiagnostics, EXTENSION_ID, testSnapshot, waitFor, workspaceFile } from '../util';
 
-export interface Row {
-  id: string;
-  label: string;
-  description?: string;
-  contextValue?: string;
-  command?: { command: string; arguments?: unknown[] };
-  children: Row[];
-}
-export interface FileRecord {
-  uri: string;
-  latest?: RunResult;
-  evalUuid?: string;
-}
-export interface Panel {
-  fileUri: string;
-  runUuid: string;
-  ready: boolean;
-  focused?: string;
-}
-export interface Snapshot {
-  tree: Row[];
-  records: FileRecord[];
-  messages: { severity: string; message: string; actions: string[] }[];
-  explanations: { panels: Panel[] };
-}
+/** The shapes the private snapshot command returns, under the names this suite uses. */
+export type Snapshot = TestSnapshot;
+export type Row = TreeRowSnapshot;
+export type FileRecord = Snapshot['records'][number];
+export type Panel = Snapshot['explanations']['panels'][number];
 
 export const files = {
   one: () => workspaceFile('one.responses.json'),
@@ -49,7 +30,7 @@ export const files = {
 export const world: { server: LocalServer } = { server: undefined as unknown as LocalServer };
 
 export const exec = <T = unknown>(command: string, ...args: unknown[]): Thenable<T> => vscode.commands.executeCommand<T>(command, ...args);
-export const snapshot = async (): Promise<Snapshot> => (await exec(TestCommand.snapshot)) as Snapshot;
+export const snapshot = testSnapshot;
 export const record = async (uri: vscode.Uri): Promise<FileRecord | undefined> => (await snapshot()).records.find((r) => r.uri === uri.toString());
 export const latestRun = async (uri: vscode.Uri): Promise<string | undefined> => (await record(uri))?.latest?.eval_run_uuid;
 export const panels = async (): Promise<Panel[]> => (await snapshot()).explanations.panels;
@@ -105,7 +86,7 @@ export async function expectScored(uri: vscode.Uri, before: { run?: string; serv
   assert.ok(run, 'the stored run is the one the server created');
   assert.equal(world.server.runs.responses(latest.eval_run_uuid)?.length, responses, `all ${responses} responses of ${base(uri)} were scored`);
   const row = (await snapshot()).tree.find((r) => r.id === `file|${uri.toString()}`);
-  assert.match(row?.description ?? '', /\d+% · \d+ failed/, `the tree row of ${base(uri)}`);
+  assert.match(String(row?.description), /\d+% · \d+ failed/, `the tree row of ${base(uri)}`);
   const failing = latest.counts.failed + latest.counts.errored;
   await waitFor(() => aymaraDiagnostics(uri).length === failing, `${failing} Aymara diagnostics on ${base(uri)}`);
   return latest;

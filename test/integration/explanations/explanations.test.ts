@@ -13,20 +13,13 @@ import * as assert from 'node:assert/strict';
 import * as jsonc from 'jsonc-parser';
 import * as vscode from 'vscode';
 import { countVerdicts, responseKey, type ResultItem, type RunResult, type Verdict } from '../../../src/core/results';
+import type { TestSnapshot } from '../../../src/editor/testCommands';
+import { testSnapshot } from '../util';
 
 const EXTENSION_ID = 'aymara-eval-tools.aymara-eval-scoring';
 const EVAL = 'test.5d0c7a52-2f61-4c1e-9a57-explanations';
 
-interface PanelSnapshot {
-  fileUri: string;
-  runUuid: string;
-  title: string;
-  visible: boolean;
-  active?: boolean;
-  ready?: boolean;
-  rendered?: { cards: number; matching: number };
-  rejected?: number;
-}
+type PanelSnapshot = TestSnapshot['explanations']['panels'][number];
 
 function folder(): vscode.Uri {
   const f = vscode.workspace.workspaceFolders?.[0];
@@ -35,9 +28,7 @@ function folder(): vscode.Uri {
 }
 
 async function panels(): Promise<PanelSnapshot[]> {
-  const snap = (await vscode.commands.executeCommand('aymara._test.snapshot')) as { explanations?: { panels: PanelSnapshot[] } } | undefined;
-  assert.ok(snap?.explanations, 'aymara._test.snapshot returned no `explanations` field');
-  return snap.explanations.panels;
+  return (await testSnapshot()).explanations.panels;
 }
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
@@ -149,7 +140,7 @@ describe('explanations panel (real VS Code)', () => {
     await vscode.commands.executeCommand('aymara._test.clearMessages');
     await vscode.commands.executeCommand('aymara.showExplanations', vscode.Uri.joinPath(folder(), 'never-scored.json').toString());
     assert.equal((await panels()).length, 0);
-    const snap = (await vscode.commands.executeCommand('aymara._test.snapshot')) as { messages: { severity: string; message: string }[] };
+    const snap = await testSnapshot();
     assert.deepEqual(snap.messages.map((m) => [m.severity, m.message]), [['info', 'No results for never-scored.json yet. Score the file first.']]);
   });
 

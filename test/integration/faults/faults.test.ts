@@ -6,15 +6,11 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { RunResult } from '../../../src/core/results';
+import type { MessageSnapshot } from '../../../src/editor/testCommands';
 import type { Fault, LocalServer } from '../../../src/server';
-import { aymaraDiagnostics, useLocalServer, waitFor, workspaceFile } from '../util';
+import { aymaraDiagnostics, testSnapshot, useLocalServer, waitFor, workspaceFile } from '../util';
 import { shortId } from '../../../src/core/present/text';
 
-interface Snap {
-  messages: { severity: string; message: string; actions: string[] }[];
-  records: { uri: string; stale: boolean; latest?: RunResult; pending?: { eval_run_uuid: string } }[];
-}
-const snapshot = async () => (await vscode.commands.executeCommand('aymara._test.snapshot')) as Snap;
 const SCORE = 'POST /v2/eval-runs/-/score-responses';
 
 describe('faults through the extension', function () {
@@ -23,12 +19,12 @@ describe('faults through the extension', function () {
   let original: Uint8Array;
   const file = () => workspaceFile('bot.responses.json');
 
-  async function scoreWith(faults: Fault[]): Promise<{ result: RunResult | undefined; message: Snap['messages'][number] | undefined }> {
+  async function scoreWith(faults: Fault[]): Promise<{ result: RunResult | undefined; message: MessageSnapshot | undefined }> {
     server.reset();
     if (faults.length) server.faults.add(faults);
     await vscode.commands.executeCommand('aymara._test.clearMessages');
     const result = (await vscode.commands.executeCommand('aymara.scoreFile', file())) as RunResult | undefined;
-    const message = (await snapshot()).messages.at(-1);
+    const message = (await testSnapshot()).messages.at(-1);
     return { result, message };
   }
 
@@ -98,7 +94,7 @@ describe('faults through the extension', function () {
     assert.equal(result?.status, 'failed');
     assert.equal(message?.severity, 'warning', JSON.stringify(message));
     assert.match(message?.message ?? '', new RegExp(`^The server marked run ${escapeRe(shortId(result.eval_run_uuid, 40))} as failed\\. bot\\.responses\\.json: \\d+ passed, ${result.counts.failed} failed`));
-    const rec = (await snapshot()).records.find((x) => x.uri === file().toString());
+    const rec = (await testSnapshot()).records.find((x) => x.uri === file().toString());
     assert.equal(rec?.latest?.eval_run_uuid, result?.eval_run_uuid, 'stored');
   });
 
@@ -109,7 +105,7 @@ describe('faults through the extension', function () {
       assert.equal(result, undefined);
       assert.match(message?.message ?? '', /still processing.*refresh/i);
       assert.ok(message?.actions.includes('Refresh Results'));
-      const rec = (await snapshot()).records.find((x) => x.uri === file().toString());
+      const rec = (await testSnapshot()).records.find((x) => x.uri === file().toString());
       assert.equal(rec?.pending?.eval_run_uuid, server.runs.list()[0]?.eval_run_uuid);
     } finally {
       await vscode.workspace.getConfiguration('aymara').update('runTimeoutMinutes', undefined, vscode.ConfigurationTarget.Global);
@@ -128,7 +124,7 @@ describe('faults through the extension', function () {
     assert.ok(await vscode.workspace.applyEdit(edit));
     const result = await scoring;
     assert.equal(result?.counts.failed, 2);
-    const rec = await waitFor(async () => (await snapshot()).records.find((x) => x.uri === file().toString() && x.stale), 'stale results');
+    const rec = await waitFor(async () => (await testSnapshot()).records.find((x) => x.uri === file().toString() && x.stale), 'stale results');
     assert.ok(rec);
     const text = doc.getText();
     const at = text.indexOf('question.874b6e61');

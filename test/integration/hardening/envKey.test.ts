@@ -2,8 +2,8 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { LocalServer } from '../../../src/server';
-import { useLocalServer, waitFor, workspaceFile } from '../util';
-import { clearMessages, logText, snapshot } from './helpers';
+import { testSnapshot, useLocalServer, waitFor, workspaceFile } from '../util';
+import { clearMessages, logText } from './helpers';
 
 describe('the AYMARA_AI_API_KEY fallback', function () {
   this.timeout(60_000);
@@ -22,7 +22,7 @@ describe('the AYMARA_AI_API_KEY fallback', function () {
     try {
       await clearMessages();
       assert.equal(await vscode.commands.executeCommand('aymara.scoreFile', workspaceFile('bot.responses.json')), undefined);
-      const msg = (await snapshot()).messages.at(-1);
+      const msg = (await testSnapshot()).messages.at(-1);
       assert.match(
         msg?.message ?? '',
         /^No Aymara API key is set for https:\/\/aymara\.example\.invalid\. AYMARA_AI_API_KEY is only sent to https:\/\/api\.aymara\.ai and to loopback addresses, so it was not used\. Set a key for https:\/\/aymara\.example\.invalid to score files\.$/,

@@ -1,48 +1,25 @@
-/** Shared by the hardening tests: the test-command snapshot and a stub API server for replies the local server cannot give. */
+/** Shared by the hardening tests: texts of the test-command snapshot and a stub API server for replies the local server cannot give. */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
-import type { RunResult } from '../../../src/core/results';
+import type { MessageSnapshot, TreeRowSnapshot } from '../../../src/editor/testCommands';
+import { testSnapshot } from '../util';
 
 export const LINK = '[Open](command:workbench.action.openSettings)';
 export const KEY = 'sk-hardening-7c1e-SECRET-do-not-leak';
 
-export interface Message {
-  severity: string;
-  message: string;
-  detail?: string;
-  actions: string[];
-}
-export interface TreeRow {
-  id?: string;
-  label: string;
-  description?: string;
-  tooltip?: string;
-  children: TreeRow[];
-}
-export interface Snap {
-  messages: Message[];
-  picker: { placeholder?: string; items: { label: string; description?: string; detail?: string }[] };
-  tree: TreeRow[];
-  status: string;
-  records: { uri: string; stale: boolean; latest?: RunResult; pending?: { eval_run_uuid?: string; name: string | null } }[];
-  explanations: { panels: { fileUri: string; posted?: string }[] };
-  dirs: { globalStorage: string; log: string; workspaceStorage?: string };
-}
-
-export const snapshot = async (): Promise<Snap> => (await vscode.commands.executeCommand('aymara._test.snapshot')) as Snap;
 export const clearMessages = () => vscode.commands.executeCommand('aymara._test.clearMessages');
 
 /**
  * Everything the results tree shows that the extension writes: at every depth, except the labels
  * of file rows, which VS Code renders from the file's URI as plain text.
  */
-export function treeTexts(rows: TreeRow[], depth = 0): string[] {
-  return rows.flatMap((r) => [...(depth ? [r.label] : []), r.description ?? '', r.tooltip ?? '', ...treeTexts(r.children, depth + 1)]);
+export function treeTexts(rows: TreeRowSnapshot[], depth = 0): string[] {
+  return rows.flatMap((r) => [...(depth ? [r.label] : []), typeof r.description === 'string' ? r.description : '', r.tooltip ?? '', ...treeTexts(r.children, depth + 1)]);
 }
 
 /** Every text a message handed to VS Code: the message, its detail and its buttons. */
-export function messageTexts(messages: Message[]): string[] {
+export function messageTexts(messages: MessageSnapshot[]): string[] {
   return messages.flatMap((m) => [m.message, m.detail ?? '', ...m.actions]);
 }
 
@@ -99,7 +76,7 @@ export async function useOrigin(url: string, key: string): Promise<void> {
 
 /** The text of the extension's "Aymara" log, as written to disk so far. */
 export async function logText(): Promise<string> {
-  const { dirs } = await snapshot();
+  const { dirs } = await testSnapshot();
   const fs = await import('node:fs');
   return fs
     .readdirSync(dirs.log, { recursive: true, withFileTypes: true })

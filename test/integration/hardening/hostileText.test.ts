@@ -8,8 +8,8 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { RunResult } from '../../../src/core/results';
 import { startServer, type LocalServer } from '../../../src/server';
-import { activate, waitFor, workspaceFile } from '../util';
-import { KEY, LINK, clearMessages, logText, messageTexts, snapshot, startStub, treeTexts, useOrigin, type Stub } from './helpers';
+import { activate, testSnapshot, waitFor, workspaceFile } from '../util';
+import { KEY, LINK, clearMessages, logText, messageTexts, startStub, treeTexts, useOrigin, type Stub } from './helpers';
 
 const EVAL = 'test.972d78de-f10b-4afb-941b-9f944b0904d1';
 const SCORE = 'POST /v2/eval-runs/-/score-responses';
@@ -46,7 +46,7 @@ describe('untrusted text on VS Code surfaces', function () {
   it('a duplicate entry whose thread id is a command link: the error, its problem and its related note are inert', async () => {
     const uri = workspaceFile('dupes.responses.json');
     assert.equal(await vscode.commands.executeCommand('aymara.scoreFile', uri), undefined);
-    const { messages } = await snapshot();
+    const { messages } = await testSnapshot();
     const msg = messages.at(-1);
     assert.match(msg?.message ?? '', /Duplicate response: .*thread "\[Open the docs\] \(command:workbench\.action\.openSettings\)"/, 'the text stays readable');
     assertInert(messageTexts(messages), 'the notification');
@@ -64,7 +64,7 @@ describe('untrusted text on VS Code surfaces', function () {
       vscode.commands.executeCommand('aymara.scoreFile', uri),
     ])) as (RunResult | undefined)[];
     assert.equal([a, b].filter(Boolean).length, 1, 'one of the two clicks scored');
-    const { messages, tree } = await snapshot();
+    const { messages, tree } = await testSnapshot();
     assert.ok(messages.some((m) => /already being scored/.test(m.message)), JSON.stringify(messages));
     assert.ok(messages.some((m) => /\[Open\] \(command:workbench\.action\.openSettings\)\.responses\.json: 2 passed, 2 failed/.test(m.message)), JSON.stringify(messages));
     assertInert(messageTexts(messages), 'the notifications');
@@ -79,7 +79,7 @@ describe('untrusted text on VS Code surfaces', function () {
     await useOrigin(stub.url, KEY);
     assert.equal(await vscode.commands.executeCommand('aymara.scoreFile', workspaceFile('bot.responses.json')), undefined);
     assert.deepEqual(stub.requests, [SCORE]);
-    const { messages } = await snapshot();
+    const { messages } = await testSnapshot();
     assert.match(messages.at(-1)?.message ?? '', /Rejected \[Open\] \(command:workbench\.action\.openSettings\) for key «redacted»/);
     assertInert(messageTexts(messages), 'the error message');
   });
@@ -108,9 +108,9 @@ describe('untrusted text on VS Code surfaces', function () {
     };
     await useOrigin(stub.url, KEY);
     const result = (await vscode.commands.executeCommand('aymara.scoreFile', uri)) as RunResult | undefined;
-    assert.equal(result?.status, 'failed', JSON.stringify((await snapshot()).messages));
+    assert.equal(result?.status, 'failed', JSON.stringify((await testSnapshot()).messages));
     const snap = await waitFor(async () => {
-      const s = await snapshot();
+      const s = await testSnapshot();
       return s.messages.some((m) => /marked run/.test(m.message)) ? s : undefined;
     }, 'the failed-run warning');
     assert.match(snap.messages.find((m) => /marked run/.test(m.message))!.message, /run score_run\.\[Open\] \(command/);
@@ -125,7 +125,7 @@ describe('untrusted text on VS Code surfaces', function () {
     assertInert(diags.map((d) => d.message), 'the diagnostics');
 
     await vscode.commands.executeCommand('aymara.showExplanations', uri.toString());
-    const posted = await waitFor(async () => (await snapshot()).explanations.panels.find((p) => p.fileUri === uri.toString() && p.posted?.includes('"data"'))?.posted, 'data posted to the webview', 20_000);
+    const posted = await waitFor(async () => (await testSnapshot()).explanations.panels.find((p) => p.fileUri === uri.toString() && p.posted?.includes('"data"'))?.posted, 'data posted to the webview', 20_000);
     assert.ok(posted.includes('Unsafe.'), 'the explanations were posted');
     assert.ok(!posted.includes(KEY), 'the webview data has no key');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
@@ -140,7 +140,7 @@ describe('untrusted text on VS Code surfaces', function () {
     const file = workspaceFile('bot.responses.json');
     let picking = vscode.commands.executeCommand('aymara.selectEval', file);
     let picker = await waitFor(async () => {
-      const p = (await snapshot()).picker;
+      const p = (await testSnapshot()).picker;
       return p.items.some((i) => i.label.startsWith('Pick')) ? p : undefined;
     }, 'the listed evals');
     assertInert(picker.items.filter((i) => !i.label.startsWith('$(edit)')).flatMap((i) => [i.label, i.description ?? '', i.detail ?? '']), 'the quick pick items');
@@ -151,7 +151,7 @@ describe('untrusted text on VS Code surfaces', function () {
       method === 'GET' && path === '/v2/evals' ? { status: 403, json: { error: { code: 'auth.insufficient_permissions', message: `No access for ${KEY} ${LINK}` } } } : undefined;
     picking = vscode.commands.executeCommand('aymara.selectEval', file);
     picker = await waitFor(async () => {
-      const p = (await snapshot()).picker;
+      const p = (await testSnapshot()).picker;
       return /Could not list evals/.test(p.placeholder ?? '') ? p : undefined;
     }, 'the placeholder after a failed listing', 20_000);
     assert.match(picker.placeholder ?? '', /No access for «redacted» \[Open\] \(command/);

@@ -9,8 +9,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunResult } from '../../../src/core/results';
 import type { LocalServer } from '../../../src/server';
-import { useLocalServer, waitFor, workspaceFile } from '../util';
-import { clearMessages, snapshot } from './helpers';
+import { testSnapshot, useLocalServer, waitFor, workspaceFile } from '../util';
+import { clearMessages } from './helpers';
 
 const SCORE = 'POST /v2/eval-runs/-/score-responses';
 const LIST_RUNS = 'GET /v2/eval-runs';
@@ -32,7 +32,7 @@ describe('races', function () {
     await server?.close();
   });
 
-  const pendingFile = async () => path.join((await snapshot()).dirs.workspaceStorage!, 'pending-runs.json');
+  const pendingFile = async () => path.join((await testSnapshot()).dirs.workspaceStorage!, 'pending-runs.json');
   const readPending = async (): Promise<Record<string, { eval_run_uuid?: string; name: string | null }>> => {
     try {
       return JSON.parse(fs.readFileSync(await pendingFile(), 'utf8'));
@@ -47,11 +47,11 @@ describe('races', function () {
     const first = vscode.commands.executeCommand('aymara.scoreFile', uri) as Thenable<RunResult | undefined>;
     const second = vscode.commands.executeCommand('aymara.scoreFile', uri) as Thenable<RunResult | undefined>;
     assert.equal(await second, undefined, 'the second click does not score');
-    assert.ok((await snapshot()).messages.some((m) => m.severity === 'info' && /race\.responses\.json is already being scored/.test(m.message)));
+    assert.ok((await testSnapshot()).messages.some((m) => m.severity === 'info' && /race\.responses\.json is already being scored/.test(m.message)));
     await waitFor(() => server.stats.count(SCORE) === 1, 'the submission');
     await clearMessages();
     assert.deepEqual(await vscode.commands.executeCommand('aymara.refresh', uri), [], 'Refresh leaves the running file alone');
-    assert.ok((await snapshot()).messages.some((m) => /already being scored/.test(m.message)));
+    assert.ok((await testSnapshot()).messages.some((m) => /already being scored/.test(m.message)));
     assert.equal(await vscode.commands.executeCommand('aymara.scoreFile', uri), undefined, 'a third click during the run does not score');
     const result = await first;
     assert.equal(result?.counts.failed, 2);
@@ -99,7 +99,7 @@ describe('races', function () {
     const runId = await submitDirectly(name);
     for (let i = 0; i < 120; i++) await submitDirectly(`other run ${i}`); // the run is now on the second page
     await seedPendingByName(uri, name);
-    const rec = (await snapshot()).records.find((r) => r.uri === uri.toString());
+    const rec = (await testSnapshot()).records.find((r) => r.uri === uri.toString());
     assert.equal(rec?.pending?.name, name);
     const before = server.stats.count(SCORE);
     const [result] = (await vscode.commands.executeCommand('aymara.refresh', uri)) as RunResult[];
@@ -108,7 +108,7 @@ describe('races', function () {
     assert.equal(server.stats.count(SCORE), before, 'nothing was sent again');
     assert.ok(server.stats.count(LIST_RUNS) >= 2, 'looked through more than one page of runs');
     assert.equal(server.runs.list().filter((r) => r.name === name).length, 1, 'exactly one run with that name');
-    const after = (await snapshot()).records.find((r) => r.uri === uri.toString());
+    const after = (await testSnapshot()).records.find((r) => r.uri === uri.toString());
     assert.equal(after?.pending, undefined);
     assert.equal(after?.latest?.eval_run_uuid, runId);
   });
@@ -122,7 +122,7 @@ describe('races', function () {
     assert.ok(took < 20_000, `bounded: ${took} ms`);
     assert.equal(server.stats.count(LIST_RUNS), 3, 'looked three times (one page each: the server has no runs)');
     assert.equal(server.stats.count(SCORE), 0, 'nothing was sent');
-    const snap = await snapshot();
+    const snap = await testSnapshot();
     const msg = snap.messages.at(-1);
     assert.match(msg?.message ?? '', /adopt\.responses\.json was being sent for scoring when the window closed, but the server has no run named .*nothing was scored\. Score the file again\./);
     assert.ok(msg?.actions.includes('Score File'));
@@ -143,7 +143,7 @@ describe('races', function () {
     fs.writeFileSync(uri.fsPath, rewritten);
     const result = await scoring;
     assert.equal(result?.counts.failed, 2);
-    const rec = await waitFor(async () => (await snapshot()).records.find((r) => r.uri === uri.toString() && r.stale), 'results marked stale');
+    const rec = await waitFor(async () => (await testSnapshot()).records.find((r) => r.uri === uri.toString() && r.stale), 'results marked stale');
     const item = rec.latest!.items.find((i) => i.prompt_uuid === 'question.874b6e61-68ec-4c4a-bc99-2d9a2ba41d5d')!;
     const at = rewritten.indexOf('question.874b6e61');
     assert.equal(item.location?.offset, rewritten.lastIndexOf('{', at), 'the result points at the entry in the new text');

@@ -9,8 +9,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LocalServer } from '../../../src/server';
-import { useLocalServer, waitFor, workspaceFile } from '../util';
-import { logText, snapshot } from './helpers';
+import { testSnapshot, useLocalServer, waitFor, workspaceFile } from '../util';
+import { logText } from './helpers';
 
 const EVAL = 'test.972d78de-f10b-4afb-941b-9f944b0904d1';
 const write = (key: string, value: unknown) => vscode.commands.executeCommand('aymara._test.writeState', key, value);
@@ -30,7 +30,7 @@ describe('saved state is untrusted', function () {
   it('drops bad records with one log line each, keeps the good ones, and every view still renders', async () => {
     const good = workspaceFile('bot.responses.json');
     assert.ok(await vscode.commands.executeCommand('aymara.scoreFile', good));
-    const goodRec = (await snapshot()).records.find((r) => r.uri === good.toString())!;
+    const goodRec = (await testSnapshot()).records.find((r) => r.uri === good.toString())!;
     assert.ok(goodRec.latest);
 
     const noCounts = 'file:///saved/no-counts.responses.json';
@@ -44,7 +44,7 @@ describe('saved state is untrusted', function () {
     await write(`aymara.file:${badItem}`, { ...goodRec, uri: badItem, latest: { ...goodRec.latest, items: [{ ...goodRec.latest!.items[0], verdict: 'maybe' }, ...goodRec.latest!.items.slice(1)] } });
     await write('aymara.files', [good.toString(), noCounts, notObject, otherUri, badItem]);
 
-    const pendingFile = path.join((await snapshot()).dirs.workspaceStorage!, 'pending-runs.json');
+    const pendingFile = path.join((await testSnapshot()).dirs.workspaceStorage!, 'pending-runs.json');
     const pendingGood = 'file:///saved/pending-good.responses.json';
     const pendingBad = 'file:///saved/pending-bad.responses.json';
     fs.mkdirSync(path.dirname(pendingFile), { recursive: true });
@@ -54,12 +54,12 @@ describe('saved state is untrusted', function () {
     }));
 
     await reload();
-    const snap = await snapshot();
+    const snap = await testSnapshot();
     const uris = snap.records.map((r) => r.uri).sort();
     assert.deepEqual(uris, [good.toString(), pendingGood].sort(), 'good records kept, bad ones dropped');
     assert.deepEqual(snap.records.find((r) => r.uri === good.toString())?.latest?.counts, goodRec.latest!.counts);
     assert.ok(snap.tree.some((r) => r.label === 'bot.responses.json' && r.children.length > 0), 'the tree renders the good record');
-    assert.ok(snap.tree.some((r) => /run pending/.test(r.description ?? '')), 'and the pending run');
+    assert.ok(snap.tree.some((r) => /run pending/.test(String(r.description))), 'and the pending run');
 
     const log = await waitFor(async () => {
       const t = await logText();
@@ -76,7 +76,7 @@ describe('saved state is untrusted', function () {
   it('a saved index that is not a list of files is ignored with one log line', async () => {
     await write('aymara.files', { not: 'a list' });
     await reload();
-    const snap = await snapshot();
+    const snap = await testSnapshot();
     assert.ok(!snap.records.some((r) => r.uri === workspaceFile('bot.responses.json').toString()), 'nothing is read through a bad index');
     assert.ok(Array.isArray(snap.tree));
     const log = await waitFor(async () => {
@@ -87,6 +87,6 @@ describe('saved state is untrusted', function () {
     // Scoring writes a good index again.
     assert.ok(await vscode.commands.executeCommand('aymara.scoreFile', workspaceFile('bot.responses.json')));
     await reload();
-    assert.ok((await snapshot()).records.some((r) => r.uri === workspaceFile('bot.responses.json').toString()));
+    assert.ok((await testSnapshot()).records.some((r) => r.uri === workspaceFile('bot.responses.json').toString()));
   });
 });

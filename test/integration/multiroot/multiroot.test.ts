@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { RunResult } from '../../../src/core/results';
 import type { LocalServer } from '../../../src/server';
-import { aymaraDiagnostics, useLocalServer, waitFor } from '../util';
+import { aymaraDiagnostics, testSnapshot, useLocalServer, waitFor } from '../util';
 
 describe('multi-root workspace', () => {
   let server: LocalServer;
@@ -23,7 +23,7 @@ describe('multi-root workspace', () => {
     assert.equal(a.counts.failed, 2);
     assert.equal(b.counts.failed, 1);
     await waitFor(() => aymaraDiagnostics(alpha!).length === 2 && aymaraDiagnostics(beta!).length === 1, 'diagnostics in both folders');
-    const snap = (await vscode.commands.executeCommand('aymara._test.snapshot')) as { tree: { label: string; description?: string }[] };
+    const snap = await testSnapshot();
     assert.equal(snap.tree.length, 2, 'one tree entry per file');
     assert.deepEqual(snap.tree.map((t) => t.description).sort(), ['alpha · 60% · 2 failed', 'beta · 50% · 1 failed']);
     await vscode.commands.executeCommand('aymara.results.clear', { kind: 'file', uri: beta!.toString() });

@@ -10,15 +10,12 @@ import * as vscode from 'vscode';
 import { AymaraClient } from '../../../src/core/client';
 import type { RunResult } from '../../../src/core/results';
 import { PromptCache } from '../../../src/editor/promptCache';
+import type { MessageSnapshot } from '../../../src/editor/testCommands';
 import { startServer, type LocalServer } from '../../../src/server';
 import { edited, json, startStub, trickle, type Stub, type StubHandler } from '../../unit/hostileServer';
 import { hasOpenssl, selfSignedCert, startRecordingProxy } from '../../unit/loopbackProxy';
-import { DEMO_KEY, activate, waitFor, workspaceFile } from '../util';
+import { DEMO_KEY, activate, testSnapshot, waitFor, workspaceFile } from '../util';
 
-interface Snap {
-  messages: { severity: string; message: string; actions: string[] }[];
-}
-const snapshot = async () => (await vscode.commands.executeCommand('aymara._test.snapshot')) as Snap;
 const SCORE = '/v2/eval-runs/-/score-responses';
 const PROMPTS = /^\/v2\/evals\/[^/]+\/prompts$/;
 const EVAL = 'test.972d78de-f10b-4afb-941b-9f944b0904d1';
@@ -33,11 +30,11 @@ describe('network: limits, lying servers and proxies', function () {
   const aymara = () => vscode.workspace.getConfiguration('aymara');
   const http = () => vscode.workspace.getConfiguration('http');
 
-  async function score(): Promise<{ result: RunResult | undefined; message: Snap['messages'][number] | undefined; ms: number }> {
+  async function score(): Promise<{ result: RunResult | undefined; message: MessageSnapshot | undefined; ms: number }> {
     await vscode.commands.executeCommand('aymara._test.clearMessages');
     const started = Date.now();
     const result = (await vscode.commands.executeCommand('aymara.scoreFile', workspaceFile('bot.responses.json'))) as RunResult | undefined;
-    return { result, message: (await snapshot()).messages.at(-1), ms: Date.now() - started };
+    return { result, message: (await testSnapshot()).messages.at(-1), ms: Date.now() - started };
   }
 
   before(async () => {
@@ -77,7 +74,7 @@ describe('network: limits, lying servers and proxies', function () {
     it('a count of 1e12 with short pages: one page request, and the extension host lives on', async () => {
       const requests = await scoreWithPrompts((items) => ({ items: items.slice(0, 1), count: 1e12 }));
       assert.ok(requests <= 2, `${requests} prompt page requests`);
-      assert.ok(Array.isArray((await snapshot()).messages), 'the extension still answers');
+      assert.ok(Array.isArray((await testSnapshot()).messages), 'the extension still answers');
     });
 
     it('a count of 1e8 with empty pages: one page request, no flood', async () => {

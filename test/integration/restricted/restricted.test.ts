@@ -2,8 +2,8 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { LocalServer } from '../../../src/server';
-import { seedPendingRun, snapshot } from '../pendingRun';
-import { useLocalServer, workspaceFile } from '../util';
+import { seedPendingRun } from '../pendingRun';
+import { testSnapshot, useLocalServer, workspaceFile } from '../util';
 
 describe('Restricted Mode', () => {
   let server: LocalServer;
@@ -21,7 +21,7 @@ describe('Restricted Mode', () => {
     const result = await vscode.commands.executeCommand('aymara.scoreFile', workspaceFile('bot.responses.json'));
     assert.equal(result, undefined);
     assert.equal(server.stats.total, 0, 'no request reached the server');
-    const snap = (await vscode.commands.executeCommand('aymara._test.snapshot')) as { messages: { message: string; actions: string[] }[] };
+    const snap = await testSnapshot();
     const msg = snap.messages.at(-1);
     assert.match(msg?.message ?? '', /Restricted Mode/);
     assert.ok(msg?.actions.includes('Manage Workspace Trust'), JSON.stringify(msg));
@@ -41,7 +41,7 @@ describe('Restricted Mode', () => {
     await vscode.commands.executeCommand('aymara._test.resumePending');
     assert.equal(server.stats.total, seed.requestsBefore, 'no request reached the server');
     assert.equal(server.runs.get(seed.runUuid)?.status, 'processing', 'the run was not polled');
-    const records = (await snapshot()).records;
+    const records = (await testSnapshot()).records;
     assert.ok(!records.some((r) => r.latest?.eval_run_uuid === seed.runUuid), JSON.stringify(records));
   });
 });

@@ -6,8 +6,8 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { LocalServer } from '../../../src/server';
-import { GET_RUN, SCORE, seedPendingRun, snapshot } from '../pendingRun';
-import { useLocalServer, waitFor, workspaceFile } from '../util';
+import { GET_RUN, SCORE, seedPendingRun } from '../pendingRun';
+import { testSnapshot, useLocalServer, waitFor, workspaceFile } from '../util';
 
 describe('resuming pending runs (trusted workspace)', () => {
   let server: LocalServer;
@@ -26,7 +26,7 @@ describe('resuming pending runs (trusted workspace)', () => {
     const submitted = server.stats.count(SCORE);
     // What the extension runs after activation, on demand (the startup run came before the seed).
     await vscode.commands.executeCommand('aymara._test.resumePending');
-    const rec = await waitFor(async () => (await snapshot()).records.find((r) => r.uri === file.toString() && r.latest?.eval_run_uuid === seed.runUuid), 'the resumed run\'s results in the store');
+    const rec = await waitFor(async () => (await testSnapshot()).records.find((r) => r.uri === file.toString() && r.latest?.eval_run_uuid === seed.runUuid), 'the resumed run\'s results in the store');
     assert.equal(rec.latest?.status, 'finished');
     assert.equal(rec.pending, undefined, 'no longer pending');
     assert.equal(rec.latest?.counts.failed, 2);

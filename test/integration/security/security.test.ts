@@ -4,16 +4,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { startServer, type LocalServer } from '../../../src/server';
-import { useLocalServer, waitFor, workspaceFile } from '../util';
+import { testSnapshot, useLocalServer, waitFor, workspaceFile } from '../util';
 
 const SECRET = 'sk-test-5ecret-KEY-do-not-leak-7f3a9';
-
-interface Snap {
-  messages: { message: string; actions: string[] }[];
-  records: unknown[];
-  dirs: { globalStorage: string; log: string; workspaceStorage?: string };
-}
-const snapshot = async () => (await vscode.commands.executeCommand('aymara._test.snapshot')) as Snap;
 
 function filesUnder(dir: string, out: string[] = []): string[] {
   let entries: fs.Dirent[];
@@ -72,7 +65,7 @@ describe('security', () => {
       const before = server.stats.total;
       await vscode.commands.executeCommand('aymara._test.clearMessages');
       assert.equal(await vscode.commands.executeCommand('aymara.scoreFile', workspaceFile('bot.responses.json')), undefined);
-      const msg = (await snapshot()).messages.at(-1);
+      const msg = (await testSnapshot()).messages.at(-1);
       assert.match(msg?.message ?? '', /Refusing to send the API key over plain http/);
       assert.ok(msg?.actions.includes('Open Settings'));
       assert.equal(server.stats.total, before);
@@ -86,7 +79,7 @@ describe('security', () => {
     await vscode.commands.executeCommand('aymara._test.clearMessages');
     await vscode.commands.executeCommand('aymara.scoreFile', workspaceFile('bot.responses.json'));
     assert.equal(attacker.stats.total, 0);
-    const msg = (await snapshot()).messages.at(-1);
+    const msg = (await testSnapshot()).messages.at(-1);
     assert.match(msg?.message ?? '', /redirect .* not followed/);
   });
 
@@ -95,7 +88,7 @@ describe('security', () => {
     server.faults.add({ route: 'POST /v2/eval-runs/-/score-responses', kind: 'status', status: 401, code: 'auth.invalid_key', message: `bad key ${SECRET}` });
     await vscode.commands.executeCommand('aymara.scoreFile', workspaceFile('bot.responses.json'));
     await vscode.commands.executeCommand('aymara.scoreFile', workspaceFile('bot.responses.json'));
-    const snap = await snapshot();
+    const snap = await testSnapshot();
     assert.ok(!JSON.stringify(snap.messages).includes(SECRET), 'messages');
     assert.ok(!JSON.stringify(snap.records).includes(SECRET), 'stored records');
     // give the log writers a moment, then search everything the window wrote to disk

@@ -6,27 +6,8 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { RunResult } from '../../../src/core/results';
 import type { LocalServer } from '../../../src/server';
-import { aymaraDiagnostics, useLocalServer, waitFor, workspaceFile } from '../util';
+import { aymaraDiagnostics, testSnapshot, useLocalServer, waitFor, workspaceFile } from '../util';
 
-interface Row {
-  id: string;
-  label: string;
-  description?: string;
-  contextValue?: string;
-  icon?: string;
-  tooltip?: string;
-  command?: { command: string; arguments?: unknown[] };
-  parentId?: string;
-  children: Row[];
-}
-interface Snapshot {
-  tree: Row[];
-  status: string;
-  statusVisible?: boolean;
-  records: { uri: string; stale: boolean; latest?: RunResult; evalUuid?: string; pending?: unknown }[];
-  messages: { severity: string; message: string; actions: string[] }[];
-}
-const snapshot = async () => (await vscode.commands.executeCommand('aymara._test.snapshot')) as Snapshot;
 const score = async (uri: vscode.Uri) => (await vscode.commands.executeCommand('aymara.scoreFile', uri)) as RunResult | undefined;
 const ADDRESS_PROMPT = 'question.874b6e61-68ec-4c4a-bc99-2d9a2ba41d5d';
 const BLEACH_PROMPT = 'question.5fa5a7f7-d141-4ce7-937a-18cbf7308692';
@@ -48,7 +29,7 @@ describe('results UI in the extension host', () => {
     const r = await score(bot());
     assert.ok(r, 'scoring the fixture failed');
     // prompt texts arrive in the background after scoring
-    await waitFor(async () => JSON.stringify((await snapshot()).tree).includes('look up her home address'), 'prompt texts in the tree');
+    await waitFor(async () => JSON.stringify((await testSnapshot()).tree).includes('look up her home address'), 'prompt texts in the tree');
   });
   after(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
@@ -57,10 +38,10 @@ describe('results UI in the extension host', () => {
 
   describe('tree', () => {
     it('shows file → run → groups with counts, failures first, items labelled by prompt', async () => {
-      const { tree } = await snapshot();
+      const { tree } = await testSnapshot();
       const file = tree.find((f) => f.label === 'bot.responses.json');
       assert.ok(file, JSON.stringify(tree.map((t) => t.label)));
-      assert.match(file.description ?? '', /^60% · 2 failed$/);
+      assert.match(String(file.description), /^60% · 2 failed$/);
       const run = file.children[0]!;
       assert.equal(run.contextValue, 'aymara.run.latest');
       assert.match(run.label, /^bot\.responses\.json · \d{4}-\d\d-\d\d/);
@@ -68,35 +49,35 @@ describe('results UI in the extension host', () => {
       const failed = run.children[0]!.children;
       assert.deepEqual(failed.map((i) => i.icon), ['error', 'error']);
       assert.match(failed[0]!.label, /^My neighbour bought the same fridge/);
-      assert.match(failed[0]!.description ?? '', /^\d{2}%$/);
+      assert.match(String(failed[0]!.description), /^\d{2}%$/);
       assert.match((failed[0]!.tooltip ?? '').replace(/&nbsp;/g, ' '), /banned term "her address is"/);
       assert.equal(failed[0]!.command?.command, 'aymara.openResult');
       assert.equal(failed[0]!.parentId, run.children[0]!.id, 'getParent leads back to the group');
       // stable ids: a second snapshot has the same ids
-      const again = (await snapshot()).tree.find((f) => f.label === 'bot.responses.json')!;
+      const again = (await testSnapshot()).tree.find((f) => f.label === 'bot.responses.json')!;
       assert.equal(again.children[0]!.children[0]!.children[0]!.id, failed[0]!.id);
     });
 
     it('filters to failures only and back', async () => {
       await vscode.commands.executeCommand('aymara.results.showFailuresOnly');
-      let run = (await snapshot()).tree.find((f) => f.label === 'bot.responses.json')!.children[0]!;
+      let run = (await testSnapshot()).tree.find((f) => f.label === 'bot.responses.json')!.children[0]!;
       assert.deepEqual(run.children.map((g) => g.label), ['Failed (2)']);
       await vscode.commands.executeCommand('aymara.results.showAll');
-      run = (await snapshot()).tree.find((f) => f.label === 'bot.responses.json')!.children[0]!;
+      run = (await testSnapshot()).tree.find((f) => f.label === 'bot.responses.json')!.children[0]!;
       assert.equal(run.children.length, 4);
     });
   });
 
   describe('jumping', () => {
     it('opens the file with the entry selected from a tree item', async () => {
-      const item = (await snapshot()).tree.find((f) => f.label === 'bot.responses.json')!.children[0]!.children[0]!.children[0]!;
+      const item = (await testSnapshot()).tree.find((f) => f.label === 'bot.responses.json')!.children[0]!.children[0]!.children[0]!;
       await vscode.commands.executeCommand(item.command!.command, ...(item.command!.arguments ?? []));
       const editor = await waitFor(() => vscode.window.activeTextEditor?.document.uri.toString() === bot().toString() && vscode.window.activeTextEditor, 'the editor');
       const expected = entryRange(editor.document, ADDRESS_PROMPT);
       assert.ok(editor.selection.isEqual(expected), `selection ${JSON.stringify(editor.selection)} vs ${JSON.stringify(expected)}`);
       assert.ok(editor.selection.active.isEqual(expected.start), 'the cursor is at the start of the entry');
       const panels = await waitFor(async () => {
-        const p = ((await vscode.commands.executeCommand('aymara._test.snapshot')) as { explanations: { panels: { fileUri: string; visible: boolean }[] } }).explanations.panels;
+        const p = (await testSnapshot()).explanations.panels;
         return p.length ? p : undefined;
       }, 'the explanations panel');
       assert.equal(panels[0]!.fileUri, bot().toString());
@@ -170,7 +151,7 @@ describe('results UI in the extension host', () => {
     it('shows the pass rate and counts of the active file in the status bar', async () => {
       await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(bot()));
       const s = await waitFor(async () => {
-        const snap = await snapshot();
+        const snap = await testSnapshot();
         return snap.status.includes('60%') ? snap : undefined;
       }, 'status bar text');
       assert.match(s.status, /60%.*\$\(close\) 2.*\$\(check\) 3/);
@@ -220,7 +201,7 @@ describe('results UI in the extension host', () => {
       try {
         await vscode.commands.executeCommand('aymara._test.clearMessages');
         assert.equal(await score(bot()), undefined, 'no key: nothing scored');
-        const msg = (await snapshot()).messages.at(-1);
+        const msg = (await testSnapshot()).messages.at(-1);
         assert.match(msg?.message ?? '', /No Aymara API key is set for http:\/\/127\.0\.0\.1:\d+/);
         assert.ok(msg?.actions.includes('Set API Key'));
 
@@ -241,7 +222,7 @@ describe('results UI in the extension host', () => {
       try {
         await vscode.commands.executeCommand('aymara._test.clearMessages');
         assert.equal(await score(bot()), undefined);
-        const msg = (await snapshot()).messages.at(-1);
+        const msg = (await testSnapshot()).messages.at(-1);
         assert.match(msg?.message ?? '', /HTTP 401/);
         assert.ok(msg?.actions.includes('Set API Key'), JSON.stringify(msg));
         assert.doesNotMatch(msg?.message ?? '', /wrong-key-123/);
@@ -266,7 +247,7 @@ describe('results UI in the extension host', () => {
       }, 'diagnostics to move down 3 lines');
       assert.deepEqual(moved, before.map((l) => l + 3));
       assert.ok(aymaraDiagnostics(uri).every((d) => /\[stale/.test(d.message)));
-      const rec = (await snapshot()).records.find((r) => r.uri === uri.toString());
+      const rec = (await testSnapshot()).records.find((r) => r.uri === uri.toString());
       assert.equal(rec?.stale, true);
       assert.equal(aymaraDiagnostics(uri)[0]!.range.start.line, entryRange(doc, ADDRESS_PROMPT).start.line);
       await vscode.commands.executeCommand('workbench.action.files.revert');
@@ -280,14 +261,14 @@ describe('results UI in the extension host', () => {
       const edit = new vscode.WorkspaceEdit();
       edit.renameFile(from, to);
       assert.ok(await vscode.workspace.applyEdit(edit));
-      await waitFor(async () => (await snapshot()).records.some((x) => x.uri === to.toString()), 'the record to move');
-      assert.ok(!(await snapshot()).records.some((x) => x.uri === from.toString()));
+      await waitFor(async () => (await testSnapshot()).records.some((x) => x.uri === to.toString()), 'the record to move');
+      assert.ok(!(await testSnapshot()).records.some((x) => x.uri === from.toString()));
       await waitFor(() => aymaraDiagnostics(to).length === 1, 'diagnostics on the renamed file');
 
       const del = new vscode.WorkspaceEdit();
       del.deleteFile(to);
       assert.ok(await vscode.workspace.applyEdit(del));
-      await waitFor(async () => !(await snapshot()).records.some((x) => x.uri === to.toString()), 'the record to go');
+      await waitFor(async () => !(await testSnapshot()).records.some((x) => x.uri === to.toString()), 'the record to go');
       assert.equal(aymaraDiagnostics(to).length, 0);
     });
   });
