@@ -3,9 +3,12 @@
  * which still fail, which changed, which are only in one run. The one definition of a run
  * comparison, used by the command line (`--baseline`, `compare`) and the editor alike.
  *
- * Entries match by (prompt_uuid, thread_uuid, turn_number). "Failing" is failed or errored,
- * "passing" is passed or refused; an excluded entry counts as absent from its run. Within one run
- * a key is unique; should a run hold a key twice, the first item counts.
+ * Entries match by (prompt_uuid, thread_uuid, turn_number). The server gives every first turn a
+ * thread id of its own in each run, so a first turn whose exact key has no partner is matched by
+ * prompt among the other run's unpartnered first turns, in order (as scoring matches scores to a
+ * file's entries). "Failing" is failed or errored, "passing" is passed or refused; an excluded
+ * entry counts as absent from its run. Within one run a key is unique; should a run hold a key
+ * twice, the first item counts and the later ones are counted in `duplicates`.
  */
 import { responseKey, type ResultItem, type RunResult, type Verdict } from '../results';
 
@@ -30,7 +33,8 @@ export interface Comparison {
   current_run_uuid: string;
   /** Every entry that is not unchanged, in the current run's order, then baseline-only entries in theirs. */
   entries: ComparedEntry[];
-  counts: Record<ChangeKind, number> & { unchanged: number };
+  /** `duplicates`: later items of a key a run already held (left out). */
+  counts: Record<ChangeKind, number> & { unchanged: number; duplicates: number };
 }
 
 type RunLike = Pick<RunResult, 'eval_run_uuid' | 'items'>;
@@ -42,21 +46,36 @@ export function isFailing(v: Verdict): boolean {
 }
 
 export function compareRuns(baseline: RunLike, current: RunLike): Comparison {
+  const counts = { newly_failing: 0, newly_passing: 0, still_failing: 0, changed: 0, only_in_current: 0, only_in_baseline: 0, unchanged: 0, duplicates: 0 };
   const before = new Map<string, ResultItem>();
   for (const item of baseline.items) {
     if (item.verdict === 'excluded') continue;
     const key = item.key || responseKey(item);
-    if (!before.has(key)) before.set(key, item);
+    if (before.has(key)) counts.duplicates++;
+    else before.set(key, item);
   }
-  const counts = { newly_failing: 0, newly_passing: 0, still_failing: 0, changed: 0, only_in_current: 0, only_in_baseline: 0, unchanged: 0 };
-  const entries: ComparedEntry[] = [];
+  // Current items in order with their partner (undefined: none yet); keys partnered in the baseline.
+  const pairs: { key: string; item: ResultItem; old: ResultItem | undefined }[] = [];
   const seen = new Set<string>();
+  const partnered = new Set<string>();
+  let unpartneredFirstTurns = 0;
   for (const item of current.items) {
     if (item.verdict === 'excluded') continue;
     const key = item.key || responseKey(item);
-    if (seen.has(key)) continue;
+    if (seen.has(key)) {
+      counts.duplicates++;
+      continue;
+    }
     seen.add(key);
     const old = before.get(key);
+    if (old) partnered.add(key);
+    else if (item.turn_number === 1) unpartneredFirstTurns++;
+    pairs.push({ key, item, old });
+  }
+  if (unpartneredFirstTurns > 0) partnerFirstTurns(pairs, before, partnered);
+
+  const entries: ComparedEntry[] = [];
+  for (const { key, item, old } of pairs) {
     const kind = old ? changeKind(old, item) : 'only_in_current';
     if (!kind) {
       counts.unchanged++;
@@ -66,11 +85,29 @@ export function compareRuns(baseline: RunLike, current: RunLike): Comparison {
     entries.push(entry(kind, key, old ?? null, item));
   }
   for (const [key, old] of before) {
-    if (seen.has(key)) continue;
+    if (partnered.has(key)) continue;
     counts.only_in_baseline++;
     entries.push(entry('only_in_baseline', key, old, null));
   }
   return { baseline_run_uuid: baseline.eval_run_uuid, current_run_uuid: current.eval_run_uuid, entries, counts };
+}
+
+/** First turns without an exact partner, partnered by prompt with the baseline's unpartnered first turns, in order. */
+function partnerFirstTurns(pairs: { key: string; item: ResultItem; old: ResultItem | undefined }[], before: Map<string, ResultItem>, partnered: Set<string>): void {
+  const free = new Map<string, string[]>();
+  for (const [key, old] of before) {
+    if (old.turn_number !== 1 || partnered.has(key)) continue;
+    const list = free.get(old.prompt_uuid);
+    if (list) list.push(key);
+    else free.set(old.prompt_uuid, [key]);
+  }
+  for (const p of pairs) {
+    if (p.old || p.item.turn_number !== 1) continue;
+    const key = free.get(p.item.prompt_uuid)?.shift();
+    if (key === undefined) continue;
+    partnered.add(key);
+    p.old = before.get(key);
+  }
 }
 
 function changeKind(old: ResultItem, now: ResultItem): ChangeKind | undefined {
@@ -101,10 +138,10 @@ export interface ComparisonRef {
 export type ComparisonReport = { baseline_run_uuid: string } & Record<ChangeKind, ComparisonRef[]>;
 
 /**
- * The report form of a comparison. `lineOf` gives an entry's line in the scored file (the current
- * item's location by default); null when the file does not hold the entry.
+ * The report form of a comparison. `lineOf` gives an entry's line in the scored file (by default
+ * the current item's location, else the baseline item's); null when the file does not hold it.
  */
-export function comparisonReport(c: Comparison, lineOf: (e: ComparedEntry) => number | null = (e) => e.current?.location?.line ?? null): ComparisonReport {
+export function comparisonReport(c: Comparison, lineOf: (e: ComparedEntry) => number | null = (e) => (e.current ?? e.baseline)?.location?.line ?? null): ComparisonReport {
   const out = { baseline_run_uuid: c.baseline_run_uuid } as ComparisonReport;
   for (const k of CHANGE_KINDS) out[k] = [];
   for (const e of c.entries) out[e.kind].push({ prompt_uuid: e.prompt_uuid, thread_uuid: e.thread_uuid, turn_number: e.turn_number, line: lineOf(e) });
@@ -114,4 +151,11 @@ export function comparisonReport(c: Comparison, lineOf: (e: ComparedEntry) => nu
 /** "2 newly failing, 1 fixed, 3 still failing" — the headline of a comparison. */
 export function comparisonHeadline(c: Comparison): string {
   return `${c.counts.newly_failing} newly failing, ${c.counts.newly_passing} fixed, ${c.counts.still_failing} still failing`;
+}
+
+/** Keys of the entries a run failed or errored: what `--only-failed-from` sends again. */
+export function failingKeys(run: Pick<RunResult, 'items'>): Set<string> {
+  const keys = new Set<string>();
+  for (const i of run.items) if (FAILING.has(i.verdict)) keys.add(i.key || responseKey(i));
+  return keys;
 }
