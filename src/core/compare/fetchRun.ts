@@ -45,7 +45,7 @@ export async function fetchRunResult(client: AymaraClient, runUuid: string, o: F
   const entries = o.entries ?? [];
   const page = await client.listRunResponses(runUuid, { signal: o.signal, sent: entries.map((e) => e.response) });
   // Scores for entries the file lacks are expected here (only_in_baseline), so matching's remarks are not kept.
-  const result = matchResults(run, page.items, entries, [], 'omit');
+  const result: RunResult = { ...matchResults(run, page.items, entries, [], 'omit'), notes: [] };
   if (!page.complete) result.notes.push(`The server reported ${page.count} scored responses for the ${o.role} but ${page.items.length} arrived.`);
   return result;
 }
