@@ -247,6 +247,18 @@ describe('CLI: the iteration loop (--baseline, gates, --only-failed-from, compar
       assert.equal(server.stats.count(SCORE), 0);
     });
 
+    it('matches first turns of a multi-turn eval across runs although the server gave each run its own thread ids', async () => {
+      const file = join(ROOT, 'test/fixtures/responses/multiturn-turn1.json');
+      const [a, b] = [await scoreToRun(file), await scoreToRun(file)];
+      const threads = (id: string) => server.runs.responses(id)!.map((x) => x.thread_uuid);
+      assert.notDeepEqual(threads(a), threads(b), 'the server assigned new thread ids');
+      const r = await cli(['compare', a, b, '--format', 'json'], { env });
+      assert.equal(r.code, 0, r.stderr);
+      const c = (JSON.parse(r.stdout) as { comparison: Lists }).comparison;
+      assert.deepEqual(c.still_failing.map((x) => [x.prompt_uuid, x.thread_uuid]), [['question.d90a28ce-86a4-4e14-98b4-9b63bb667c2f', threads(b)[2]]]);
+      assert.deepEqual([c.newly_failing, c.newly_passing, c.changed, c.only_in_current, c.only_in_baseline], [[], [], [], [], []]);
+    });
+
     it('usage errors exit 2 and send nothing', async () => {
       const cases: [string[], RegExp][] = [
         [['compare', runA], /expected "score <file>" or "compare <baseline-run> <current-run>"/],
