@@ -45,68 +45,77 @@ export function isFailing(v: Verdict): boolean {
   return FAILING.has(v);
 }
 
+/** In `before`: the baseline item of this key has its partner already. */
+const TAKEN = null;
+
 export function compareRuns(baseline: RunLike, current: RunLike): Comparison {
   const counts = { newly_failing: 0, newly_passing: 0, still_failing: 0, changed: 0, only_in_current: 0, only_in_baseline: 0, unchanged: 0, duplicates: 0 };
-  const before = new Map<string, ResultItem>();
-  for (const item of baseline.items) {
+  // Built backwards with plain sets, so that the first item of a repeated key is the one kept
+  // (one hash lookup per item instead of two); the map's order is then reversed, undone below.
+  const before = new Map<string, ResultItem | typeof TAKEN>();
+  let compared = 0;
+  const b = baseline.items;
+  for (let k = b.length - 1; k >= 0; k--) {
+    const item = b[k]!;
     if (item.verdict === 'excluded') continue;
-    const key = item.key || responseKey(item);
-    if (before.has(key)) counts.duplicates++;
-    else before.set(key, item);
+    compared++;
+    before.set(item.key || responseKey(item), item);
   }
-  // Current items in order with their partner (undefined: none yet); keys partnered in the baseline.
-  const pairs: { key: string; item: ResultItem; old: ResultItem | undefined }[] = [];
-  const seen = new Set<string>();
-  const partnered = new Set<string>();
-  let unpartneredFirstTurns = 0;
+  counts.duplicates = compared - before.size;
+  const entries: (ComparedEntry | undefined)[] = [];
+  // Keys of this run with no baseline partner (to tell a repeated key from a new one).
+  const unpartnered = new Set<string>();
+  // Where first turns without an exact partner sit in `entries` (rare: runs compared without a file).
+  let firstTurns: number[] | undefined;
   for (const item of current.items) {
     if (item.verdict === 'excluded') continue;
     const key = item.key || responseKey(item);
-    if (seen.has(key)) {
-      counts.duplicates++;
-      continue;
-    }
-    seen.add(key);
     const old = before.get(key);
-    if (old) partnered.add(key);
-    else if (item.turn_number === 1) unpartneredFirstTurns++;
-    pairs.push({ key, item, old });
-  }
-  if (unpartneredFirstTurns > 0) partnerFirstTurns(pairs, before, partnered);
-
-  const entries: ComparedEntry[] = [];
-  for (const { key, item, old } of pairs) {
-    const kind = old ? changeKind(old, item) : 'only_in_current';
-    if (!kind) {
-      counts.unchanged++;
-      continue;
+    if (old) {
+      before.set(key, TAKEN);
+      const kind = changeKind(old, item);
+      if (kind) entries.push(entry(kind, key, old, item));
+      else counts.unchanged++;
+    } else if (old === TAKEN || unpartnered.has(key)) {
+      counts.duplicates++;
+    } else {
+      unpartnered.add(key);
+      if (item.turn_number === 1) (firstTurns ??= []).push(entries.length);
+      entries.push(entry('only_in_current', key, null, item));
     }
-    counts[kind]++;
-    entries.push(entry(kind, key, old ?? null, item));
   }
-  for (const [key, old] of before) {
-    if (partnered.has(key)) continue;
-    counts.only_in_baseline++;
-    entries.push(entry('only_in_baseline', key, old, null));
-  }
-  return { baseline_run_uuid: baseline.eval_run_uuid, current_run_uuid: current.eval_run_uuid, entries, counts };
+  if (firstTurns) partnerFirstTurns(entries, firstTurns, before, counts);
+  const gone: ComparedEntry[] = [];
+  for (const [key, old] of before) if (old) gone.push(entry('only_in_baseline', key, old, null));
+  for (let k = gone.length - 1; k >= 0; k--) entries.push(gone[k]);
+  const kept = firstTurns ? (entries.filter(Boolean) as ComparedEntry[]) : (entries as ComparedEntry[]);
+  for (const e of kept) counts[e.kind]++;
+  return { baseline_run_uuid: baseline.eval_run_uuid, current_run_uuid: current.eval_run_uuid, entries: kept, counts };
 }
 
-/** First turns without an exact partner, partnered by prompt with the baseline's unpartnered first turns, in order. */
-function partnerFirstTurns(pairs: { key: string; item: ResultItem; old: ResultItem | undefined }[], before: Map<string, ResultItem>, partnered: Set<string>): void {
+/**
+ * First turns with no exact partner, partnered by prompt with the baseline's unpartnered first
+ * turns, in order; their entries are replaced (undefined when now unchanged, and counted so) and
+ * the baseline items marked as partnered.
+ */
+function partnerFirstTurns(entries: (ComparedEntry | undefined)[], at: readonly number[], before: Map<string, ResultItem | typeof TAKEN>, counts: { unchanged: number }): void {
   const free = new Map<string, string[]>();
+  // `before` runs backwards (see compareRuns): each list is filled from its end.
   for (const [key, old] of before) {
-    if (old.turn_number !== 1 || partnered.has(key)) continue;
+    if (!old || old.turn_number !== 1) continue;
     const list = free.get(old.prompt_uuid);
-    if (list) list.push(key);
+    if (list) list.unshift(key);
     else free.set(old.prompt_uuid, [key]);
   }
-  for (const p of pairs) {
-    if (p.old || p.item.turn_number !== 1) continue;
-    const key = free.get(p.item.prompt_uuid)?.shift();
+  for (const i of at) {
+    const e = entries[i]!;
+    const key = free.get(e.prompt_uuid)?.shift();
     if (key === undefined) continue;
-    partnered.add(key);
-    p.old = before.get(key);
+    const old = before.get(key)!;
+    before.set(key, TAKEN);
+    const kind = changeKind(old, e.current!);
+    entries[i] = kind ? entry(kind, e.key, old, e.current) : undefined;
+    if (!kind) counts.unchanged++;
   }
 }
 
