@@ -103,7 +103,7 @@ describe('CLI: the iteration loop (--baseline, gates, --only-failed-from, compar
       assert.match(r.stdout, /3 passed, 3 failed, 1 refused, 1 excluded, 0 errored/);
     });
 
-    it('SARIF: valid 2.1.0, newly failing "new", still failing "unchanged", the fixed failure an "absent" result', async () => {
+    it('SARIF: valid 2.1.0, newly failing "new", still failing "unchanged", fixed "updated" with its failure an "absent" result', async () => {
       const r = await cli(['score', fileB, '--baseline', runA, '--format', 'sarif'], { env });
       assert.equal(r.code, 1);
       const doc = JSON.parse(r.stdout) as Log;
@@ -112,7 +112,7 @@ describe('CLI: the iteration loop (--baseline, gates, --only-failed-from, compar
       const states = run.results!.map((x) => [(x.properties as { prompt_uuid: string }).prompt_uuid, x.ruleId, x.baselineState ?? null]);
       assert.deepEqual(states, [
         [P[0], 'aymara/failed', 'new'],
-        [P[1], 'aymara/passed', 'new'],
+        [P[1], 'aymara/passed', 'updated'],
         [P[2], 'aymara/passed', 'unchanged'],
         [P[3], 'aymara/failed', 'unchanged'],
         [P[4], 'aymara/passed', 'unchanged'],

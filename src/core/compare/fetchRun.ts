@@ -3,7 +3,7 @@
  * every page of its scored responses (bounded and checked as for any run: see paging.ts), matched
  * to a file's entries when one is given so that keys and lines are the file's.
  */
-import { ApiError, isApiError } from '../apiError';
+import { isApiError } from '../apiError';
 import type { AymaraClient } from '../client';
 import type { RunResult } from '../results';
 import { matchResults, type EntryLike } from '../scoring';
@@ -26,15 +26,13 @@ export interface FetchRunOptions {
 export async function fetchRunResult(client: AymaraClient, runUuid: string, o: FetchRunOptions): Promise<RunResult> {
   let run;
   try {
+    // getRun refuses a reply about another run (it must answer this request).
     run = await client.getRun(runUuid, { signal: o.signal });
   } catch (err) {
     if (isApiError(err) && err.kind === 'not-found') {
       throw new RunChoiceError(`The ${o.role} ${runUuid} does not exist (${err.describe()}). Check the run id and --workspace.`);
     }
     throw err;
-  }
-  if (run.eval_run_uuid !== runUuid) {
-    throw new ApiError({ kind: 'invalid-reply', message: `The API's reply to GET /v2/eval-runs/${runUuid} is about another run (${run.eval_run_uuid}). Nothing was compared.` });
   }
   if (o.evalUuid !== undefined && run.eval_uuid !== o.evalUuid) {
     throw new RunChoiceError(`The ${o.role} ${runUuid} belongs to eval ${run.eval_uuid}, not ${o.evalUuid}; pick a run of the same eval.`);

@@ -12,16 +12,17 @@ const LEVEL: Record<Verdict, Result.level> = { failed: 'error', errored: 'warnin
 const KIND: Record<Verdict, Result.kind> = { failed: 'fail', errored: 'fail', refused: 'pass', excluded: 'notApplicable', passed: 'pass' };
 
 /**
- * SARIF 2.1.0 §3.27.24 baselineState, a result being a response's verdict class (failing or
- * passing): a response now failing that passed (or was absent) is "new", one still failing
- * "unchanged", one whose verdict, explanation or confidence moved within its class "updated"; a
- * fixed response's passing result is "new" and its former failure is listed as an "absent"
- * result, as is every response of the baseline that this run no longer has.
+ * SARIF 2.1.0 §3.27.24 baselineState of a response's result: "new" when it newly fails (a finding
+ * the baseline did not have) or is only in this run; "unchanged" when it still fails, or passes
+ * as before; "updated" when its verdict, explanation or confidence moved within its class, or it
+ * was fixed. A fixed response's former failure, and every response of the baseline that this run
+ * no longer has, follow as "absent" results (detected in the baseline, not in this run). So a
+ * consumer that looks for "new" results finds exactly the new failures and new responses.
  */
 const STATE: Record<Exclude<ChangeKind, 'only_in_baseline'>, Result.baselineState> = {
   newly_failing: 'new',
-  newly_passing: 'new',
   only_in_current: 'new',
+  newly_passing: 'updated',
   still_failing: 'unchanged',
   changed: 'updated',
 };
