@@ -3,10 +3,14 @@
  *
  *   aymara-eval score <file> [--eval <uuid>] [--base-url <url>] [--workspace <uuid>] [--sandbox]
  *                            [--format text|json|sarif|junit] [--output <path>] [--timeout <s>]
- *                            [--max-file-mb <n>]
+ *                            [--max-file-mb <n>] [--baseline <run>] [--only-failed-from <run>]
+ *                            [--fail-on failures|regressions] [--min-pass-rate <p>]
+ *   aymara-eval compare <baseline-run> <current-run> [--file <file>] [--format text|json]
+ *                            [--fail-on failures|regressions]  (see ./cli/compareCommand)
  *
- * Exit codes: 0 every scored response passed; 1 some failed or were not scored;
- * 2 invalid input or usage (nothing sent); 3 API or network failure.
+ * Exit codes: 0 every scored response passed (or the chosen gates held); 1 some failed or were
+ * not scored (or a gate tripped: see ./cli/gates); 2 invalid input or usage (nothing sent);
+ * 3 API or network failure.
  *
  * Everything printed goes through ./cli/output (the API key is removed per channel) and terminal
  * lines are built with `line` (every value made inert).
@@ -14,12 +18,17 @@
 import { statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
+import { compareCommand } from './cli/compareCommand';
+import { openClient } from './cli/connect';
+import { isDefault, parseGates, trippedGates } from './cli/gates';
+import { prepareIteration } from './cli/iteration';
 import { output, type Io, type Output } from './cli/output';
 import { ApiError, isApiError } from './core/apiError';
-import { DEFAULT_BASE_URL, checkBaseUrl } from './core/baseUrl';
-import { AymaraClient } from './core/client';
-import { proxyFromEnv, type ProxyRoute } from './core/proxy';
+import { DEFAULT_BASE_URL } from './core/baseUrl';
+import { compareRuns, comparisonHeadline, comparisonReport, type Comparison } from './core/compare/compare';
+import { RunChoiceError } from './core/compare/fetchRun';
 import { FileReadError, decodeUtf8, readRegularFile } from './core/fileBytes';
+import { writeComparisonText } from './core/report/comparisonText';
 import { writeJson } from './core/report/json';
 import { writeJunit } from './core/report/junit';
 import { artifactUri, writeSarif } from './core/report/sarif';
@@ -38,9 +47,12 @@ export const EXIT = { passed: 0, failed: 1, usage: 2, api: 3 } as const;
 const MAX_MB = MAX_FILE_BYTES / 1048576;
 
 const USAGE = `Usage: aymara-eval score <file> [options]
+       aymara-eval compare <baseline-run> <current-run> [--file <file>] [--format text|json]
 
-Scores a responses file (the score-responses request body, a bare JSON array of
-responses, or JSON Lines) against an Aymara eval.
+score: scores a responses file (the score-responses request body, a bare JSON
+array of responses, or JSON Lines) against an Aymara eval.
+compare: compares two finished runs of one eval without scoring (lines from
+--file when given); it exits 0 unless --fail-on is given.
 
 Options:
   --eval <uuid>          eval to score against (default: the file's "eval_uuid")
@@ -54,13 +66,28 @@ Options:
   --max-reply-mb <n>     largest API reply read, in MB (default 512)
   --max-file-mb <n>      largest responses file read, in MB (default and most ${MAX_MB}); only
                          a regular file is read
+  --baseline <run>       compare with that earlier run of the eval: the report adds which
+                         responses newly fail, which were fixed, which still fail, changed
+                         (same verdict class, other explanation or confidence moved >= 0.1),
+                         or are only in one run; matched by prompt, thread and turn
+  --only-failed-from <run>  send only the responses of <file> that failed or errored in
+                         that run (none: exit 0, nothing sent)
+  --fail-on <when>       failures (default): exit 1 when a response failed or errored;
+                         regressions: exit 1 only when a response newly fails against
+                         --baseline (which it needs)
+  --min-pass-rate <p>    exit 1 when the run's pass rate ((passed + refused) / judged, as
+                         the report shows it) is below p, a fraction from 0 to 1. Alone it
+                         replaces the default --fail-on failures; with --fail-on given,
+                         exit 1 when either trips
+  --file <file>          (compare) match both runs to this responses file for line numbers
   -h, --help             show this help
   -v, --version          show the version
 
 The API key is read from AYMARA_AI_API_KEY. HTTPS_PROXY / HTTP_PROXY and NO_PROXY
 choose an HTTP proxy (https goes through it with CONNECT).
 Exit codes: 0 all scored responses passed, 1 some failed or were not scored,
-2 invalid input or usage (nothing sent), 3 API or network failure.
+2 invalid input or usage (nothing sent), 3 API or network failure. With
+--fail-on regressions or --min-pass-rate, 1 means that gate tripped instead.
 `;
 
 export async function main(argv: string[], io: Io, signal?: AbortSignal): Promise<number> {
@@ -91,8 +118,8 @@ async function run(argv: string[], io: Io, o: Output, signal: AbortSignal | unde
     return values.help ? EXIT.passed : EXIT.usage;
   }
   const [command, file, ...rest] = positionals;
-  if (command !== 'score' || !file || rest.length) {
-    o.err(`aymara-eval: expected "score <file>"\n\n${USAGE}`);
+  if (command === 'compare' ? !file || rest.length !== 1 : command !== 'score' || !file || rest.length) {
+    o.err(`aymara-eval: expected "score <file>" or "compare <baseline-run> <current-run>"\n\n${USAGE}`);
     return EXIT.usage;
   }
   const format = values.format ?? 'text';
@@ -115,20 +142,26 @@ async function run(argv: string[], io: Io, o: Output, signal: AbortSignal | unde
     o.err('aymara-eval: --max-reply-mb must be a number of megabytes between 0 and 4096\n');
     return EXIT.usage;
   }
-
-  // ---- read and validate the file; nothing is sent unless it is clean
-  const path = resolve(io.cwd, file);
-  // As the user knows it: relative to the working folder when it is inside it, else absolute.
-  const rel = relative(io.cwd, path);
-  const label = rel === '' ? basename(path) : isAbsolute(rel) || rel.split(sep)[0] === '..' ? path : rel;
-  const parsed = await readResponsesFile(path, label, Math.max(1, Math.floor(maxFileMb * 1048576)), o);
-  if (parsed === undefined) return EXIT.usage;
-  for (const p of parsed.problems) o.err(line`${label}:${p.line}:${p.column}: ${p.severity}: ${p.message} [${p.code}]` + '\n');
-  if (parsed.hasErrors) {
-    const n = parsed.problems.filter((p) => p.severity === 'error').length;
-    o.err(line`${label}: ${n} error${n === 1 ? '' : 's'}; nothing was sent.` + '\n');
+  const gates = parseGates(values, command as 'score' | 'compare');
+  if (typeof gates === 'string') {
+    o.err(line`aymara-eval: ${gates}. Nothing was sent.` + '\n');
     return EXIT.usage;
   }
+  const maxFileBytes = Math.max(1, Math.floor(maxFileMb * 1048576));
+  const connect = () => openClient(io, o, { baseUrl: values['base-url'], workspace: values.workspace, timeoutSec, maxReplyMb, version: VERSION });
+  if (command === 'compare') {
+    const load = (f: string) => loadFile(f, io, o, maxFileBytes);
+    return compareCommand({ baseline: file!, current: rest[0]!, values, gates, out: o, connect, load, describeFailure, signal });
+  }
+  if (values.file !== undefined) {
+    o.err('aymara-eval: --file is for "compare"; "score" takes the file as its argument. Nothing was sent.\n');
+    return EXIT.usage;
+  }
+
+  // ---- read and validate the file; nothing is sent unless it is clean
+  const loaded = await loadFile(file!, io, o, maxFileBytes);
+  if (loaded === undefined) return EXIT.usage;
+  const { path, label, parsed } = loaded;
   const evalUuid = values.eval ?? parsed.evalUuid ?? undefined;
   if (!evalUuid) {
     o.err(line`${label}: no eval given. The file has no "eval_uuid"; pass --eval <uuid>. Nothing was sent.` + '\n');
@@ -143,36 +176,16 @@ async function run(argv: string[], io: Io, o: Output, signal: AbortSignal | unde
   }
 
   // ---- where and with what key
-  const apiKey = io.env.AYMARA_AI_API_KEY?.trim();
-  if (!apiKey) {
-    o.err('aymara-eval: set AYMARA_AI_API_KEY to your Aymara API key. Nothing was sent.\n');
-    return EXIT.usage;
-  }
-  let baseUrl: URL;
-  let proxy: ProxyRoute | undefined;
-  try {
-    baseUrl = checkBaseUrl(values['base-url'] ?? (io.env.AYMARA_AI_BASE_URL?.trim() || DEFAULT_BASE_URL));
-    proxy = proxyFromEnv(io.env, baseUrl);
-  } catch (err) {
-    o.err(line`aymara-eval: ${(err as Error).message} Nothing was sent.` + '\n');
-    return EXIT.usage;
-  }
-
-  const client = new AymaraClient({
-    baseUrl: baseUrl.href,
-    apiKey,
-    workspaceUuid: values.workspace,
-    requestTimeoutMs: timeoutSec * 1000,
-    maxReplyBytes: Math.round(maxReplyMb * 1024 * 1024),
-    limitNames: { timeout: '--timeout', maxReply: '--max-reply-mb' },
-    proxy,
-    userAgent: `aymara-eval-cli/${VERSION}`,
-    onRetry: (r) => o.err(line`retrying ${r.method} ${r.path} in ${r.delayMs} ms (${r.reason})` + '\n'),
-  });
+  const client = connect();
+  if (!client) return EXIT.usage;
   let result: RunResult;
+  let comparison: Comparison | undefined;
   try {
+    // --baseline and --only-failed-from: their runs are fetched first (a wrong id costs no scoring).
+    const prep = await prepareIteration({ client, file: parsed, label, evalUuid, flags: values, out: o, signal });
+    if (!prep.send) return EXIT.passed;
     result = await scoreFile({
-      file: parsed,
+      file: prep.send,
       evalUuid,
       fileName: basename(path),
       client,
@@ -180,28 +193,30 @@ async function run(argv: string[], io: Io, o: Output, signal: AbortSignal | unde
       signal,
       onRunKnown: (r) => o.err(line`run ${r.eval_run_uuid}` + (r.name ? line` "${r.name}"` : '') + '\n'),
     });
+    comparison = prep.baseline && compareRuns(prep.baseline, result);
   } catch (err) {
     o.err(describeFailure(err) + '\n');
-    return isApiError(err) && err.kind === 'validation' ? EXIT.usage : EXIT.api;
+    return (isApiError(err) && err.kind === 'validation') || err instanceof RunChoiceError ? EXIT.usage : EXIT.api;
   } finally {
     await client.close();
   }
 
   // ---- report: from the result with the key already removed, so no writer can cut it in two
   const shown = o.redact(result);
+  const cmp = comparison && o.redact(comparison);
   let report: string;
   switch (format) {
     case 'json':
-      report = writeJson(shown);
+      report = writeJson(shown, cmp && comparisonReport(cmp));
       break;
     case 'sarif':
-      report = writeSarif(shown, artifactUri(path, outPath && dirname(outPath)), parsed.lines, VERSION);
+      report = writeSarif(shown, artifactUri(path, outPath && dirname(outPath)), parsed.lines, VERSION, cmp);
       break;
     case 'junit':
       report = writeJunit(shown, label);
       break;
     default:
-      report = writeText(shown, label);
+      report = (cmp ? writeComparisonText(cmp, label) + '\n' : '') + writeText(shown, label);
   }
   if (outPath) {
     try {
@@ -210,13 +225,14 @@ async function run(argv: string[], io: Io, o: Output, signal: AbortSignal | unde
       o.err(line`aymara-eval: could not write ${values.output}: ${(err as Error).message}` + '\n');
       return EXIT.usage;
     }
-    o.err(writeText({ ...shown, items: [] }, label));
+    o.err((cmp ? `${comparisonHeadline(cmp)}\n` : '') + writeText({ ...shown, items: [] }, label));
   } else {
     o.out(report);
     if (format !== 'text') for (const n of shown.notes) o.err(line`note: ${n}` + '\n');
   }
-  const c = result.counts;
-  return c.failed > 0 || c.errored > 0 || result.status === 'failed' ? EXIT.failed : EXIT.passed;
+  const tripped = trippedGates(gates, result, comparison);
+  if (!isDefault(gates)) for (const why of tripped) o.err(line`aymara-eval: exit 1: ${why}` + '\n');
+  return tripped.length ? EXIT.failed : EXIT.passed;
 }
 
 function parse(argv: string[]) {
@@ -234,6 +250,11 @@ function parse(argv: string[]) {
       timeout: { type: 'string' },
       'max-reply-mb': { type: 'string' },
       'max-file-mb': { type: 'string' },
+      baseline: { type: 'string' },
+      'only-failed-from': { type: 'string' },
+      'fail-on': { type: 'string' },
+      'min-pass-rate': { type: 'string' },
+      file: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },
@@ -255,7 +276,7 @@ function isWritableTarget(path: string): boolean {
 }
 
 function describeFailure(err: unknown): string {
-  if (err instanceof RunPendingError) return line`aymara-eval: ${err.message}`;
+  if (err instanceof RunPendingError || err instanceof RunChoiceError) return line`aymara-eval: ${err.message}`;
   if (err instanceof ApiError) {
     const next = err.kind === 'auth' || err.kind === 'permission' ? 'Check AYMARA_AI_API_KEY.' : err.kind === 'config' || err.kind === 'redirect' ? 'Check --base-url / AYMARA_AI_BASE_URL.' : err.nextStep;
     return line`aymara-eval: ${err.describe()} ${next}`;
@@ -282,6 +303,26 @@ if (require.main === module) {
       process.exitCode = EXIT.api;
     },
   );
+}
+
+/**
+ * The responses file as the user named it: read, parsed, its problems printed; undefined (after
+ * saying why on stderr) when it cannot be read or has errors. `label` is the name shown: relative
+ * to the working folder when the file is inside it, else absolute.
+ */
+async function loadFile(file: string, io: Io, o: Output, maxBytes: number): Promise<{ path: string; label: string; parsed: ResponsesFile } | undefined> {
+  const path = resolve(io.cwd, file);
+  const rel = relative(io.cwd, path);
+  const label = rel === '' ? basename(path) : isAbsolute(rel) || rel.split(sep)[0] === '..' ? path : rel;
+  const parsed = await readResponsesFile(path, label, maxBytes, o);
+  if (parsed === undefined) return undefined;
+  for (const p of parsed.problems) o.err(line`${label}:${p.line}:${p.column}: ${p.severity}: ${p.message} [${p.code}]` + '\n');
+  if (parsed.hasErrors) {
+    const n = parsed.problems.filter((p) => p.severity === 'error').length;
+    o.err(line`${label}: ${n} error${n === 1 ? '' : 's'}; nothing was sent.` + '\n');
+    return undefined;
+  }
+  return { path, label, parsed };
 }
 
 /**

@@ -274,9 +274,11 @@ function describeContent(r: EvalResponse): string | null {
 /**
  * Match scored responses to file entries by (prompt, thread, turn), falling back to (prompt, turn)
  * because the server assigns thread ids to first turns. Entries without a score become `errored`
- * (or `excluded` when they were excluded); scores for prompts the file lacks are kept with no location.
+ * (or `excluded` when they were excluded), unless `unscored` is 'omit' (a run fetched to compare
+ * with, which may not have scored every entry of today's file); scores for prompts the file lacks
+ * are kept with no location.
  */
-export function matchResults(run: EvalRunResult, scored: readonly ScoredResponse[], entries: readonly EntryLike[], notes: string[] = []): RunResult {
+export function matchResults(run: EvalRunResult, scored: readonly ScoredResponse[], entries: readonly EntryLike[], notes: string[] = [], unscored: 'errored' | 'omit' = 'errored'): RunResult {
   const byKey = new Map<string, EntryLike>();
   for (const e of entries) byKey.set(e.key, e);
   // Built on the first score whose exact key has no free entry (usually never).
@@ -323,7 +325,7 @@ export function matchResults(run: EvalRunResult, scored: readonly ScoredResponse
   }
   let missing = 0;
   for (const e of entries) {
-    if (claimed.has(e.index)) continue;
+    if (claimed.has(e.index) || unscored === 'omit') continue;
     const excluded = e.response.exclude_from_scoring;
     if (!excluded) missing++;
     items.push({

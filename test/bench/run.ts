@@ -9,7 +9,7 @@
  * the measured code, because these machines are shared and noisy. Exits 0 even when a target is
  * missed; missed targets are listed at the end.
  *
- * Usage: npm run bench [-- section ...]   sections: parse views fetch memory bundle webview activation
+ * Usage: npm run bench [-- section ...]   sections: parse views compare fetch memory bundle webview activation
  * Env: AYMARA_BENCH_ACTIVATION_RUNS (default 3).
  */
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -22,6 +22,7 @@ import { matchResults } from '../../src/core/scoring';
 import { EvalRunResult } from '../../src/core/schemas';
 import { bundledSeed, DEFAULT_API_KEY, LOAD_TEST_EVAL_UUID, loadTestPromptUuid, startServer } from '../../src/server';
 import { benchActivation } from './activation';
+import { benchCompare } from './compare';
 import { buildProduction, type ProductionBuild } from './bundle';
 import { benchFetch, benchFetchInProcess } from './fetch';
 import { generateResponsesFile } from './lib/generate';
@@ -32,7 +33,7 @@ import { benchParse } from './parse';
 import { benchViews, webviewModel, type ViewsInput } from './views';
 import { benchWebview } from './webview';
 
-const SECTIONS = ['parse', 'views', 'fetch', 'memory', 'bundle', 'webview', 'activation'] as const;
+const SECTIONS = ['parse', 'views', 'compare', 'fetch', 'memory', 'bundle', 'webview', 'activation'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function findRepoRoot(): string {
@@ -120,7 +121,7 @@ async function main(): Promise<void> {
   // would only start a request's 20 ms after the client's work in progress (one event loop),
   // which no real deployment does. The in-process figure is reported beside it.
   let viewsInput: ViewsInput | undefined;
-  if (on('views') || on('fetch') || on('webview')) {
+  if (on('views') || on('compare') || on('fetch') || on('webview')) {
     let child: Awaited<ReturnType<typeof startServerChild>> | undefined;
     try {
       child = await startServerChild(repoRoot, ['--latency', String(LATENCY_MS)]);
@@ -143,6 +144,7 @@ async function main(): Promise<void> {
       viewsInput = { replyText, run, entries: file.entries, result, prompts, fileUri: `file://${path10k}`, fileName: 'responses-10k.json' };
       log(`scored 10,000 responses: ${JSON.stringify(result.counts)}; reply ${(Buffer.byteLength(replyText) / 1e6).toFixed(1)} MB`);
       if (on('views')) await section('views', 'views.10k', () => benchViews(viewsInput!, details), 'ratio ≤ 1.0');
+      if (on('compare')) await section('compare', 'compare.10k', () => benchCompare(viewsInput!, details), 'ratio ≤ 1.0');
       if (on('fetch')) {
         const fetchInput = { apiKey: DEFAULT_API_KEY, expected: 10_000, latencyMs: LATENCY_MS, pageSize: PAGE_SIZE, concurrency: PAGE_CONCURRENCY };
         await section('fetch', 'paging.floor', () => benchFetch({ ...fetchInput, baseUrl: child!.url, runUuid: run.eval_run_uuid }, details), 'ratio ≤ 0.25 and ≤ 1.5 × floor');

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { compareRuns, comparisonHeadline, comparisonReport } from '../../src/core/compare/compare';
+import { compareRuns, comparisonHeadline, comparisonReport, failingKeys } from '../../src/core/compare/compare';
 import { responseKey, type ResultItem, type Verdict } from '../../src/core/results';
 
 function item(prompt: string, verdict: Verdict, o: Partial<ResultItem> = {}): ResultItem {
@@ -66,5 +66,58 @@ describe('compareRuns', () => {
       newly_passing: [], still_failing: [], changed: [], only_in_current: [],
       only_in_baseline: [{ prompt_uuid: 'gone', thread_uuid: null, turn_number: 1, line: null }],
     });
+  });
+
+  it('partners first turns whose thread ids the server assigned per run, by prompt in order; later turns only by exact thread', () => {
+    const base = run('a', [
+      item('p', 'failed', { thread_uuid: 'conversation.A1' }), item('p', 'passed', { thread_uuid: 'conversation.A2' }),
+      item('p2', 'passed', { thread_uuid: 'conversation.A1', turn_number: 2 }),
+    ]);
+    const cur = run('b', [
+      item('p', 'passed', { thread_uuid: 'conversation.B1' }), item('p', 'failed', { thread_uuid: 'conversation.B2' }),
+      item('p2', 'passed', { thread_uuid: 'conversation.B1', turn_number: 2 }),
+    ]);
+    const c = compareRuns(base, cur);
+    assert.deepEqual(c.entries.map((e) => [e.thread_uuid, e.turn_number, e.kind, e.baseline?.thread_uuid ?? null]), [
+      ['conversation.B1', 1, 'newly_passing', 'conversation.A1'],
+      ['conversation.B2', 1, 'newly_failing', 'conversation.A2'],
+      ['conversation.B1', 2, 'only_in_current', null],
+      ['conversation.A1', 2, 'only_in_baseline', 'conversation.A1'],
+    ]);
+    assert.equal(comparisonHeadline(c), '1 newly failing, 1 fixed, 0 still failing');
+  });
+
+  it('counts errored as failing and refused as passing in both directions', () => {
+    const base = run('a', [item('e1', 'errored'), item('e2', 'passed'), item('e3', 'errored'), item('r1', 'failed'), item('r2', 'refused', { confidence: null })]);
+    const cur = run('b', [item('e1', 'failed'), item('e2', 'errored'), item('e3', 'passed'), item('r1', 'refused'), item('r2', 'errored')]);
+    const kinds = Object.fromEntries(compareRuns(base, cur).entries.map((e) => [e.prompt_uuid, e.kind]));
+    assert.deepEqual(kinds, { e1: 'still_failing', e2: 'newly_failing', e3: 'newly_passing', r1: 'newly_passing', r2: 'newly_failing' });
+  });
+
+  it('counts a confidence move of exactly 0.1, up or down, as changed, and a verdict of the same class with equal text too', () => {
+    for (const [a, b] of [[0.7, 0.8], [0.3, 0.2], [0.5, 0.6]] as const) {
+      const c = compareRuns(run('a', [item('p', 'failed', { confidence: a }), item('q', 'passed', { confidence: a })]), run('b', [item('p', 'failed', { confidence: b }), item('q', 'passed', { confidence: b })]));
+      assert.deepEqual(c.entries.map((e) => [e.prompt_uuid, e.kind]), [['p', 'still_failing'], ['q', 'changed']], `${a} → ${b}`);
+    }
+  });
+
+  it('keeps the first item of a key held twice in either run and counts the others as duplicates', () => {
+    const base = run('a', [item('p', 'passed'), item('p', 'failed'), item('q', 'failed')]);
+    const cur = run('b', [item('p', 'failed'), item('q', 'passed'), item('q', 'failed'), item('p', 'passed')]);
+    const c = compareRuns(base, cur);
+    assert.deepEqual(c.entries.map((e) => [e.prompt_uuid, e.kind]), [['p', 'newly_failing'], ['q', 'newly_passing']]);
+    assert.equal(c.counts.duplicates, 3);
+    assert.equal(c.counts.only_in_baseline + c.counts.only_in_current, 0);
+  });
+
+  it('gives a baseline-only entry the line the file holds it at (the baseline matched to the file)', () => {
+    const loc = { offset: 40, length: 10, line: 7, column: 3, pointer: '/responses/2' };
+    const c = compareRuns(run('a', [item('sent-before', 'failed', { location: loc })]), run('b', []));
+    assert.deepEqual(comparisonReport(c).only_in_baseline, [{ prompt_uuid: 'sent-before', thread_uuid: null, turn_number: 1, line: 7 }]);
+  });
+
+  it('failingKeys picks the failed and errored entries of a run, not refused, excluded or passed', () => {
+    const r = run('a', [item('f', 'failed'), item('e', 'errored'), item('r', 'refused'), item('x', 'excluded'), item('p', 'passed'), item('t', 'failed', { thread_uuid: 't', turn_number: 2 })]);
+    assert.deepEqual([...failingKeys(r)], [responseKey({ prompt_uuid: 'f' }), responseKey({ prompt_uuid: 'e' }), responseKey({ prompt_uuid: 't', thread_uuid: 't', turn_number: 2 })]);
   });
 });

@@ -1,12 +1,14 @@
+import type { ComparisonReport } from '../compare/compare';
 import type { RunResult } from '../results';
 import { escapeActive } from './escape';
 
 /**
  * The CLI's `--format json` document. Field names and order are a public contract, exactly
- * {eval_uuid, eval_run_uuid, status, pass_rate, counts, results}; the CLI prints run notes on stderr.
+ * {eval_uuid, eval_run_uuid, status, pass_rate, counts, results}, then `comparison` when the run
+ * was compared with a baseline (--baseline); the CLI prints run notes on stderr.
  */
-export function toJsonReport(r: RunResult): object {
-  return {
+export function toJsonReport(r: RunResult, comparison?: ComparisonReport): object {
+  const doc = {
     eval_uuid: r.eval_uuid,
     eval_run_uuid: r.eval_run_uuid,
     status: r.status,
@@ -24,10 +26,11 @@ export function toJsonReport(r: RunResult): object {
       pointer: i.location?.pointer ?? null,
     })),
   };
+  return comparison ? { ...doc, comparison } : doc;
 }
 
-export function writeJson(r: RunResult): string {
-  return stringifyInert(toJsonReport(r));
+export function writeJson(r: RunResult, comparison?: ComparisonReport): string {
+  return stringifyInert(toJsonReport(r, comparison));
 }
 
 /**
