@@ -52,6 +52,7 @@ export function registerTestCommands(s: Services, parts: { tree: ResultsTree; st
     // Raw writes to workspace state (bypassing the store, as a crash or an old version might leave it), then a re-read as after a reload.
     vscode.commands.registerCommand('aymara._test.writeState', (key: string, value: unknown) => s.context.workspaceState.update(key, value)),
     vscode.commands.registerCommand('aymara._test.reloadState', () => s.store.reload()),
+    vscode.commands.registerCommand('aymara._test.stateSizes', () => Object.fromEntries(s.context.workspaceState.keys().map((k) => [k, JSON.stringify(s.context.workspaceState.get(k) ?? null).length]))),
     vscode.commands.registerCommand('aymara._test.seedRun', (uri: string, result: RunResult) => s.store.setResult(vscode.Uri.parse(uri), result)),
     vscode.commands.registerCommand('aymara._test.revealInTree', (uri: string, key: string) => parts.tree.reveal(uri, key)),
     vscode.commands.registerCommand('aymara._test.selection', () => parts.tree.view.selection.map((n) => parts.tree.getTreeItem(n).id)),
