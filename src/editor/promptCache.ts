@@ -37,6 +37,7 @@ export class PromptCache implements vscode.Disposable {
   readonly onDidChange = this.emitter.event;
   private saved: Saved = {};
   private loading: Promise<void> | undefined;
+  private scheduled: ReturnType<typeof setTimeout> | undefined;
   private writes: Promise<void> = Promise.resolve();
   private readonly disk: Disk;
   private readonly inflight = new Map<string, Promise<void>>();
@@ -86,8 +87,11 @@ export class PromptCache implements vscode.Disposable {
     return this.writes;
   }
 
+  /** The cache as far as it is read; the first reader starts the read on the next turn (never on the activation path). */
   private data(): Saved {
-    void this.whenLoaded();
+    if (!this.loading && !this.scheduled) {
+      this.scheduled = setTimeout(() => void this.whenLoaded(), 0);
+    }
     return this.saved;
   }
 
@@ -150,6 +154,7 @@ export class PromptCache implements vscode.Disposable {
 
   /** Stops every fetch in flight (their requests are aborted) and any later one. */
   dispose(): void {
+    clearTimeout(this.scheduled);
     this.stop.abort();
     this.emitter.dispose();
   }

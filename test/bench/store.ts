@@ -21,7 +21,7 @@ const RESULTS = 10_000;
 const FILE_URI = 'file:///bench/responses-10k.json';
 
 /** Files under `root` with node:fs: the same write-then-rename as the extension's workspace.fs adapter. */
-function nodeDisk(root: string): Disk {
+export function nodeDisk(root: string): Disk {
   return {
     read: async (p) => readFileSync(join(root, p)),
     writeAtomic: async (p, data) => {
@@ -42,7 +42,7 @@ function nodeDisk(root: string): Disk {
   };
 }
 
-function memoryState(values = new Map<string, unknown>()): KeyValue & { values: Map<string, unknown> } {
+export function memoryState(values = new Map<string, unknown>()): KeyValue & { values: Map<string, unknown> } {
   return {
     values,
     get: (k) => values.get(k),
@@ -51,15 +51,16 @@ function memoryState(values = new Map<string, unknown>()): KeyValue & { values: 
   };
 }
 
-function host(root: string, state: KeyValue): StoreHost {
+/** A store host on a real folder; `warnings` collects what it logs as warnings. */
+export function nodeHost(root: string, state: KeyValue, opts: { maxRuns?: number; maxBytes?: number; warnings?: string[] } = {}): StoreHost {
   const quiet = () => undefined;
   return {
     state,
     disk: nodeDisk(root),
     pendingFile: true,
     ownsStorage: true,
-    log: { info: quiet, warn: quiet, error: quiet, redact: (t) => t, redactDeep: (v) => v },
-    limits: () => ({ maxRuns: RUNS, maxBytes: 10_000 * 1024 * 1024 }),
+    log: { info: quiet, warn: (m) => void opts.warnings?.push(m), error: (m) => void opts.warnings?.push(m), redact: (t) => t, redactDeep: (v) => v },
+    limits: () => ({ maxRuns: opts.maxRuns ?? RUNS, maxBytes: opts.maxBytes ?? 10_000 * 1024 * 1024 }),
     canonicalUri: (u) => u,
     changed: quiet,
   };
@@ -115,7 +116,7 @@ export async function benchStore(details: Record<string, unknown>): Promise<Row[
     const empty = join(tmp, 'empty');
     mkdirSync(empty);
     const seeded = memoryState();
-    const writer = new StoreCore(host(full, seeded));
+    const writer = new StoreCore(nodeHost(full, seeded));
     for (let n = 0; n < RUNS; n++) await writer.setResult(FILE_URI, run(n));
     const files = readdirSync(join(full, 'runs'));
     const bytes = files.reduce((s, f) => s + statSync(join(full, 'runs', f)).size, 0);
@@ -124,7 +125,7 @@ export async function benchStore(details: Record<string, unknown>): Promise<Row[
     log(`store: ${RUNS} run files, ${(bytes / 1e6).toFixed(1)} MB on disk; workspace state ${stateChars} characters`);
 
     const open = async (root: string, state: KeyValue, wait: 'whenIndexed' | 'whenLoaded') => {
-      const store = new StoreCore(host(root, state));
+      const store = new StoreCore(nodeHost(root, state));
       await store[wait]();
       return store;
     };
