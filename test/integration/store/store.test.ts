@@ -16,7 +16,8 @@ import * as vscode from 'vscode';
 import { countVerdicts, responseKey, VERDICTS, type RunResult } from '../../../src/core/results';
 import type { LocalServer } from '../../../src/server';
 import { generateResponsesFile } from '../../bench/lib/generate';
-import { useLocalServer, waitFor, workspaceFile } from '../util';
+import { KEY, startStub, useOrigin } from '../hardening/helpers';
+import { DEMO_KEY, useLocalServer, waitFor, workspaceFile } from '../util';
 
 interface Snap {
   records: { uri: string; stale: boolean; latest?: RunResult; history: { eval_run_uuid: string }[] }[];
@@ -234,6 +235,36 @@ describe('run store: results in run files, a small index in workspace state', fu
     await reload();
     assert.equal(occurrences(await logText(), `Dropped the saved results of ${corrupt}`), 1);
     assert.ok(Array.isArray((await snapshot()).tree));
+  });
+
+  it('prompt texts are saved to a file in storage, never workspace state, with the API key redacted', async () => {
+    const stub = await startStub();
+    try {
+      const uri = workspaceFile('prompts.responses.json');
+      const prompts = ['question.store-prompt-0', 'question.store-prompt-1'];
+      // An eval of its own, so its prompts are fetched (not already cached by another test).
+      fs.writeFileSync(uri.fsPath, JSON.stringify({ eval_uuid: 'test.store-prompts', responses: prompts.map((prompt_uuid) => ({ prompt_uuid, content: 'An answer.' })) }));
+      stub.handler = (method, p, body) => {
+        const now = new Date().toISOString();
+        if (method === 'POST' && p === '/v2/eval-runs/-/score-responses') {
+          const b = body as { eval_uuid: string; responses: unknown[] };
+          return { status: 200, json: { eval_run_uuid: 'score_run.prompts-1', eval_uuid: b.eval_uuid, status: 'finished', created_at: now, updated_at: now, responses: null, num_prompts: b.responses.length } };
+        }
+        if (method === 'GET' && p.endsWith('/responses')) return { status: 200, json: { items: prompts.map((prompt_uuid) => ({ prompt_uuid, is_passed: true, confidence: 0.9, explanation: 'ok' })), count: prompts.length } };
+        if (method === 'GET' && p.endsWith('/prompts')) return { status: 200, json: { items: prompts.map((prompt_uuid, i) => ({ prompt_uuid, content: `Prompt ${i} mentions ${KEY}` })), count: prompts.length } };
+        return undefined;
+      };
+      await useOrigin(stub.url, KEY);
+      assert.ok(await vscode.commands.executeCommand('aymara.scoreFile', uri));
+      const file = path.join(await storageDir(), 'prompt-cache.json');
+      const text = await waitFor(() => fs.existsSync(file) && fs.readFileSync(file, 'utf8').includes('Prompt 1') && fs.readFileSync(file, 'utf8'), 'the prompt texts in storage');
+      assert.ok(!text.includes(KEY), 'the saved prompt texts have no key');
+      assert.match(text, /Prompt 0 mentions «redacted»/);
+      assert.equal((await stateSizes())['aymara.promptCache'], undefined, 'nothing in workspace state');
+    } finally {
+      await useOrigin(server.url, DEMO_KEY);
+      await stub.close();
+    }
   });
 
   it('after scoring 1,000 entries no workspace-state value is larger than a few kB (prompt texts included)', async () => {
