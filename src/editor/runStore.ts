@@ -63,11 +63,6 @@ export class RunStore implements vscode.Disposable {
     return this.core.whenLoaded();
   }
 
-  /** Resolves when the saved index is read (no results are read for it). */
-  whenIndexed(): Promise<void> {
-    return this.core.whenIndexed();
-  }
-
   /** Forget what is in memory and read the saved records again (what a window reload does). */
   reload(): Promise<void> {
     this.started = true;
