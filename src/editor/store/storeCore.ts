@@ -152,12 +152,12 @@ export class StoreCore {
 
   /** Reads a record's latest run unless it is in memory (one read at a time per record). */
   private latestOf(rec: FileRecord): Promise<void> {
+    // A read in flight first: one that failed is still saving the record and deleting the file.
+    const inflight = this.latestReads.get(rec);
+    if (inflight) return inflight;
     if (rec.latest || !rec.latestRun) return Promise.resolve();
-    let read = this.latestReads.get(rec);
-    if (!read) {
-      read = this.readLatest(rec).finally(() => this.latestReads.delete(rec));
-      this.latestReads.set(rec, read);
-    }
+    const read = this.readLatest(rec).finally(() => this.latestReads.delete(rec));
+    this.latestReads.set(rec, read);
     return read;
   }
 
@@ -297,8 +297,11 @@ export class StoreCore {
 
   // ---- reading
 
+  /** A file's record; asking for one whose latest run is not read yet reads it first (before the other files). */
   get(uri: string): FileRecord | undefined {
-    return this.records.get(uri);
+    const rec = this.records.get(uri);
+    if (rec && !rec.latest && rec.latestRun) void this.latestOf(rec);
+    return rec;
   }
 
   all(): FileRecord[] {
