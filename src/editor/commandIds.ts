@@ -42,6 +42,7 @@ export const TestCommand = {
   reloadState: 'aymara._test.reloadState',
   resumePending: 'aymara._test.resumePending',
   testExplorer: 'aymara._test.testExplorer',
+  stateSizes: 'aymara._test.stateSizes',
 } as const;
 
 /** Commands of VS Code itself that the extension runs or offers on a button. */

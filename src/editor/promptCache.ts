@@ -1,6 +1,9 @@
 import * as vscode from 'vscode';
 import type { AymaraClient } from '../core/client';
 import type { Log } from './log';
+import type { SavedPrompts } from './savedState';
+import type { Disk } from './store/seams';
+import { WorkspaceDisk } from './store/workspaceDisk';
 
 export interface PromptInfo {
   content: string;
@@ -12,35 +15,83 @@ export interface EvalInfo {
   eval_type: string | null;
 }
 
-const KEY = 'aymara.promptCache';
+/** Where earlier versions kept the cache (workspace state); moved to FILE on first use. */
+const LEGACY_KEY = 'aymara.promptCache';
+const FILE = 'prompt-cache.json';
 const MAX_EVALS = 20;
 /** The background fetch of one eval's prompts gives up after this long, whatever the server does. */
 const FETCH_LIMIT_MS = 2 * 60_000;
 
-interface Saved {
-  [evalUuid: string]: { fetched_at: string; eval?: EvalInfo; prompts: Record<string, PromptInfo> };
-}
+type Saved = SavedPrompts;
 
 /**
- * Prompt texts (and eval names) by eval, fetched once after scoring and kept in workspace
- * storage so tree labels and webview cards can show the prompt, not just its id. The fetch runs
+ * Prompt texts (and eval names) by eval, fetched once after scoring and kept in a file in the
+ * extension's storage (never in workspace state, which crosses to the window at every start),
+ * redacted, so tree labels and webview cards can show the prompt, not just its id. The file is
+ * read on first use and checked; `onDidChange` fires for each eval when it arrives. The fetch runs
  * in the background, bounded in time (and by the client's paging limits) and cancelled on dispose.
  */
 export class PromptCache implements vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<string>();
   /** Fires with the eval id whose prompts arrived. */
   readonly onDidChange = this.emitter.event;
-  private saved: Saved | undefined;
+  private saved: Saved = {};
+  private loading: Promise<void> | undefined;
+  private scheduled: ReturnType<typeof setTimeout> | undefined;
+  private writes: Promise<void> = Promise.resolve();
+  private readonly disk: Disk;
   private readonly inflight = new Map<string, Promise<void>>();
   private readonly stop = new AbortController();
 
+  /** @param storage the folder for the cache file (workspace storage, else global storage). */
   constructor(
     private readonly memento: vscode.Memento,
-    private readonly log: Pick<Log, 'warn'>,
-  ) {}
+    storage: vscode.Uri,
+    private readonly log: Pick<Log, 'warn' | 'redactDeep'>,
+  ) {
+    this.disk = new WorkspaceDisk(storage);
+  }
 
+  /** Resolves when the saved prompts are read (starts reading on first call). */
+  whenLoaded(): Promise<void> {
+    this.loading ??= this.load().catch((err: unknown) => this.log.warn(`Could not read the saved prompt texts: ${String(err)}`));
+    return this.loading;
+  }
+
+  private async load(): Promise<void> {
+    const { checkPrompts } = await import('./savedState');
+    let raw: unknown;
+    try {
+      raw = JSON.parse(new TextDecoder().decode(await this.disk.read(FILE)));
+    } catch {
+      raw = undefined; // no file yet (or unreadable): fetched again when needed
+    }
+    const legacy = this.memento.get<unknown>(LEGACY_KEY);
+    const migrating = raw === undefined && legacy !== undefined;
+    const { value, dropped } = checkPrompts(migrating ? legacy : raw);
+    if (dropped.length) this.log.warn(`Ignored the saved prompt texts of ${dropped.length} eval(s): they are not valid and are fetched again when needed.`);
+    // What was fetched while reading is newer.
+    this.saved = { ...(migrating ? this.log.redactDeep(value) : value), ...this.saved };
+    if (legacy !== undefined) await this.memento.update(LEGACY_KEY, undefined);
+    if (migrating) await this.save();
+    if (this.stop.signal.aborted) return;
+    for (const evalUuid of Object.keys(value)) this.emitter.fire(evalUuid);
+  }
+
+  /** Writes the cache file (through a temporary file), one write at a time. */
+  private save(): Promise<void> {
+    const bytes = new TextEncoder().encode(JSON.stringify(this.saved));
+    this.writes = this.writes
+      .then(() => this.disk.writeAtomic(FILE, bytes))
+      .catch((err: unknown) => this.log.warn(`Could not save the prompt texts (${String(err)}); they are fetched again after a reload.`));
+    return this.writes;
+  }
+
+  /** The cache as far as it is read; the first reader starts the read on the next turn (never on the activation path). */
   private data(): Saved {
-    this.saved ??= this.memento.get<Saved>(KEY, {});
+    if (!this.loading && !this.scheduled) {
+      this.scheduled = setTimeout(() => void this.whenLoaded(), 0);
+    }
     return this.saved;
   }
 
@@ -73,17 +124,20 @@ export class PromptCache implements vscode.Disposable {
       let c: AymaraClient | undefined;
       const signal = AbortSignal.any([this.stop.signal, AbortSignal.timeout(FETCH_LIMIT_MS)]);
       try {
+        await this.whenLoaded();
+        if (!force && this.has(evalUuid)) return;
         c = await client();
         const [ev, prompts] = await Promise.all([c.getEval(evalUuid, { signal }).catch(() => undefined), c.listPrompts(evalUuid, { signal })]);
         if (this.stop.signal.aborted) return;
         const map: Record<string, PromptInfo> = {};
         for (const p of prompts.items) map[p.prompt_uuid] = { content: p.content, category: p.category ?? null };
         const data = { ...this.data() };
-        data[evalUuid] = { fetched_at: new Date().toISOString(), eval: ev ? { name: ev.name ?? null, eval_type: ev.eval_type } : undefined, prompts: map };
+        // Redacted before it is kept or saved: the API key never reaches storage.
+        data[evalUuid] = this.log.redactDeep({ fetched_at: new Date().toISOString(), ...(ev ? { eval: { name: ev.name ?? null, eval_type: ev.eval_type } } : {}), prompts: map });
         const keys = Object.keys(data).sort((a, b) => (data[b]?.fetched_at ?? '').localeCompare(data[a]?.fetched_at ?? ''));
         for (const k of keys.slice(MAX_EVALS)) delete data[k];
         this.saved = data;
-        await this.memento.update(KEY, data);
+        await this.save();
         this.emitter.fire(evalUuid);
       } catch (err) {
         if (this.stop.signal.aborted) return; // disposed: nobody is left to tell
@@ -100,6 +154,7 @@ export class PromptCache implements vscode.Disposable {
 
   /** Stops every fetch in flight (their requests are aborted) and any later one. */
   dispose(): void {
+    clearTimeout(this.scheduled);
     this.stop.abort();
     this.emitter.dispose();
   }

@@ -1,7 +1,8 @@
 /**
- * What the extension keeps in workspace state, and the zod schemas it is checked against when it
- * is read back. Saved state is untrusted input: an older version, a crash halfway through a write
- * or a hand-edited storage file may leave anything there. A record that does not match is dropped
+ * What the extension keeps in workspace state (a small index per file) and in run files (one
+ * run's results each), and the zod schemas they are checked against when read back. Saved state
+ * is untrusted input: an older version, a crash halfway through a write or a hand-edited storage
+ * file may leave anything there. A record that does not match is dropped
  * (with one log line) instead of reaching the views. No `vscode` import: loaded on first use, so
  * zod is not compiled at activation.
  */
@@ -30,20 +31,39 @@ export interface RunSummary {
   counts: RunResult['counts'];
   completed_at: string;
   status: RunResult['status'];
+  /** False when the run's results are no longer stored locally (retention dropped its run file). */
+  stored?: boolean;
+}
+
+/** A run in a file's saved index: its summary and the run file holding its results. */
+export interface SavedRun extends RunSummary {
+  /** Name of the run file (in the store's runs folder); absent when not stored locally. */
+  file?: string;
+  /** Size of the run file in bytes. */
+  bytes?: number;
 }
 
 /** Everything known about one scored file. */
 export interface FileRecord {
   uri: string;
+  /** The latest run's results, once read from its run file (see RunStore.whenLoaded). */
   latest?: RunResult;
+  /** The id of the run whose results are the file's latest (in `history`, with its run file). */
+  latestRun?: string;
   /** True when the file changed after `latest` was scored: ranges are re-mapped, verdicts may be out of date. */
   stale: boolean;
   pending?: PendingRun;
-  /** Newest first, at most 20 runs (the store trims). */
-  history: RunSummary[];
+  /** Newest first; the store trims it and drops the run files of older runs (retention). */
+  history: SavedRun[];
   /** The eval chosen for this file when the file itself names none. */
   evalUuid?: string;
 }
+
+/** What workspace state holds for a file: the record without results. */
+export type SavedRecord = Omit<FileRecord, 'latest'>;
+
+/** A run file's name: letters, digits, dot, dash, underscore; never a path. */
+export const RUN_FILE_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}\.json$/;
 
 const count = z.number().int().min(0);
 const id = z.string().min(1);
@@ -101,11 +121,16 @@ const Summary = z.object({
   counts: Counts,
   completed_at: z.string(),
   status: Status,
+  stored: z.boolean().optional(),
+  file: z.string().regex(RUN_FILE_NAME).optional(),
+  bytes: count.optional(),
 });
 
+/** A record in either format: `latest` (results in workspace state) is the format before run files. */
 const Record = z.object({
   uri: id,
   latest: Run.optional(),
+  latestRun: id.optional(),
   stale: z.boolean().default(false),
   pending: Pending.optional(),
   history: z.array(Summary).default([]),
@@ -130,6 +155,12 @@ export function checkRecord(value: unknown): Checked<FileRecord> {
   return { ok: true, value: { ...rest, ...(_copy ? { latest: (value as { latest: RunResult }).latest } : {}) } };
 }
 
+/** A run read back from its run file, checked (the saved object itself, not zod's copy). */
+export function checkRun(value: unknown): Checked<RunResult> {
+  const r = check<RunResult>(Run, value);
+  return r.ok ? { ok: true, value: value as RunResult } : r;
+}
+
 /** A pending run from the pending-runs file, checked. */
 export function checkPending(value: unknown): Checked<PendingRun> {
   return check<PendingRun>(Pending, value);
@@ -138,6 +169,30 @@ export function checkPending(value: unknown): Checked<PendingRun> {
 /** The saved index of record keys: a list of strings, or nothing usable. */
 export function checkIndex(value: unknown): Checked<string[]> {
   return check<string[]>(z.array(z.string()), value ?? []);
+}
+
+const PromptText = z.object({ content: z.string(), category: z.string().nullable() });
+const PromptCacheEntry = z.object({
+  fetched_at: z.string(),
+  eval: z.object({ name: z.string().nullable(), eval_type: z.string().nullable() }).optional(),
+  prompts: z.record(z.string(), PromptText),
+});
+
+export interface SavedPrompts {
+  [evalUuid: string]: { fetched_at: string; eval?: { name: string | null; eval_type: string | null }; prompts: Record<string, { content: string; category: string | null }> };
+}
+
+/** The saved prompt cache: evals whose entry does not match are left out (and named). */
+export function checkPrompts(value: unknown): { value: SavedPrompts; dropped: string[] } {
+  const out: SavedPrompts = {};
+  const dropped: string[] = [];
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return { value: out, dropped: value === undefined ? [] : ['(all)'] };
+  for (const [evalUuid, raw] of Object.entries(value as Record<string, unknown>)) {
+    const r = PromptCacheEntry.safeParse(raw);
+    if (r.success) out[evalUuid] = r.data;
+    else dropped.push(evalUuid);
+  }
+  return { value: out, dropped };
 }
 
 // The schemas produce exactly the saved types (checked at compile time).

@@ -26,9 +26,9 @@ export class Services implements vscode.Disposable {
 
   constructor(readonly context: vscode.ExtensionContext) {
     this.keys = new ApiKeys(context.secrets, this.log);
-    this.store = new RunStore(context.workspaceState, context.storageUri ? vscode.Uri.joinPath(context.storageUri, 'pending-runs.json') : undefined, this.log);
+    this.store = new RunStore(context.workspaceState, { workspace: context.storageUri, global: context.globalStorageUri }, this.log);
     this.diagnostics = new ResultDiagnostics(this.store, this.config);
-    this.prompts = new PromptCache(context.workspaceState, this.log);
+    this.prompts = new PromptCache(context.workspaceState, context.storageUri ?? context.globalStorageUri, this.log);
   }
 
   /** The configured API origin, vetted (https, or http to loopback). */

@@ -109,6 +109,7 @@ export function register(s: Services, parts: { tree: ResultsTree; status: Status
     // Raw writes to workspace state (bypassing the store, as a crash or an old version might leave it), then a re-read as after a reload.
     vscode.commands.registerCommand(TestCommand.writeState, (key: string, value: unknown) => s.context.workspaceState.update(key, value)),
     vscode.commands.registerCommand(TestCommand.reloadState, () => s.store.reload()),
+    vscode.commands.registerCommand(TestCommand.stateSizes, () => Object.fromEntries(s.context.workspaceState.keys().map((k) => [k, JSON.stringify(s.context.workspaceState.get(k) ?? null).length]))),
     vscode.commands.registerCommand(TestCommand.seedRun, (uri: string, result: RunResult) => s.store.setResult(vscode.Uri.parse(uri), result)),
     vscode.commands.registerCommand(TestCommand.revealInTree, (uri: string, key: string) => parts.tree.reveal(uri, key)),
     vscode.commands.registerCommand(TestCommand.selection, () => parts.tree.view.selection.map((n) => parts.tree.getTreeItem(n).id)),

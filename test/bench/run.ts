@@ -9,7 +9,7 @@
  * the measured code, because these machines are shared and noisy. Exits 0 even when a target is
  * missed; missed targets are listed at the end.
  *
- * Usage: npm run bench [-- section ...]   sections: parse views compare fetch memory bundle webview activation
+ * Usage: npm run bench [-- section ...]   sections: parse views compare fetch memory store bundle webview activation
  * Env: AYMARA_BENCH_ACTIVATION_RUNS (default 3).
  */
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -30,10 +30,11 @@ import { failedRow, formatTable, hasGc, log, writeJson, type Row } from './lib/m
 import { startServerChild } from './lib/serverChild';
 import { benchMemory } from './memory';
 import { benchParse } from './parse';
+import { benchStore } from './store';
 import { benchViews, webviewModel, type ViewsInput } from './views';
 import { benchWebview } from './webview';
 
-const SECTIONS = ['parse', 'views', 'compare', 'fetch', 'memory', 'bundle', 'webview', 'activation'] as const;
+const SECTIONS = ['parse', 'views', 'compare', 'fetch', 'memory', 'store', 'bundle', 'webview', 'activation'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function findRepoRoot(): string {
@@ -177,6 +178,9 @@ async function main(): Promise<void> {
       }
     }, 'ratio ≤ 5');
   }
+
+  // ---- reopening the run store (its logic in this process, a real storage folder)
+  if (on('store')) await section('store', 'store.reopen.20x10k', () => benchStore(details), '≤ 5 ms');
 
   // ---- production build: sizes; then the webview and activation run on it
   const tmp = mkdtempSync(join(tmpdir(), 'aymara-bench-'));

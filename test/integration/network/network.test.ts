@@ -6,6 +6,9 @@
  * are honoured, through a real CONNECT proxy that never sees the key.
  */
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { AymaraClient } from '../../../src/core/client';
 import type { RunResult } from '../../../src/core/results';
@@ -97,7 +100,8 @@ describe('network: limits, lying servers and proxies', function () {
         update: async (key: string, value: unknown) => void saved.set(key, value),
       };
       const warnings: string[] = [];
-      const cache = new PromptCache(memento, { warn: (m) => void warnings.push(m) });
+      const storage = vscode.Uri.file(fs.mkdtempSync(path.join(os.tmpdir(), 'aymara-prompts-')));
+      const cache = new PromptCache(memento, storage, { warn: (m) => void warnings.push(m), redactDeep: (v) => v });
       const job = cache.ensure(EVAL, async () => new AymaraClient({ baseUrl: stub.url, apiKey: DEMO_KEY }));
       await waitFor(() => seen.asked, 'the prompt request');
       cache.dispose();
@@ -105,6 +109,7 @@ describe('network: limits, lying servers and proxies', function () {
       assert.ok(done, 'ensure() settled after dispose');
       await waitFor(() => seen.closed, 'the prompt request to be aborted', 3_000);
       assert.equal(saved.size, 0, 'nothing was cached');
+      assert.deepEqual(fs.readdirSync(storage.fsPath), [], 'nor written to storage');
       assert.deepEqual(warnings, [], 'a disposed cache logs nothing');
     });
   });
