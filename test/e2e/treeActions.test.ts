@@ -5,7 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { clickContextMenuItem, notifications, openProblems, rightClickExplorerItem, runCommand, screenshot, useWorkbench, waitForActivation, waitForProblem } from './workbench';
+import { clickContextMenuItem, notifications, openProblems, runCommand, scoreFromExplorer, screenshot, useWorkbench, waitForProblem } from './workbench';
 
 function treeRows(page: Page) {
   return page.locator('[id="workbench.view.extension.aymara"] .monaco-list-row');
@@ -25,9 +25,7 @@ describe('e2e: the results tree\'s row buttons', function () {
 
   it('the inline Score button on a file row scores that file, with no editor open', async () => {
     const { page, server } = wb();
-    await waitForActivation(server, undefined, 60_000); // its menu items are there once the extension host knows it
-    await rightClickExplorerItem(page, 'bot.responses.json');
-    await clickContextMenuItem(page, 'Score Responses File');
+    await scoreFromExplorer(page, server, 'bot.responses.json');
     await openProblems(page);
     await waitForProblem(page, /her address is/i, 60_000);
     await runCommand(page, 'View: Close All Editors');

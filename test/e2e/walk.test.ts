@@ -5,7 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { clickContextMenuItem, openProblems, rightClickExplorerItem, runCommand, screenshot, useWorkbench, waitForProblem, waitForWebview, waitForActivation } from './workbench';
+import { openProblems, runCommand, scoreFromExplorer, screenshot, useWorkbench, waitForProblem, waitForWebview } from './workbench';
 
 /** The selection as the status bar shows it: "Ln 8, Col 5 (137 selected)". */
 async function selection(page: Page): Promise<string> {
@@ -51,9 +51,7 @@ describe('e2e walk: score → tree → entry → explanation → next failure', 
 
   it('scores from the Explorer and shows the failed group in the Aymara tree', async () => {
     const { page, server } = wb();
-    await waitForActivation(server, undefined, 60_000); // its menu items are there once the extension host knows it
-    await rightClickExplorerItem(page, 'bot.responses.json');
-    await clickContextMenuItem(page, 'Score Responses File');
+    await scoreFromExplorer(page, server, 'bot.responses.json');
     await openProblems(page);
     await waitForProblem(page, /her address is/i, 60_000);
     await runCommand(page, 'Aymara: Focus on Results View');

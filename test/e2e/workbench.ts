@@ -281,6 +281,17 @@ export function explorerRow(page: Page, name: string): Locator {
   });
 }
 
+/**
+ * Score a file as a user does: right-click it in the Explorer, choose Score Responses File. Waits
+ * first for the extension host to know the extension (before that, under load, the menu has no
+ * Aymara item yet).
+ */
+export async function scoreFromExplorer(page: Page, server: HostLib.CodeServer, name: string): Promise<void> {
+  await waitForActivation(server, undefined, 60_000);
+  await rightClickExplorerItem(page, name);
+  await clickContextMenuItem(page, 'Score Responses File');
+}
+
 /** Right-clicks an Explorer row by file name and waits for the context menu. */
 export async function rightClickExplorerItem(page: Page, name: string, timeoutMs = 20_000): Promise<void> {
   await openExplorer(page, timeoutMs);

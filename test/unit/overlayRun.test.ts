@@ -1,17 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { overlayRun } from '../../src/core/overlayRun';
-import { countVerdicts, responseKey, type ResultItem, type RunResult, type Verdict } from '../../src/core/results';
+import { countVerdicts, type ResultItem, type RunResult } from '../../src/core/results';
+import { item } from './resultItems';
 
-function item(prompt: string, verdict: Verdict, o: Partial<ResultItem> = {}): ResultItem {
-  const thread_uuid = o.thread_uuid ?? null;
-  const turn_number = o.turn_number ?? 1;
-  return {
-    key: responseKey({ prompt_uuid: prompt, thread_uuid, turn_number }),
-    prompt_uuid: prompt, thread_uuid, turn_number, verdict,
-    confidence: 0.9, explanation: `${verdict} because`, response_uuid: null, next_prompt: null, response_text: null,
-    entry_index: 0, location: null, ...o,
-  };
-}
 
 function run(id: string, items: ResultItem[]): RunResult {
   return {
