@@ -35,7 +35,7 @@ export type Target =
   | { kind: 'unknown'; what: string };
 
 /** What a command needs a target for; chooses the wording of the message when there is none. */
-export type Purpose = 'score' | 'selectEval' | 'explain' | 'refresh' | 'clear' | 'goTo' | 'addEntries';
+export type Purpose = 'score' | 'scoreFailed' | 'selectEval' | 'explain' | 'refresh' | 'clear' | 'goTo' | 'addEntries';
 
 /** Register a command whose arguments are parsed here, whatever surface invoked it. */
 export function registerCommand(id: CommandId, run: (target: Target) => unknown): vscode.Disposable {
@@ -131,6 +131,7 @@ export function noTarget(t: Target, purpose: Purpose, log: Log): UserError {
     log.warn(`A command for "${purpose}" received arguments it does not understand: ${t.what}`);
     const next: Record<Purpose, string> = {
       score: l('Open the file and run "Aymara: Score Responses File" from the Command Palette.'),
+      scoreFailed: l('Open the file and run "Aymara: Score Failed Only" from the Command Palette.'),
       selectEval: l('Open the file and run "Aymara: Select Eval for File" from the Command Palette.'),
       explain: l('Open the file and run "Aymara: Show Explanations" from the Command Palette.'),
       refresh: l('Run "Aymara: Refresh Results" from the Command Palette to refresh every scored file.'),
@@ -143,6 +144,7 @@ export function noTarget(t: Target, purpose: Purpose, log: Log): UserError {
   // Refresh and Clear act on every file when given nothing, so only these can lack a target.
   const none: Partial<Record<Purpose, string>> = {
     score: l('Open a responses file (or right-click one in the Explorer) to score it.'),
+    scoreFailed: l('Open a scored responses file (or pick one in the Aymara results view) to score its failures again.'),
     selectEval: l('Open a responses file to choose the eval it is scored against.'),
     explain: l('Open a scored responses file (or pick one in the Aymara results view) to see its explanations.'),
     goTo: l('Pick a response in the Aymara results view or in the explanations to go to it.'),

@@ -7,6 +7,7 @@
 /** The commands contributed in package.json. */
 export const Command = {
   scoreFile: 'aymara.scoreFile',
+  scoreFailedOnly: 'aymara.scoreFailedOnly',
   selectEval: 'aymara.selectEval',
   refresh: 'aymara.refresh',
   showExplanations: 'aymara.showExplanations',

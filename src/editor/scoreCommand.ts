@@ -48,6 +48,10 @@ export function register(s: Deps, watcher: Pick<FileWatcher, 'afterRun'>): Scori
     // Restricted Mode blocks resuming; once the user trusts the workspace, pending runs are picked up.
     vscode.workspace.onDidGrantWorkspaceTrust(() => void scorer.resumePending()),
     registerCommand(Command.scoreFile, (t) => forEachResponsesFile(t, 'score', s.log, (uri) => scorer.score(uri))),
+    registerCommand(Command.scoreFailedOnly, (t) => {
+      const uri = requireFile(t, 'scoreFailed', s.log);
+      return uri ? scorer.scoreFailedOnly(uri, t.kind === 'run' ? t.runUuid : undefined) : undefined;
+    }),
     registerCommand(Command.selectEval, (t) => {
       const uri = requireFile(t, 'selectEval', s.log);
       return uri ? scorer.selectEval(uri) : undefined;
@@ -94,6 +98,29 @@ class Scorer implements vscode.Disposable {
   private release(fileUri: vscode.Uri, claim: AbortController): void {
     const key = fileUri.toString();
     if (this.running.get(key) === claim) this.running.delete(key);
+  }
+
+  /**
+   * Score Failed Only: send the entries that failed or errored in a run of the file (default its
+   * latest) as a new run, laid over the latest results. Nothing is sent when none failed.
+   */
+  async scoreFailedOnly(uri: vscode.Uri, runUuid?: string): Promise<RunResult | undefined> {
+    const t = vscode.l10n.t;
+    await this.s.store.whenLoaded();
+    const rec = this.s.store.get(uri);
+    const run = runUuid && runUuid !== rec?.latest?.eval_run_uuid ? await this.s.store.getRun(uri, runUuid) : rec?.latest;
+    if (!run) {
+      const why = runUuid ? t('The results of that run are no longer stored here.') : t('{0} has no results yet.', label(uri));
+      void notify(this.s.log, 'info', `${why} ${t('Score the whole file first.')}`, [{ title: t('Score File'), command: Command.scoreFile, args: [uri] }]);
+      return undefined;
+    }
+    const { failingKeys } = await import('../core/compare/compare');
+    const only = failingKeys(run);
+    if (!only.size) {
+      void notify(this.s.log, 'info', t('No response failed or errored in that run of {0}, so nothing was sent.', label(uri)));
+      return undefined;
+    }
+    return this.score(uri, { only });
   }
 
   /** Score a responses file. Returns the run result (also for tests), or undefined when stopped. */

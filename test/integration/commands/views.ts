@@ -14,6 +14,7 @@ import {
   closeEditors,
   ensureScored,
   exec,
+  expectFailedOnly,
   expectScored,
   extensionManifest,
   files,
@@ -51,6 +52,8 @@ const ROW_COMMANDS: Record<string, (node: TreeNode) => Promise<void>> = {
     await exec(Command.scoreFile, node);
     await expectScored(uri, was, responses);
   },
+  // Every run of one.responses.json fails the same entries, so an old run's failures are the latest's.
+  [Command.scoreFailedOnly]: (node) => expectFailedOnly(fileOfNode(node), () => exec(Command.scoreFailedOnly, node)),
   [Command.clearResults]: async (node) => {
     const uri = fileOfNode(node);
     const others = (await snapshot()).records.length - 1;

@@ -26,6 +26,33 @@ export const files = {
   notes: () => workspaceFile('notes.txt'),
 };
 
+/** The prompts of the responses that failed or errored in a run, sorted. */
+export function failingPrompts(run: RunResult | undefined): string[] {
+  return (run?.items ?? []).filter((i) => i.verdict === 'failed' || i.verdict === 'errored').map((i) => i.prompt_uuid).sort();
+}
+
+/** The prompts of the responses the server received for a run, sorted. */
+export function sentPrompts(runUuid: string | undefined): string[] {
+  return (world.server.runs.responses(runUuid ?? '') ?? []).map((r) => r.prompt_uuid).sort();
+}
+
+/**
+ * Score Failed Only as a user sees it: one new run on the server holding exactly the responses
+ * that failed before, shown as the merged view over the file's latest results.
+ */
+export async function expectFailedOnly(uri: vscode.Uri, act: () => Thenable<unknown>): Promise<void> {
+  const latest = (await record(uri))?.latest;
+  const failing = failingPrompts(latest);
+  assert.ok(failing.length, 'the file has failures to score again');
+  const runs = world.server.runs.count();
+  await act();
+  assert.equal(world.server.runs.count(), runs + 1, 'one new run');
+  const now = (await record(uri))?.latest;
+  assert.deepEqual(sentPrompts(now?.eval_run_uuid), failing, 'only the failures were sent');
+  assert.equal(now?.items.length, latest?.items.length, 'every entry still has a verdict');
+  assert.equal(now?.merged?.rescored, failing.length);
+}
+
 /** The server every test of the suite scores against (set by the root hook). */
 export const world: { server: LocalServer } = { server: undefined as unknown as LocalServer };
 
