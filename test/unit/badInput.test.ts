@@ -5,12 +5,12 @@
  * The CLI part spawns the built CLI (`npm run build` first) against the local server, a few at a time.
  */
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { closeSync, existsSync, ftruncateSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { MAX_FILE_BYTES, ResponsesFileError, parseResponsesFile, toScoreRequest, type Problem } from '../../src/core/responsesFile';
 import { DEMO_EVAL_UUID, startServer, type LocalServer } from '../../src/server';
+import { spawnCli, type CliRun } from './cliRun';
 
 const ROOT = resolve(__dirname, '../../..');
 const CLI = join(ROOT, 'dist/cli.js');
@@ -33,39 +33,12 @@ interface Case extends Expected {
 
 const cases = JSON.parse(readFileSync(join(BAD, 'cases.json'), 'utf8')) as Case[];
 
-interface CliRun {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
-
 function runCli(args: string[], o: { cwd: string; env: Record<string, string>; timeoutMs?: number }): Promise<CliRun> {
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.AYMARA_AI_API_KEY;
   delete env.AYMARA_AI_BASE_URL;
   Object.assign(env, o.env);
-  const started = Date.now();
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: o.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
-    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`aymara-eval ${args.join(' ')} did not finish in ${o.timeoutMs ?? 15_000} ms\nstderr: ${stderr}`));
-    }, o.timeoutMs ?? 15_000);
-    child.on('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolvePromise({ code, signal, stdout, stderr, ms: Date.now() - started });
-    });
-  });
+  return spawnCli(args, env, { cwd: o.cwd, timeoutMs: o.timeoutMs ?? 15_000 });
 }
 
 /** Run `work` over `items` with at most `limit` in flight; results in input order. */

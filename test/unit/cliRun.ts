@@ -37,8 +37,21 @@ export function cli(args: string[], o: CliOptions = {}): Promise<CliRun> {
     else env[k] = v;
   }
   const key = env.AYMARA_AI_API_KEY?.trim();
+  return spawnCli(args, env, { cwd: o.cwd ?? ROOT, timeoutMs: o.timeoutMs ?? 20_000, onSpawn: o.onSpawn }).then((r) => {
+    if (key) {
+      assert.ok(!r.stdout.includes(key), `the API key appears on standard output of: aymara-eval ${args.join(' ')}`);
+      assert.ok(!r.stderr.includes(key), `the API key appears on standard error of: aymara-eval ${args.join(' ')}`);
+    }
+    return r;
+  });
+}
+
+/**
+ * Run `node dist/cli.js` with exactly this environment and collect what it prints; kills it and
+ * rejects when it outlives `timeoutMs`. The one place the CLI suites spawn the CLI.
+ */
+export function spawnCli(args: string[], env: NodeJS.ProcessEnv, o: { cwd?: string; timeoutMs: number; onSpawn?: (child: ChildProcess) => void }): Promise<CliRun> {
   const started = Date.now();
-  const timeoutMs = o.timeoutMs ?? 20_000;
   return new Promise<CliRun>((resolvePromise, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], { cwd: o.cwd ?? ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -47,8 +60,8 @@ export function cli(args: string[], o: CliOptions = {}): Promise<CliRun> {
     child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`aymara-eval ${args.join(' ')} did not finish in ${timeoutMs} ms\nstderr: ${stderr}`));
-    }, timeoutMs);
+      reject(new Error(`aymara-eval ${args.join(' ')} did not finish in ${o.timeoutMs} ms\nstderr: ${stderr.slice(-2000)}`));
+    }, o.timeoutMs);
     child.on('error', (err) => {
       clearTimeout(timer);
       reject(err);
@@ -58,11 +71,5 @@ export function cli(args: string[], o: CliOptions = {}): Promise<CliRun> {
       resolvePromise({ code, signal, stdout, stderr, ms: Date.now() - started });
     });
     o.onSpawn?.(child);
-  }).then((r) => {
-    if (key) {
-      assert.ok(!r.stdout.includes(key), `the API key appears on standard output of: aymara-eval ${args.join(' ')}`);
-      assert.ok(!r.stderr.includes(key), `the API key appears on standard error of: aymara-eval ${args.join(' ')}`);
-    }
-    return r;
   });
 }

@@ -5,11 +5,11 @@
  * is recorded. Also runs the built CLI against it.
  */
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { request as httpRequest, createServer, type IncomingHttpHeaders, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { spawnCli, type CliRun } from './cliRun';
 
 export const ROOT = resolve(__dirname, '../../..');
 
@@ -165,12 +165,7 @@ export function endless(res: ServerResponse, sent: { bytes: number; closed: bool
 
 // ------------------------------------------------------------------ the built CLI
 
-export interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
+export type { CliRun };
 
 /**
  * Runs `node dist/cli.js` with `key` as AYMARA_AI_API_KEY (AYMARA_* and proxy variables of this
@@ -180,25 +175,8 @@ export function runCli(args: string[], o: { key: string; env?: Record<string, st
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!/^(AYMARA_|https?_proxy$|no_proxy$)/i.test(k)) env[k] = v;
   Object.assign(env, { AYMARA_AI_API_KEY: o.key }, o.env);
-  const started = Date.now();
-  return new Promise<CliRun>((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'dist/cli.js'), ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
-    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`aymara-eval ${args.join(' ')} was still running after ${o.timeoutMs ?? 60_000} ms\nstderr: ${stderr.slice(-2000)}`));
-    }, o.timeoutMs ?? 60_000);
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      assert.ok(!stdout.includes(o.key) && !stderr.includes(o.key), `the API key was printed by aymara-eval ${args.join(' ')}`);
-      resolvePromise({ code, stdout, stderr, ms: Date.now() - started });
-    });
+  return spawnCli(args, env, { timeoutMs: o.timeoutMs ?? 60_000 }).then((r) => {
+    assert.ok(!r.stdout.includes(o.key) && !r.stderr.includes(o.key), `the API key was printed by aymara-eval ${args.join(' ')}`);
+    return r;
   });
 }
