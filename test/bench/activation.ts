@@ -8,8 +8,8 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { format } from 'node:util';
 import type * as HostLib from '../harness/host.mjs';
+import { runSuiteInHost } from './lib/hostSuite';
 import { boundRow, failedRow, log, median, row, type Row } from './lib/measure';
 
 export interface ActivationRun {
@@ -31,34 +31,11 @@ async function oneRun(host: typeof HostLib, repoRoot: string, extensionDir: stri
   cpSync(join(repoRoot, 'test', 'fixtures', 'workspaces', 'smoke'), workspace, { recursive: true });
   const outFile = join(tmp, 'activation.json');
   const tests = join(repoRoot, 'out', 'test', 'bench', 'activation', 'index.js');
-  const lines: string[] = [];
-  let server: HostLib.CodeServer | undefined;
-  let browser: HostLib.LaunchedBrowser | undefined;
   try {
-    server = await host.startCodeServer({ label, smokeTestDriver: true, env: { AYMARA_BENCH_ACTIVATION_OUT: outFile } });
-    browser = await host.launchBrowser();
-    const { page } = browser;
-    let onExit: (code: number) => void = () => undefined;
-    const exited = new Promise<number>((resolve) => (onExit = resolve));
-    await page.exposeFunction('codeAutomationLog', (level: string, args: unknown) => {
-      lines.push(`[${level}] ${Array.isArray(args) ? format(...(args as unknown[])) : String(args)}`);
-    });
-    await page.exposeFunction('codeAutomationExit', (code: number) => onExit(Number(code)));
-    const payload: [string, string][] = [
-      ['extensionDevelopmentPath', server.remoteUri(extensionDir)],
-      ['extensionTestsPath', server.remoteUri(tests)],
-      ['skipWelcome', 'true'],
-      ['skipReleaseNotes', 'true'],
-    ];
-    await page.goto(server.workbenchUrl(workspace, payload), { waitUntil: 'domcontentloaded' });
-    const code = await host.withTimeout(exited, 120_000, 'the activation suite to finish');
-    if (code !== 0 || !existsSync(outFile)) {
-      throw new Error(`the activation suite failed (exit ${code}): ${lines.filter((l) => /fail|error|assert/i.test(l)).slice(-5).join(' / ')}`);
-    }
+    await runSuiteInHost(host, { label, extensionDir, testsModule: tests, workspace, env: { AYMARA_BENCH_ACTIVATION_OUT: outFile }, timeoutMs: 120_000 });
+    if (!existsSync(outFile)) throw new Error('the activation suite wrote no results');
     return JSON.parse(readFileSync(outFile, 'utf8')) as ActivationRun;
   } finally {
-    await browser?.close();
-    await server?.stop();
     rmSync(tmp, { recursive: true, force: true });
   }
 }

@@ -9,8 +9,9 @@
  * the measured code, because these machines are shared and noisy. Exits 0 even when a target is
  * missed; missed targets are listed at the end.
  *
- * Usage: npm run bench [-- section ...]   sections: parse views compare fetch memory store bundle webview activation
- * Env: AYMARA_BENCH_ACTIVATION_RUNS (default 3).
+ * Usage: npm run bench [-- section ...]   sections: parse views compare fetch memory store bundle webview activation scoreui
+ * Env: AYMARA_BENCH_ACTIVATION_RUNS (default 3); AYMARA_BENCH_SCOREUI_100K=1 adds the 100,000-entry
+ * file to the scoreui section (it takes over 10 minutes today).
  */
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -30,11 +31,12 @@ import { failedRow, formatTable, hasGc, log, writeJson, type Row } from './lib/m
 import { startServerChild } from './lib/serverChild';
 import { benchMemory } from './memory';
 import { benchParse } from './parse';
+import { benchScoreUi } from './scoreUi';
 import { benchStore } from './store';
 import { benchViews, webviewModel, type ViewsInput } from './views';
 import { benchWebview } from './webview';
 
-const SECTIONS = ['parse', 'views', 'compare', 'fetch', 'memory', 'store', 'bundle', 'webview', 'activation'] as const;
+const SECTIONS = ['parse', 'views', 'compare', 'fetch', 'memory', 'store', 'bundle', 'webview', 'activation', 'scoreui'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function findRepoRoot(): string {
@@ -98,7 +100,7 @@ async function main(): Promise<void> {
   writeFileSync(path10k, small.text);
   let large: string | undefined;
   const path100k = join(benchDir, 'responses-100k.json');
-  if (on('parse') || on('memory')) {
+  if (on('parse') || on('memory') || (on('scoreui') && !!process.env.AYMARA_BENCH_SCOREUI_100K)) {
     large = generateResponsesFile(100_000).text;
     writeFileSync(path100k, large);
   }
@@ -191,7 +193,7 @@ async function main(): Promise<void> {
     const noStartup = (pj: Record<string, unknown>) => {
       pj.activationEvents = (pj.activationEvents as string[]).filter((e) => e !== 'onStartupFinished');
     };
-    if (on('bundle') || on('webview') || on('activation')) {
+    if (on('bundle') || on('webview') || on('activation') || on('scoreui')) {
       await section('bundle', 'bundle.packaged', async () => {
         prod = buildProduction(repoRoot, join(tmp, 'extension'), details, noStartup);
         return on('bundle') ? prod.rows : [];
@@ -204,6 +206,9 @@ async function main(): Promise<void> {
     if (on('activation') && prod) {
       const runs = Math.max(1, Number(process.env.AYMARA_BENCH_ACTIVATION_RUNS || 3));
       await section('activation', 'activation.wall', () => benchActivation(repoRoot, prod!.dir, runs, details), '≤ 30 ms');
+    }
+    if (on('scoreui') && prod) {
+      await section('scoreui', 'ui.scoreToDiagnostics.10k', () => benchScoreUi(repoRoot, prod!.dir, process.env.AYMARA_BENCH_SCOREUI_100K ? [path10k, path100k] : [path10k], details), '≤ 1500 ms');
     }
   } finally {
     rmSync(tmp, { recursive: true, force: true });

@@ -1,0 +1,81 @@
+/**
+ * From click to failures on screen, in the real UI's extension host: the Score command on the
+ * 10,000- (and 100,000-) entry bench files against the local server, timed to the diagnostics
+ * being set (see scoreUi/scoreUi.test.ts), next to the command line scoring the same 10,000-entry
+ * file against the same kind of server as a whole process (`cli.e2e.10k`). Both servers run in
+ * their own process with no added latency.
+ */
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { DEFAULT_API_KEY } from '../../src/server';
+import type * as HostLib from '../harness/host.mjs';
+import type { ScoreUiResult } from './scoreUi/scoreUi.test';
+import { runSuiteInHost } from './lib/hostSuite';
+import { boundRow, failedRow, log, median, ratioRow, row, type Row } from './lib/measure';
+import { startServerChild } from './lib/serverChild';
+
+const TARGET_MS = 1500;
+
+/** The command line, as a whole process, scoring `file` (median of `reps`), in ms. */
+function cliMs(repoRoot: string, file: string, url: string, reps: number): number {
+  const times: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t = performance.now();
+    const r = spawnSync(process.execPath, [join(repoRoot, 'dist', 'cli.js'), 'score', file, '--format', 'json', '--output', join(tmpdir(), `aymara-bench-cli-${process.pid}.json`)], {
+      env: { ...process.env, AYMARA_AI_API_KEY: DEFAULT_API_KEY, AYMARA_AI_BASE_URL: url },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    times.push(performance.now() - t);
+    // Exit 1 means "some responses failed", which the bench file has on purpose.
+    if (r.status !== 0 && r.status !== 1) throw new Error(`aymara-eval exited ${r.status}: ${String(r.stderr).slice(-300)}`);
+  }
+  return median(times);
+}
+
+export async function benchScoreUi(repoRoot: string, extensionDir: string, files: string[], details: Record<string, unknown>): Promise<Row[]> {
+  const host = (await import(pathToFileURL(join(repoRoot, 'test', 'harness', 'host.mjs')).href)) as typeof HostLib;
+  const tmp = mkdtempSync(join(tmpdir(), 'aymara-bench-scoreui-'));
+  const server = await startServerChild(repoRoot);
+  try {
+    const cli = cliMs(repoRoot, files[0]!, server.url, 3);
+    const workspace = join(tmp, 'workspace');
+    mkdirSync(workspace);
+    const copies = files.map((f) => {
+      const to = join(workspace, basename(f));
+      copyFileSync(f, to);
+      return to;
+    });
+    const outFile = join(tmp, 'scoreui.json');
+    await runSuiteInHost(host, {
+      label: 'bench score to diagnostics',
+      extensionDir,
+      testsModule: join(repoRoot, 'out', 'test', 'bench', 'scoreUi', 'index.js'),
+      workspace,
+      env: { AYMARA_BENCH_SCOREUI_OUT: outFile, AYMARA_BENCH_SCOREUI_SERVER: server.url, AYMARA_BENCH_SCOREUI_FILES: copies.join('\n'), AYMARA_AI_API_KEY: DEFAULT_API_KEY },
+      timeoutMs: 600_000,
+    });
+    if (!existsSync(outFile)) return [failedRow('ui.scoreToDiagnostics.10k', 'Score command → diagnostics set', 'ms', `≤ ${TARGET_MS} ms`, 'the suite wrote no results')];
+    const results = JSON.parse(readFileSync(outFile, 'utf8')) as ScoreUiResult[];
+    details.scoreUi = { results, cliMs: cli };
+    for (const r of results) log(`  ${r.entries} entries: diagnostics after ${Math.round(r.diagnosticsMs)} ms, command done after ${Math.round(r.commandMs)} ms (${r.diagnostics} diagnostics)`);
+    const [small, large] = results;
+    const rows: Row[] = [row('cli.e2e.10k', 'aymara-eval score, 10,000 entries, whole process against the local server (median of 3)', cli, 'ms')];
+    if (small) {
+      rows.push(
+        boundRow('ui.scoreToDiagnostics.10k', 'Score command → diagnostics set, 10,000 entries, real extension host + local server', small.diagnosticsMs, 'ms', { max: TARGET_MS }),
+        ratioRow('ui.scoreToDiagnostics.10k.vsCli', '  the same vs the command line scoring the file (cli.e2e.10k)', small.diagnosticsMs, cli, 'ms', { max: 2.5 }),
+      );
+    }
+    if (large && small) {
+      rows.push(row('ui.scoreToDiagnostics.100k', 'Score command → diagnostics set, 100,000 entries (per-entry cost vs 10,000 in the baseline column)', large.diagnosticsMs, 'ms', { baseline: small.diagnosticsMs * 10 }));
+    }
+    return rows;
+  } finally {
+    await server.stop();
+    await host.stopAll();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
