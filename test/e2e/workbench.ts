@@ -387,7 +387,9 @@ export async function openFile(page: Page, name: string, timeoutMs = 20_000): Pr
   });
   await expectVisible(row.first(), timeoutMs, `"${name}" in Quick Open`);
   await row.first().click();
-  await expectVisible(editorTab(page, path.basename(name)), timeoutMs, `an editor tab for "${name}"`);
+  // The active tab, not just a tab: the file may already be open behind another one, and a
+  // command run next acts on the active editor.
+  await expectVisible(editorTab(page, path.basename(name)).and(page.locator('.tab.active')), timeoutMs, `"${name}" as the active editor tab`);
 }
 
 /** The editor tab of a file by name (tabs split the name into "responses" + ".json"; match the resource name). */
