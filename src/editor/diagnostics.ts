@@ -2,7 +2,9 @@ import * as vscode from 'vscode';
 import { inert } from '../core/present/text';
 import { toDiagnosticData } from '../core/report/diagnosticsModel';
 import type { ResultItem } from '../core/results';
+import { LineIndex, type LineColumn } from '../core/textIndex';
 import type { Config, SeverityName } from './config';
+import { readFileText } from './fileText';
 import type { RunStore } from './runStore';
 
 export const DIAGNOSTIC_SOURCE = 'Aymara';
@@ -67,21 +69,42 @@ export class ResultDiagnostics implements vscode.Disposable {
         this.results.delete(fileUri);
         continue;
       }
-      let doc: vscode.TextDocument;
-      try {
-        doc = await vscode.workspace.openTextDocument(fileUri);
-      } catch {
+      const lines = await this.positions(fileUri);
+      if (!lines) {
         this.results.delete(fileUri);
         continue;
       }
-      this.results.set(fileUri, this.toDiagnostics(doc, rec.latest.items, rec.stale));
+      // The record may have changed while the file was read: show what the store holds now.
+      const now = this.store.get(key);
+      if (!now?.latest) continue;
+      this.results.set(fileUri, this.toDiagnostics(lines, now.latest.items, now.stale));
     }
   }
 
-  private toDiagnostics(doc: vscode.TextDocument, items: readonly ResultItem[], stale: boolean): vscode.Diagnostic[] {
+  /**
+   * Offsets → positions in the file as the user sees it: its open editor's text, else its text
+   * read from disk. Never opens a document for it: opening a large file as a document makes the
+   * window load it and wakes the JSON language service on it, which held a 10,000-entry file's
+   * diagnostics back by seconds.
+   */
+  private async positions(uri: vscode.Uri): Promise<{ positionAt(offset: number): LineColumn } | undefined> {
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    if (open) return { positionAt: (o) => toLineColumn(open.positionAt(o)) };
+    try {
+      return new LineIndex((await readFileText(uri, this.config.maxFileBytes)).text);
+    } catch {
+      return undefined;
+    }
+  }
+
+  private toDiagnostics(lines: { positionAt(offset: number): LineColumn }, items: readonly ResultItem[], stale: boolean): vscode.Diagnostic[] {
     const data = toDiagnosticData(items, { level: this.config.severity, hints: this.config.hintVerdicts, stale });
+    const pos = (o: number) => {
+      const p = lines.positionAt(o);
+      return new vscode.Position(p.line - 1, p.column - 1);
+    };
     return data.map((d) => {
-      const diag = new vscode.Diagnostic(new vscode.Range(doc.positionAt(d.offset), doc.positionAt(d.end)), paragraphs(d.message), SEVERITY[d.level]);
+      const diag = new vscode.Diagnostic(new vscode.Range(pos(d.offset), pos(d.end)), paragraphs(d.message), SEVERITY[d.level]);
       diag.source = DIAGNOSTIC_SOURCE;
       diag.code = d.code;
       return diag;
@@ -123,6 +146,10 @@ export class ResultDiagnostics implements vscode.Disposable {
   dispose(): void {
     vscode.Disposable.from(...this.disposables, this.results, this.problems).dispose();
   }
+}
+
+function toLineColumn(p: vscode.Position): LineColumn {
+  return { line: p.line + 1, column: p.character + 1 };
 }
 
 /**

@@ -11,7 +11,8 @@
  *
  * Usage: npm run bench [-- section ...]   sections: parse views compare fetch memory store bundle webview activation scoreui
  * Env: AYMARA_BENCH_ACTIVATION_RUNS (default 3); AYMARA_BENCH_SCOREUI_100K=1 adds the 100,000-entry
- * file to the scoreui section (it takes over 10 minutes today).
+ * file to the scoreui section (it takes over 10 minutes today); AYMARA_BENCH_SCOREUI_PROFILE=PATH writes
+ * a CPU profile of the extension host per file (PATH-0.cpuprofile, ...).
  */
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -281,17 +281,20 @@ export class StoreCore {
   }
 
   /** Writes a run's results to its run file and notes the file in `entry` (not when the write fails). */
-  private async storeRun(rec: FileRecord, run: RunResult, entry: SavedRun): Promise<void> {
+  /** Writes a run's file; false (with a log line, and the entry marked not stored) when it could not. */
+  private async storeRun(rec: FileRecord, run: RunResult, entry: SavedRun): Promise<boolean> {
     const name = runFileName(rec.uri, run.eval_run_uuid);
-    const data = encodeRun(run);
     entry.file = name; // before the write: a file being written is never taken for a leftover
     try {
+      const data = encodeRun(run);
       await this.files.write(name, data);
       entry.bytes = data.byteLength;
+      return true;
     } catch (err) {
       delete entry.file;
       delete entry.bytes;
       this.host.log.warn(`Could not save the results of ${rec.uri} to disk (${String(err)}); they are kept until the window closes.`);
+      return false;
     }
   }
 
@@ -361,9 +364,13 @@ export class StoreCore {
     const before = rec.history;
     const keep = Math.max(SUMMARIES, this.host.limits().maxRuns);
     rec.history = [entry, ...before.filter((h) => h.eval_run_uuid !== r.eval_run_uuid)].slice(0, keep);
-    await this.storeRun(rec, r, entry);
+    // The views show the results now; saving them follows (a round trip to the window for the
+    // index), so failures are on screen without waiting for the disk or the window.
+    entry.file = runFileName(rec.uri, r.eval_run_uuid);
+    this.host.changed(uri);
+    const stored = await this.storeRun(rec, r, entry);
     await this.writePendingFile();
-    await this.saveRecord(rec);
+    await this.saveRecord(rec, !stored);
     // Files of the runs this replaced or pushed out of the history.
     await this.release(before.filter((h) => h.file && !rec.history.includes(h)).map((h) => h.file!));
     await this.retain();
@@ -451,14 +458,15 @@ export class StoreCore {
   }
 
   /** Saves a record's index entry (never its results) and the list of files. */
-  private async saveRecord(rec: FileRecord): Promise<void> {
+  /** Saves a record's index entry; then tells the views, unless they were told already (`notify` false). */
+  private async saveRecord(rec: FileRecord, notify = true): Promise<void> {
     const { latest: _results, ...rest } = rec;
     const saved: SavedRecord = JSON.parse(JSON.stringify(rest)) as SavedRecord; // a copy: later changes are saved explicitly
     if (this.records.get(rec.uri) === rec) {
       await this.host.state.update(RECORD_PREFIX + rec.uri, saved);
       await this.host.state.update(INDEX_KEY, [...this.records.keys()]);
     }
-    this.host.changed(rec.uri);
+    if (notify) this.host.changed(rec.uri);
   }
 }
 

@@ -4,6 +4,12 @@
  * TestRun. The Run profile scores exactly the selected items as one new run per file (a file item:
  * the whole file; entries or threads: only those, laid over the file's latest results), so VS
  * Code's own Rerun Failed Tests rescores only the failures.
+ *
+ * Nothing is built until VS Code first asks for the controller's items (the Testing view is shown,
+ * or a testing command runs): then every file's items are built and its latest run published
+ * once, and from then on each change. Until then scoring a 10,000-entry file costs Test Explorer
+ * nothing; building and publishing its items cost the window seconds of work that held every
+ * other view back.
  */
 import * as vscode from 'vscode';
 import { oneLine } from '../../core/present/text';
@@ -13,6 +19,9 @@ import type { RunStore } from '../runStore';
 import type { Scoring } from '../scoreCommand';
 import { publishResults, type PublishedState } from './publish';
 import { entryItemId, syncFileItems, type ItemTarget } from './items';
+
+/** How long store changes are coalesced before the items are rebuilt. */
+const SYNC_DELAY_MS = 100;
 
 export interface TestExplorerDeps {
   store: Pick<RunStore, 'onDidChange' | 'all' | 'get' | 'whenLoaded'>;
@@ -36,24 +45,46 @@ export class TestExplorer implements vscode.Disposable {
   /** Files being scored from the Run profile: their run is published into the profile's TestRun. */
   private readonly fromProfile = new Set<string>();
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly deferred = new Map<string, ReturnType<typeof setTimeout>>();
   private loaded = false;
+  /** VS Code has asked for the items: they are built and kept up to date from now on. */
+  private watching = false;
   /** Published runs, kept for the extension-host suite only. */
   readonly history: TestExplorerSnapshot['runs'] = [];
 
   constructor(private readonly deps: TestExplorerDeps) {
     this.controller.createRunProfile(vscode.l10n.t('Score'), vscode.TestRunProfileKind.Run, (request, token) => this.run(request, token), true);
-    this.controller.refreshHandler = () => this.syncAll();
+    this.controller.refreshHandler = () => this.watch();
+    this.controller.resolveHandler = (item) => {
+      if (!item) this.watch();
+    };
     this.disposables.push(
       this.controller,
       deps.store.onDidChange((uri) => this.onStoreChange(uri)),
-      deps.prompts.onDidChange(() => this.syncAll()),
+      deps.prompts.onDidChange(() => this.watching && this.syncAll()),
     );
     void deps.store.whenLoaded().then(() => {
       // Results restored after a reload are shown, not published again (Test Results keeps its own history).
       for (const rec of deps.store.all()) if (rec.latest) this.published.set(rec.uri, rec.latest.eval_run_uuid);
       this.loaded = true;
-      this.syncAll();
+      if (this.watching) this.catchUp();
     });
+  }
+
+  /** VS Code wants the items: build them, and keep them current from now on. */
+  private watch(): void {
+    if (!this.watching) {
+      this.watching = true;
+      if (this.loaded) this.catchUp();
+    } else if (this.loaded) {
+      this.syncAll();
+    }
+  }
+
+  /** Build every file's items and publish the latest runs made while nobody was looking. */
+  private catchUp(): void {
+    this.syncAll();
+    for (const rec of this.deps.store.all()) if (rec.latest) this.publishElsewhere(rec.uri);
   }
 
   private syncAll(): void {
@@ -70,14 +101,47 @@ export class TestExplorer implements vscode.Disposable {
     return latest;
   }
 
+  /**
+   * Deferred and coalesced per file: the views that show failures (diagnostics, tree, status bar)
+   * update first, and a burst of changes (pending, result, re-map after an edit) rebuilds the
+   * file's items once. Building items synchronously here delayed a 10,000-entry file's diagnostics
+   * by seconds.
+   */
   private onStoreChange(uri: string | undefined): void {
-    if (!this.loaded) return;
+    if (!this.loaded || !this.watching) return;
+    const key = uri ?? '';
+    clearTimeout(this.deferred.get(key));
+    this.deferred.set(
+      key,
+      setTimeout(() => {
+        this.deferred.delete(key);
+        this.apply(uri);
+      }, SYNC_DELAY_MS),
+    );
+  }
+
+  /** Apply the deferred rebuilds now: a run or a snapshot must see every file's current items. */
+  private flush(): void {
+    const due = [...this.deferred];
+    this.deferred.clear();
+    for (const [key, timer] of due) {
+      clearTimeout(timer);
+      this.apply(key === '' ? undefined : key);
+    }
+  }
+
+  private apply(uri: string | undefined): void {
     if (uri === undefined) return this.syncAll();
-    const fileUri = vscode.Uri.parse(uri);
-    const latest = this.sync(fileUri);
+    this.sync(vscode.Uri.parse(uri));
+    this.publishElsewhere(uri);
+  }
+
+  /** A run started elsewhere (menu, palette, tree, CLI results fetched by Refresh): published on its own, once. */
+  private publishElsewhere(uri: string): void {
+    const latest = this.deps.store.get(uri)?.latest;
     if (!latest || this.fromProfile.has(uri) || this.published.get(uri) === latest.eval_run_uuid) return;
-    // A run started elsewhere (menu, palette, tree, CLI results fetched by Refresh): published on its own.
     this.published.set(uri, latest.eval_run_uuid);
+    const fileUri = vscode.Uri.parse(uri);
     const run = this.controller.createTestRun(new vscode.TestRunRequest(), runName(fileUri, latest), true);
     this.record(run, fileUri, latest, false);
     run.end();
@@ -91,6 +155,8 @@ export class TestExplorer implements vscode.Disposable {
 
   /** The Run profile: score the selected items, one new run per file. */
   private async run(request: vscode.TestRunRequest, token: vscode.CancellationToken): Promise<void> {
+    this.watch();
+    this.flush();
     const work = this.selection(request);
     const run = this.controller.createTestRun(request, vscode.l10n.t('Aymara: score {0} file(s)', work.size), true);
     try {
@@ -142,12 +208,14 @@ export class TestExplorer implements vscode.Disposable {
   }
 
   snapshot(): TestExplorerSnapshot {
+    this.flush();
     const items = (c: vscode.TestItemCollection): TestExplorerSnapshot['items'] =>
       [...c].map(([, i]) => ({ id: i.id, label: i.label, ...(i.range ? { line: i.range.start.line } : {}), children: items(i.children) }));
     return { items: items(this.controller.items), runs: this.history.map((r) => ({ ...r, states: [...r.states] })) };
   }
 
   dispose(): void {
+    for (const t of this.deferred.values()) clearTimeout(t);
     vscode.Disposable.from(...this.disposables).dispose();
   }
 }

@@ -7,6 +7,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import * as vscode from 'vscode';
 
 const EXTENSION_ID = 'aymara-eval-tools.aymara-eval-scoring';
@@ -32,6 +33,26 @@ function diagnosticsSet(uri: vscode.Uri, t0: number): Promise<number> {
   });
 }
 
+/**
+ * With $AYMARA_BENCH_SCOREUI_PROFILE set, a CPU profile of the extension host from the command to
+ * the diagnostics, written next to that path (open it in Chrome DevTools or VS Code): where the
+ * time goes, for the closing note of a performance change.
+ */
+async function startProfile(): Promise<(to: string) => Promise<void>> {
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) => session.post(method, params ?? {}, (err, res) => (err ? reject(err) : resolve(res))));
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 500 });
+  await post('Profiler.start');
+  return async (to) => {
+    const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+    writeFileSync(to, JSON.stringify(profile));
+    session.disconnect();
+  };
+}
+
 describe('score to diagnostics (bench)', () => {
   it('scores each file and times it', async () => {
     const out = process.env.AYMARA_BENCH_SCOREUI_OUT;
@@ -43,6 +64,7 @@ describe('score to diagnostics (bench)', () => {
     const results: ScoreUiResult[] = [];
     for (const [i, path] of files.entries()) {
       const uri = vscode.Uri.file(path);
+      const profile = process.env.AYMARA_BENCH_SCOREUI_PROFILE ? await startProfile() : undefined;
       const t0 = performance.now();
       const diagnostics = diagnosticsSet(uri, t0);
       const result = (await vscode.commands.executeCommand('aymara.scoreFile', uri)) as { items: unknown[] } | undefined;
@@ -50,6 +72,7 @@ describe('score to diagnostics (bench)', () => {
       console.log(`scored ${path} in ${Math.round(commandMs)} ms: ${result ? result.items.length : 'no'} results, ${vscode.languages.getDiagnostics(uri).length} diagnostics`);
       assert.ok(result, `${path} was not scored (see the Aymara log)`);
       const diagnosticsMs = await Promise.race([diagnostics, new Promise<number>((_, reject) => setTimeout(() => reject(new Error(`no error diagnostics for ${path} within 60 s of the run`)), 60_000))]);
+      if (profile) await profile(`${process.env.AYMARA_BENCH_SCOREUI_PROFILE}-${i}.cpuprofile`);
       results.push({ file: path, entries: result.items.length, diagnosticsMs, commandMs, diagnostics: vscode.languages.getDiagnostics(uri).length });
       if (i < files.length - 1) await vscode.commands.executeCommand('aymara.results.clear');
     }

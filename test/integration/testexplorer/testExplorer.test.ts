@@ -3,6 +3,7 @@
  * test items labelled by their prompts, every run is published as a TestRun (failed entries with
  * their explanation at the entry), VS Code's own Run All and Rerun Failed Tests score through the
  * Run profile (the rerun sends only the failures), and items follow edits without rescoring.
+ * Nothing is built before VS Code asks for the items (the Testing view is first shown).
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
@@ -35,7 +36,11 @@ describe('Test Explorer', function () {
 
   it('shows a scored file\'s entries as test items labelled by their prompts, at their entries', async () => {
     assert.equal(await fileItem(), undefined, 'no item before the file is scored');
-    await vscode.commands.executeCommand('aymara.scoreFile', FILE);
+    assert.ok(await vscode.commands.executeCommand('aymara.scoreFile', FILE), 'scored');
+    // Until VS Code asks for the items (the Testing view is shown), scoring builds none.
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(await fileItem(), undefined, 'nothing built while the Testing view was never shown');
+    await vscode.commands.executeCommand('workbench.view.testing.focus');
     const doc = await vscode.workspace.openTextDocument(FILE);
     const file = await waitFor(async () => {
       const f = await fileItem();
