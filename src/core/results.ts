@@ -15,6 +15,9 @@ export interface EntryLocation {
   length: number;
   line: number;
   column: number;
+  /** Where the entry ends (1-based, UTF-16 columns); absent in results saved before locations carried it. */
+  endLine?: number;
+  endColumn?: number;
   /** RFC 6901 pointer to the entry, e.g. "/responses/3" or "/3"; for JSON Lines "/<line index>". */
   pointer: string;
 }

@@ -69,6 +69,11 @@ export class ResultDiagnostics implements vscode.Disposable {
         this.results.delete(fileUri);
         continue;
       }
+      // Entries carry where they end: no text needed, and the diagnostics are set at once.
+      if (rec.latest.items.every((i) => !i.location || i.location.endLine !== undefined)) {
+        this.results.set(fileUri, this.toDiagnostics(undefined, rec.latest.items, rec.stale));
+        continue;
+      }
       const lines = await this.positions(fileUri);
       if (!lines) {
         this.results.delete(fileUri);
@@ -82,8 +87,8 @@ export class ResultDiagnostics implements vscode.Disposable {
   }
 
   /**
-   * Offsets → positions in the file as the user sees it: its open editor's text, else its text
-   * read from disk. Never opens a document for it: opening a large file as a document makes the
+   * Offsets → positions for results saved before entries carried their end: from the file as the
+   * user sees it, its open editor's text, else its text read from disk. Never opens a document for it: opening a large file as a document makes the
    * window load it and wakes the JSON language service on it, which held a 10,000-entry file's
    * diagnostics back by seconds.
    */
@@ -97,14 +102,16 @@ export class ResultDiagnostics implements vscode.Disposable {
     }
   }
 
-  private toDiagnostics(lines: { positionAt(offset: number): LineColumn }, items: readonly ResultItem[], stale: boolean): vscode.Diagnostic[] {
+  /** With `lines` undefined, ranges come from the data's own start and end positions. */
+  private toDiagnostics(lines: { positionAt(offset: number): LineColumn } | undefined, items: readonly ResultItem[], stale: boolean): vscode.Diagnostic[] {
     const data = toDiagnosticData(items, { level: this.config.severity, hints: this.config.hintVerdicts, stale });
     const pos = (o: number) => {
-      const p = lines.positionAt(o);
+      const p = lines!.positionAt(o);
       return new vscode.Position(p.line - 1, p.column - 1);
     };
     return data.map((d) => {
-      const diag = new vscode.Diagnostic(new vscode.Range(pos(d.offset), pos(d.end)), paragraphs(d.message), SEVERITY[d.level]);
+      const range = !lines && d.endLine !== undefined ? new vscode.Range(d.line - 1, d.column - 1, d.endLine - 1, (d.endColumn ?? 1) - 1) : new vscode.Range(pos(d.offset), pos(d.end));
+      const diag = new vscode.Diagnostic(range, paragraphs(d.message), SEVERITY[d.level]);
       diag.source = DIAGNOSTIC_SOURCE;
       diag.code = d.code;
       return diag;

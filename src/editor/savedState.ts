@@ -70,7 +70,8 @@ const id = z.string().min(1);
 const Counts = z.object({ failed: count, errored: count, refused: count, excluded: count, passed: count });
 const fraction = z.number().min(0).max(1).nullable();
 
-const Location = z.object({ offset: count, length: count, line: z.number().int().min(1), column: z.number().int().min(1), pointer: z.string() });
+const position = z.number().int().min(1);
+const Location = z.object({ offset: count, length: count, line: position, column: position, endLine: position.optional(), endColumn: position.optional(), pointer: z.string() });
 
 const Item = z.object({
   key: z.string(),

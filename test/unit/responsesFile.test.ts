@@ -130,6 +130,20 @@ describe('responsesFile: the three forms', () => {
 });
 
 describe('responsesFile: positions', () => {
+  it('gives each entry where it ends (line and column after its closing brace), in every form and with CRLF', () => {
+    const jsonl = '{"prompt_uuid": "a", "content": "x"}\n{"prompt_uuid": "b", "content": "😀y"}\n';
+    for (const [text, fileName] of [[BODY, 'a.json'], [BODY.replace(/\n/g, '\r\n'), 'a.json'], [jsonl, 'a.jsonl']] as const) {
+      const f = parseResponsesFile(text, { fileName });
+      assert.ok(f.entries.length >= 2, show(f));
+      for (const e of f.entries) {
+        const end = e.location.offset + e.location.length;
+        const before = text.slice(0, end).split(/\r\n|\r|\n/);
+        assert.deepEqual([e.location.endLine, e.location.endColumn], [before.length, before.at(-1)!.length + 1], `${e.location.pointer} in ${JSON.stringify(text.slice(0, 40))}`);
+        assert.equal(text[end - 1], '}');
+      }
+    }
+  });
+
   it('counts CRLF line breaks like VS Code: same lines and columns as LF, offsets shifted', () => {
     const lf = parseResponsesFile(BODY);
     const crlfText = BODY.replace(/\n/g, '\r\n');

@@ -15,6 +15,11 @@ export interface DiagnosticData {
   /** 0-based UTF-16 offsets of the entry in the text. */
   offset: number;
   end: number;
+  /** 1-based start, and end when the entry's location has it. */
+  line: number;
+  column: number;
+  endLine?: number;
+  endColumn?: number;
   level: DiagnosticLevel;
   message: string;
   code: Verdict;
@@ -50,7 +55,7 @@ export function toDiagnosticData(items: readonly ResultItem[], o: DiagnosticOpti
     const first = headline(item) + staleNote;
     const explanation = item.explanation?.trim();
     const message = explanation && explanation.replace(/\s+/g, ' ') !== first ? `${first}\n\n${explanation}` : first;
-    out.push({ offset: loc.offset, end: loc.offset + loc.length, level, message, code: item.verdict, key: item.key });
+    out.push({ offset: loc.offset, end: loc.offset + loc.length, line: loc.line, column: loc.column, endLine: loc.endLine, endColumn: loc.endColumn, level, message, code: item.verdict, key: item.key });
   }
   return out;
 }

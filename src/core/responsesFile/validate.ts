@@ -99,11 +99,17 @@ export function checkResponse(
   const entry: Entry = {
     index,
     response,
-    location: { offset: start, length: end - start, line: line + 1, column: start - lineStart + 1, pointer },
+    location: { offset: start, length: end - start, line: line + 1, column: start - lineStart + 1, ...endOf(an, end), pointer },
     key: responseKey(response),
   };
   if (isDuplicate(an, entry)) return null;
   return entry;
+}
+
+/** Where an entry ends (1-based), so views can place it without the text. */
+function endOf(an: Analysis, end: number): { endLine: number; endColumn: number } {
+  const p = an.report.lines.positionAt(end);
+  return { endLine: p.line, endColumn: p.column };
 }
 
 /**

@@ -4,6 +4,7 @@
  * the tests module, opens `workspace` in Chromium, and waits for the suite to exit.
  */
 import { format } from 'node:util';
+import type { Page } from 'playwright-core';
 import type * as HostLib from '../../harness/host.mjs';
 
 export interface HostSuite {
@@ -14,6 +15,8 @@ export interface HostSuite {
   workspace: string;
   env: Record<string, string>;
   timeoutMs: number;
+  /** Each line the suite logs, with the workbench page (to measure what the window shows). */
+  onLog?: (line: string, page: Page) => void;
 }
 
 /** Resolves when the suite passed; rejects with its last failing lines otherwise. */
@@ -28,7 +31,9 @@ export async function runSuiteInHost(host: typeof HostLib, s: HostSuite): Promis
     let onExit: (code: number) => void = () => undefined;
     const exited = new Promise<number>((resolve) => (onExit = resolve));
     await page.exposeFunction('codeAutomationLog', (level: string, args: unknown) => {
-      lines.push(`[${level}] ${Array.isArray(args) ? format(...(args as unknown[])) : String(args)}`);
+      const line = Array.isArray(args) ? format(...(args as unknown[])) : String(args);
+      lines.push(`[${level}] ${line}`);
+      s.onLog?.(line, page);
     });
     await page.exposeFunction('codeAutomationExit', (code: number) => onExit(Number(code)));
     const payload: [string, string][] = [

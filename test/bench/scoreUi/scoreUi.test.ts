@@ -6,9 +6,10 @@
  * end. Writes the figures as JSON to $AYMARA_BENCH_SCOREUI_OUT.
  */
 import * as assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import * as vscode from 'vscode';
+import { renderedMarker, START_LINE } from './protocol';
 
 const EXTENSION_ID = 'aymara-eval-tools.aymara-eval-scoring';
 
@@ -20,6 +21,14 @@ export interface ScoreUiResult {
   /** Command invoked → the command's promise resolved (run stored, views told). */
   commandMs: number;
   diagnostics: number;
+  /** Command invoked → the window's status bar showing the errors (measured by the bench in Chromium; absent when it saw none). */
+  renderedMs?: number;
+}
+
+/** Waits (up to 60 s) for the bench to say the window showed the errors: it writes `<out>.rendered-<i>`. */
+async function windowShowed(out: string, i: number): Promise<void> {
+  const marker = renderedMarker(out, i);
+  for (let waited = 0; waited < 60_000 && !existsSync(marker); waited += 50) await new Promise((r) => setTimeout(r, 50));
 }
 
 function diagnosticsSet(uri: vscode.Uri, t0: number): Promise<number> {
@@ -66,12 +75,14 @@ describe('score to diagnostics (bench)', () => {
       const uri = vscode.Uri.file(path);
       const profile = process.env.AYMARA_BENCH_SCOREUI_PROFILE ? await startProfile() : undefined;
       const t0 = performance.now();
+      console.log(`${START_LINE} ${i} ${Date.now()}`);
       const diagnostics = diagnosticsSet(uri, t0);
       const result = (await vscode.commands.executeCommand('aymara.scoreFile', uri)) as { items: unknown[] } | undefined;
       const commandMs = performance.now() - t0;
       console.log(`scored ${path} in ${Math.round(commandMs)} ms: ${result ? result.items.length : 'no'} results, ${vscode.languages.getDiagnostics(uri).length} diagnostics`);
       assert.ok(result, `${path} was not scored (see the Aymara log)`);
       const diagnosticsMs = await Promise.race([diagnostics, new Promise<number>((_, reject) => setTimeout(() => reject(new Error(`no error diagnostics for ${path} within 60 s of the run`)), 60_000))]);
+      await windowShowed(out, i);
       if (profile) await profile(`${process.env.AYMARA_BENCH_SCOREUI_PROFILE}-${i}.cpuprofile`);
       results.push({ file: path, entries: result.items.length, diagnosticsMs, commandMs, diagnostics: vscode.languages.getDiagnostics(uri).length });
       if (i < files.length - 1) await vscode.commands.executeCommand('aymara.results.clear');
