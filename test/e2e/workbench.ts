@@ -81,6 +81,8 @@ export interface WorkbenchOptions {
   withExtension?: boolean;
   /** install another extension folder instead of this repository */
   extensionPath?: string;
+  /** install this packaged extension (.vsix) with code-server's --install-extension instead of the folder */
+  vsix?: string;
   viewport?: { width: number; height: number };
   /** how long to wait for the workbench (default 60 s) */
   readyTimeoutMs?: number;
@@ -137,8 +139,9 @@ export async function startWorkbench(opts: WorkbenchOptions = {}): Promise<Workb
 
     const srv = await h.startCodeServer({
       label: 'e2e code-server',
-      withExtension: opts.withExtension ?? true,
+      withExtension: opts.vsix ? false : (opts.withExtension ?? true),
       ...(opts.extensionPath ? { extensionPath: opts.extensionPath } : {}),
+      ...(opts.vsix ? { vsix: opts.vsix } : {}),
       trust: opts.trust ?? false,
       settings,
       env,

@@ -11,7 +11,7 @@
 // are tracked in a registry on globalThis, so a copy of this module loaded twice still shares it,
 // and SIGINT/SIGTERM/SIGHUP or process exit end whatever is left.
 // Typed with JSDoc, checked by tsc (checkJs); TypeScript callers import this file for its types.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, cpSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -237,6 +237,8 @@ export function placeExtension(extensionsDir, { extensionPath = repoRoot, mode =
  * @property {boolean} [withExtension]  install our extension into the extensions dir (default false)
  * @property {'link' | 'copy'} [extensionMode]  how (default 'link')
  * @property {string} [extensionPath]   extension folder to install (default: the repo root)
+ * @property {string} [vsix]            a packaged extension (.vsix) to install with code-server's
+ *           own `--install-extension` before it starts, as a user installs it (instead of withExtension)
  * @property {boolean} [isolateHome]    HOME points into the temp dir too (default true)
  * @property {string} [label]           name used in messages
  * @property {boolean} [echo]           print the server's output as it comes (default false)
@@ -279,6 +281,25 @@ export async function startCodeServer(opts = {}) {
   }
 }
 
+/**
+ * Installs a .vsix into an extensions folder the way a user does (`code-server --install-extension`),
+ * and checks that it landed.
+ * @param {import('./installHost.mjs').HostPaths} paths
+ * @param {{ userData: string, extensions: string }} dirs
+ * @param {string} vsix
+ * @param {NodeJS.ProcessEnv} env
+ */
+function installVsix(paths, dirs, vsix, env) {
+  if (!exists(vsix)) throw new Error(`No such .vsix: ${vsix}`);
+  const r = spawnSync(paths.nodeBin, [paths.codeServerEntry, '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions, '--install-extension', vsix], {
+    encoding: 'utf8', timeout: 120_000, env,
+  });
+  const out = `${r.stdout ?? ''}${r.stderr ?? ''}`;
+  if (r.status !== 0 || !/successfully installed/i.test(out)) {
+    throw new Error(`code-server could not install ${vsix} (exit ${r.status ?? r.signal}): ${out.trim().split('\n').slice(-5).join(' / ')}`);
+  }
+}
+
 /** @param {CodeServerOptions} opts @returns {Promise<CodeServer>} */
 async function startCodeServerOnce(opts) {
   const {
@@ -302,6 +323,8 @@ async function startCodeServerOnce(opts) {
   writeFileSync(join(dirs.userData, 'User', 'settings.json'),
     JSON.stringify({ ...(quiet ? quietSettings : {}), ...settings }, null, 2) + '\n');
   if (withExtension) placeExtension(dirs.extensions, { extensionPath, mode: extensionMode });
+  const xdg = { XDG_CONFIG_HOME: join(root, 'xdg-config'), XDG_DATA_HOME: join(root, 'xdg-data'), XDG_CACHE_HOME: join(root, 'xdg-cache') };
+  if (opts.vsix) installVsix(paths, dirs, opts.vsix, childEnv({ ...xdg, ...(isolateHome ? { HOME: dirs.home } : {}) }));
 
   const args = [
     paths.codeServerEntry,
@@ -324,9 +347,7 @@ async function startCodeServerOnce(opts) {
     detached: true, // own process group (setsid), ended as a whole
     stdio: ['ignore', 'pipe', 'pipe'],
     env: childEnv({
-      XDG_CONFIG_HOME: join(root, 'xdg-config'),
-      XDG_DATA_HOME: join(root, 'xdg-data'),
-      XDG_CACHE_HOME: join(root, 'xdg-cache'),
+      ...xdg,
       ...(isolateHome ? { HOME: dirs.home } : {}),
       ...env,
     }),

@@ -173,6 +173,7 @@ export function testSteps({ platform, arch, scripts }) {
   steps.push({ script: 'build' }, { script: 'test:unit' });
   if (hostRuns) {
     steps.push({ script: 'test:integration' }, { script: 'test:e2e' });
+    if (scripts['test:vsix']) steps.push({ script: 'test:vsix' });
   } else {
     steps.push(
       { script: 'test:electron' },

@@ -160,6 +160,11 @@ describe('npm test: which steps run where (launcher.testSteps)', () => {
     assert.deepEqual(names(L.testSteps({ ...linux, scripts: {} })), ['typecheck', 'lint', 'build', 'test:unit', 'test:integration', 'test:e2e']);
   });
 
+  it('Linux x64: the packaged extension\'s walk last, when the project has that script', () => {
+    assert.deepEqual(names(L.testSteps({ ...linux, scripts: { 'test:vsix': 'node test/harness/runVsix.mjs' } })).slice(-3), ['test:integration', 'test:e2e', 'test:vsix']);
+    for (const where of [mac, win]) assert.ok(!names(L.testSteps({ ...where, scripts: { 'test:vsix': 'x' } })).includes('test:vsix'), `not on ${where.platform}: it drives code-server`);
+  });
+
   it('runs the dependency check after lint when the project has that script', () => {
     assert.deepEqual(names(L.testSteps({ ...linux, scripts: { 'check:deps': 'depcruise src' } })), ['typecheck', 'lint', 'check:deps', 'build', 'test:unit', 'test:integration', 'test:e2e']);
   });
