@@ -39,6 +39,8 @@ export class ResultDiagnostics implements vscode.Disposable {
   private readonly results = vscode.languages.createDiagnosticCollection('aymara');
   private readonly problems = vscode.languages.createDiagnosticCollection('aymara-file');
   private readonly disposables: vscode.Disposable[] = [];
+  /** A word put before an entry's message (e.g. "New failure" while a comparison is shown); see setTagger. */
+  private tagger: ((uri: string) => ((key: string) => string | undefined) | undefined) | undefined;
 
   constructor(
     private readonly store: RunStore,
@@ -74,14 +76,24 @@ export class ResultDiagnostics implements vscode.Disposable {
         this.results.delete(fileUri);
         continue;
       }
-      this.results.set(fileUri, this.toDiagnostics(doc, rec.latest.items, rec.stale));
+      this.results.set(fileUri, this.toDiagnostics(doc, rec.latest.items, rec.stale, this.tagger?.(key)));
     }
   }
 
-  private toDiagnostics(doc: vscode.TextDocument, items: readonly ResultItem[], stale: boolean): vscode.Diagnostic[] {
+  /** Tag entries of a file by key (the tag leads the message, so Problems' filter finds it); one tagger. */
+  setTagger(tagger: (uri: string) => ((key: string) => string | undefined) | undefined): vscode.Disposable {
+    this.tagger = tagger;
+    return new vscode.Disposable(() => {
+      if (this.tagger === tagger) this.tagger = undefined;
+    });
+  }
+
+  private toDiagnostics(doc: vscode.TextDocument, items: readonly ResultItem[], stale: boolean, tag?: (key: string) => string | undefined): vscode.Diagnostic[] {
     const data = toDiagnosticData(items, { level: this.config.severity, hints: this.config.hintVerdicts, stale });
     return data.map((d) => {
-      const diag = new vscode.Diagnostic(new vscode.Range(doc.positionAt(d.offset), doc.positionAt(d.end)), paragraphs(d.message), SEVERITY[d.level]);
+      const word = tag?.(d.key);
+      const message = word ? `${word}: ${d.message}` : d.message;
+      const diag = new vscode.Diagnostic(new vscode.Range(doc.positionAt(d.offset), doc.positionAt(d.end)), paragraphs(message), SEVERITY[d.level]);
       diag.source = DIAGNOSTIC_SOURCE;
       diag.code = d.code;
       return diag;
