@@ -117,7 +117,7 @@ export function register(deps: Deps): vscode.Disposable {
       sameEval(baseline, current);
       return await show(uri, baseline, current);
     } catch (err) {
-      await reportError(err, log);
+      void reportError(err, log);
       return undefined;
     }
   };
@@ -146,7 +146,7 @@ export function register(deps: Deps): vscode.Disposable {
       sameEval(b, c);
       return await show(uri, b, c);
     } catch (err) {
-      await reportError(err, log);
+      void reportError(err, log);
       return undefined;
     }
   };

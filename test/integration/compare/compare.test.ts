@@ -184,4 +184,23 @@ describe('Compare runs', function () {
     await waitFor(() => !aymaraDiagnostics(FILE).some((d) => d.message.startsWith('New failure')), 'no "New failure" tag on the latest run\'s diagnostics');
   });
 
+
+  it('a past run whose results retention dropped says so, in its row and when compared', async () => {
+    await vscode.workspace.getConfiguration('aymara').update('history.maxRuns', 1, vscode.ConfigurationTarget.Global);
+    try {
+      await score();
+      const row = await waitFor(async () => {
+        const old = (await fileRow())?.children.find((c) => c.id === `run|${FILE.toString()}|${second}|old`);
+        return old?.children.some((c) => c.label === 'Results not stored locally') ? old : undefined;
+      }, 'the old run\'s row to say its results are not stored');
+      assert.equal(row.children.length, 1, 'no verdict groups');
+      await exec(Command.clearComparison);
+      await exec(TestCommand.clearMessages);
+      assert.equal(await exec(Command.compareWithPrevious, FILE), undefined);
+      assert.match((await testSnapshot()).messages.at(-1)?.message ?? '', /no longer stored locally/);
+      assert.equal(await changesRow(), undefined, 'nothing is compared');
+    } finally {
+      await vscode.workspace.getConfiguration('aymara').update('history.maxRuns', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
 });
