@@ -37,7 +37,7 @@ export function groupOf(kind: ChangeKind): ChangeGroup {
 /** Most cards one compare model holds (the rest are counted, not shown). */
 export const COMPARE_CARD_LIMIT = 2_000;
 /** Display limit of one explanation in compare mode (characters). */
-export const COMPARE_TEXT_LIMIT = 4_000;
+export const COMPARE_TEXT_LIMIT = 2_000;
 
 export interface CompareSide {
   verdict: Verdict;
