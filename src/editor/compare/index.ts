@@ -1,8 +1,7 @@
 import * as vscode from 'vscode';
-import { formatLocalWhen } from '../../core/present/labels';
+import { countsLine, formatLocalWhen } from '../../core/present/labels';
 import { inert, shortId } from '../../core/present/text';
 import { buildCompareModel, headline } from '../../core/report/compareModel';
-import { countsLine } from '../../core/present/labels';
 import { formatPercent, itemIndex, type RunResult } from '../../core/results';
 import { fileOrAll, noTarget, registerCommand, type Target } from '../commandArgs';
 import { Command, WorkbenchCommand } from '../commandIds';
