@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import * as authoring from './editor/authoring';
 import * as codeLens from './editor/codeLens';
+import * as compare from './editor/compare';
 import * as explanations from './editor/explanations';
 import { FileWatcher } from './editor/fileWatcher';
 import * as navigation from './editor/navigation';
@@ -36,6 +37,7 @@ export function activate(context: vscode.ExtensionContext): void {
     panels,
     nav,
     codeLens.register(services),
+    compare.register({ log: services.log, store: services.store, prompts: services.prompts, diagnostics: services.diagnostics, tree, explanations: panels }),
     tests,
     testCommands.register(services, { tree, status, explanations: panels, testExplorer: tests }),
     authoring.register({

@@ -3,6 +3,7 @@
  * reloads: the card at the top of the view, else the scroll offset.
  */
 import type { HostMessage, WebviewModel } from '../../src/core/report/webviewModel';
+import { renderCompare } from './compare';
 import { el } from './dom';
 import { focusCard, onFullText } from './interaction';
 import { saveState, type Session } from './session';
@@ -17,6 +18,7 @@ export function onMessage(s: Session, data: unknown): void {
     case 'data':
       s.strings = msg.strings ?? {};
       onData(s, msg.model, msg.focus);
+      renderCompare(s, msg);
       break;
     case 'focus':
       focusCard(s, msg.key);

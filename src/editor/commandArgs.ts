@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { oneLine } from '../core/present/text';
+import type { ChangeGroup } from '../core/report/compareModel';
 import { VERDICTS, type Verdict } from '../core/results';
 import type { CommandId } from './commandIds';
 import { reportError, UserError } from './errors';
@@ -13,7 +14,13 @@ export type TreeNode =
   | { kind: 'file'; uri: string }
   | { kind: 'run'; uri: string; runUuid: string; latest: boolean }
   | { kind: 'group'; uri: string; runUuid: string; verdict: Verdict }
-  | { kind: 'item'; uri: string; runUuid: string; verdict: Verdict; key: string };
+  | { kind: 'item'; uri: string; runUuid: string; verdict: Verdict; key: string }
+  // A comparison of two runs (compare/treeRows.ts): its node, its change groups and their entries.
+  | { kind: 'changes'; uri: string }
+  | { kind: 'changeGroup'; uri: string; group: ChangeGroup }
+  | { kind: 'change'; uri: string; group: ChangeGroup; key: string }
+  /** A past run whose results are being read, or are not stored locally. */
+  | { kind: 'note'; uri: string; runUuid: string; note: 'loading' | 'notStored' };
 
 /**
  * What a command was invoked on, whoever invoked it. VS Code passes:
@@ -35,7 +42,7 @@ export type Target =
   | { kind: 'unknown'; what: string };
 
 /** What a command needs a target for; chooses the wording of the message when there is none. */
-export type Purpose = 'score' | 'scoreFailed' | 'selectEval' | 'explain' | 'refresh' | 'clear' | 'goTo' | 'addEntries';
+export type Purpose = 'score' | 'scoreFailed' | 'selectEval' | 'explain' | 'refresh' | 'clear' | 'goTo' | 'addEntries' | 'compare';
 
 /** Register a command whose arguments are parsed here, whatever surface invoked it. */
 export function registerCommand(id: CommandId, run: (target: Target) => unknown): vscode.Disposable {
@@ -138,6 +145,7 @@ export function noTarget(t: Target, purpose: Purpose, log: Log): UserError {
       clear: l('Run "Aymara: Clear Results" from the Command Palette, or use the Clear button on the file\'s row in the Aymara results view.'),
       goTo: l('Pick the response in the Aymara results view.'),
       addEntries: l('Open the file and run "Aymara: Add Entries for Unanswered Prompts" from the Command Palette.'),
+      compare: l('Open the file and run "Aymara: Compare with Previous Run" or "Aymara: Compare Runs…" from the Command Palette.'),
     };
     return new UserError(`${l('Aymara could not tell which file this command is for; nothing was done.')} ${next[purpose]}`, [], 'warning');
   }
@@ -149,6 +157,7 @@ export function noTarget(t: Target, purpose: Purpose, log: Log): UserError {
     explain: l('Open a scored responses file (or pick one in the Aymara results view) to see its explanations.'),
     goTo: l('Pick a response in the Aymara results view or in the explanations to go to it.'),
     addEntries: l('Open a responses file (or right-click one in the Explorer) to add entries to it.'),
+    compare: l('Open a scored responses file (or pick one in the Aymara results view) to compare its runs.'),
   };
   return new UserError(none[purpose] ?? l('Open a responses file first.'), [], 'info');
 }
@@ -200,6 +209,8 @@ function treeNode(x: unknown): TreeNode | undefined {
       return typeof runUuid === 'string' && isVerdict(verdict) ? { kind: 'group', uri, runUuid, verdict } : undefined;
     case 'item':
       return typeof runUuid === 'string' && isVerdict(verdict) && typeof key === 'string' ? { kind: 'item', uri, runUuid, verdict, key } : undefined;
+    case 'changes':
+      return { kind: 'changes', uri };
     default:
       return undefined;
   }
@@ -216,7 +227,13 @@ function fromNode(n: TreeNode): Target | undefined {
     case 'group':
       return { kind: 'group', uri, runUuid: n.runUuid, verdict: n.verdict };
     case 'item':
+    case 'change':
       return { kind: 'entry', uri, key: n.key };
+    case 'changes':
+    case 'changeGroup':
+      return { kind: 'file', uri };
+    case 'note':
+      return { kind: 'run', uri, runUuid: n.runUuid };
   }
 }
 

@@ -23,6 +23,9 @@ export const Command = {
   showLog: 'aymara.showLog',
   openResult: 'aymara.openResult',
   addUnansweredEntries: 'aymara.addUnansweredEntries',
+  compareWithPrevious: 'aymara.compareWithPrevious',
+  compareRuns: 'aymara.compareRuns',
+  clearComparison: 'aymara.clearComparison',
 } as const;
 
 export type CommandId = (typeof Command)[keyof typeof Command];

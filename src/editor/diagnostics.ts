@@ -41,6 +41,8 @@ export class ResultDiagnostics implements vscode.Disposable {
   private readonly results = vscode.languages.createDiagnosticCollection('aymara');
   private readonly problems = vscode.languages.createDiagnosticCollection('aymara-file');
   private readonly disposables: vscode.Disposable[] = [];
+  /** A word put before an entry's message (e.g. "New failure" while a comparison is shown); see setTagger. */
+  private tagger: ((uri: string) => ((key: string) => string | undefined) | undefined) | undefined;
 
   constructor(
     private readonly store: RunStore,
@@ -71,7 +73,7 @@ export class ResultDiagnostics implements vscode.Disposable {
       }
       // Entries carry where they end: no text needed, and the diagnostics are set at once.
       if (rec.latest.items.every((i) => !i.location || i.location.endLine !== undefined)) {
-        this.results.set(fileUri, this.toDiagnostics(undefined, rec.latest.items, rec.stale));
+        this.results.set(fileUri, this.toDiagnostics(undefined, rec.latest.items, rec.stale, this.tagger?.(key)));
         continue;
       }
       const lines = await this.positions(fileUri);
@@ -82,15 +84,23 @@ export class ResultDiagnostics implements vscode.Disposable {
       // The record may have changed while the file was read: show what the store holds now.
       const now = this.store.get(key);
       if (!now?.latest) continue;
-      this.results.set(fileUri, this.toDiagnostics(lines, now.latest.items, now.stale));
+      this.results.set(fileUri, this.toDiagnostics(lines, now.latest.items, now.stale, this.tagger?.(key)));
     }
+  }
+
+  /** Tag entries of a file by key (the tag leads the message, so Problems' filter finds it); one tagger. */
+  setTagger(tagger: (uri: string) => ((key: string) => string | undefined) | undefined): vscode.Disposable {
+    this.tagger = tagger;
+    return new vscode.Disposable(() => {
+      if (this.tagger === tagger) this.tagger = undefined;
+    });
   }
 
   /**
    * Offsets → positions for results saved before entries carried their end: from the file as the
-   * user sees it, its open editor's text, else its text read from disk. Never opens a document for it: opening a large file as a document makes the
-   * window load it and wakes the JSON language service on it, which held a 10,000-entry file's
-   * diagnostics back by seconds.
+   * user sees it, its open editor's text, else its text read from disk. Never opens a document
+   * for it: opening a large file as a document makes the window load it and wakes the JSON
+   * language service on it, which held a 10,000-entry file's diagnostics back by seconds.
    */
   private async positions(uri: vscode.Uri): Promise<{ positionAt(offset: number): LineColumn } | undefined> {
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
@@ -103,7 +113,12 @@ export class ResultDiagnostics implements vscode.Disposable {
   }
 
   /** With `lines` undefined, ranges come from the data's own start and end positions. */
-  private toDiagnostics(lines: { positionAt(offset: number): LineColumn } | undefined, items: readonly ResultItem[], stale: boolean): vscode.Diagnostic[] {
+  private toDiagnostics(
+    lines: { positionAt(offset: number): LineColumn } | undefined,
+    items: readonly ResultItem[],
+    stale: boolean,
+    tag?: (key: string) => string | undefined,
+  ): vscode.Diagnostic[] {
     const data = toDiagnosticData(items, { level: this.config.severity, hints: this.config.hintVerdicts, stale });
     const pos = (o: number) => {
       const p = lines!.positionAt(o);
@@ -111,7 +126,9 @@ export class ResultDiagnostics implements vscode.Disposable {
     };
     return data.map((d) => {
       const range = !lines && d.endLine !== undefined ? new vscode.Range(d.line - 1, d.column - 1, d.endLine - 1, (d.endColumn ?? 1) - 1) : new vscode.Range(pos(d.offset), pos(d.end));
-      const diag = new vscode.Diagnostic(range, paragraphs(d.message), SEVERITY[d.level]);
+      const word = tag?.(d.key);
+      const message = word ? `${word}: ${d.message}` : d.message;
+      const diag = new vscode.Diagnostic(range, paragraphs(message), SEVERITY[d.level]);
       diag.source = DIAGNOSTIC_SOURCE;
       diag.code = d.code;
       return diag;

@@ -4,7 +4,7 @@ import { isApiError } from '../core/apiError';
 import { inert } from '../core/present/text';
 import type { Log } from './log';
 
-/** What the eval quick pick last showed (placeholder and items), for the integration suites. */
+/** What the eval quick pick (or compare's run pick) last showed (placeholder and items), for the integration suites. */
 export const lastPicker: { placeholder?: string; items: { label: string; description?: string; detail?: string }[] } = { items: [] };
 
 function record(qp: vscode.QuickPick<vscode.QuickPickItem>): void {

@@ -11,6 +11,7 @@ import {
   type WebviewMessage,
 } from '../core/report/webviewModel';
 import { oneLine } from '../core/present/text';
+import { COMPARE_STRINGS, type CompareModel, type WithCompare } from '../core/report/compareModel';
 import { notify } from './errors';
 import { entryOf, registerCommand, requireFile } from './commandArgs';
 import { Command } from './commandIds';
@@ -83,6 +84,8 @@ export class ExplanationsPanels implements vscode.Disposable {
   private readonly panels = new Map<string, Entry>();
   private readonly disposables: vscode.Disposable[] = [];
   private readonly mediaRoot: vscode.Uri;
+  /** The compare mode's model of a panel's file (see setCompareSource). */
+  private compareSource: ((fileUri: vscode.Uri, run: RunResult, input: ModelInput) => CompareModel | undefined) | undefined;
 
   /**
    * @param revealEntry selects a response's entry in its file (Navigation's); a card's Go to
@@ -123,6 +126,18 @@ export class ExplanationsPanels implements vscode.Disposable {
       entry = this.adopt(panel, fileUri, run.eval_run_uuid);
     }
     if (focusKey !== undefined) this.focusEntry(entry, focusKey);
+  }
+
+  /** Show a file's comparison in its panel (compare mode) while `source` gives one; panels follow `onDidChange`. */
+  setCompareSource(source: (fileUri: vscode.Uri, run: RunResult, input: ModelInput) => CompareModel | undefined, onDidChange: vscode.Event<string>): vscode.Disposable {
+    this.compareSource = source;
+    const sub = onDidChange((uri) => {
+      for (const e of this.panels.values()) if (uri === e.fileUri.toString()) this.schedule(e);
+    });
+    return new vscode.Disposable(() => {
+      sub.dispose();
+      if (this.compareSource === source) this.compareSource = undefined;
+    });
   }
 
   /** Scroll an open panel of the file to a response and highlight it. False when no panel is open or the key is unknown. */
@@ -323,8 +338,11 @@ export class ExplanationsPanels implements vscode.Disposable {
       msg = { type: 'empty', message: vscode.l10n.t('There are no results for {0} any more. Score the file to see explanations.', fileName(entry.fileUri)), strings: strings() };
     } else {
       const started = Date.now();
-      const model = buildWebviewModel(this.input(entry, run));
-      msg = { type: 'data', model, strings: strings() };
+      const input = this.input(entry, run);
+      const model = buildWebviewModel(input);
+      const compare = this.compareSource?.(entry.fileUri, run, input);
+      const data: HostMessage & WithCompare = { type: 'data', model, strings: strings(), ...(compare ? { compare } : {}) };
+      msg = data;
       if (entry.pendingFocus !== undefined && entry.keys.has(entry.pendingFocus)) msg.focus = entry.pendingFocus;
       entry.pendingFocus = undefined;
       const ms = Date.now() - started;
@@ -442,7 +460,7 @@ let cachedStrings: Record<string, string> | undefined;
 function strings(): Record<string, string> {
   if (!cachedStrings) {
     cachedStrings = {};
-    for (const s of WEBVIEW_STRINGS) cachedStrings[s] = vscode.l10n.t(s);
+    for (const s of [...WEBVIEW_STRINGS, ...COMPARE_STRINGS]) cachedStrings[s] = vscode.l10n.t(s);
   }
   return cachedStrings;
 }

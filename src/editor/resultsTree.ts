@@ -16,6 +16,19 @@ const FAILURES_ONLY_KEY = 'aymara.failuresOnly';
 /** A row: file, run, verdict group or item (one response). Commands of a row receive this object. */
 export type Node = TreeNode;
 
+/** Rows another feature adds to the tree (the comparison, past runs' results): see compare/treeRows.ts. */
+export interface TreeRows {
+  readonly onDidChange: vscode.Event<unknown>;
+  /** Rows shown under a file's row, above its runs. */
+  fileRows(uri: string): Node[];
+  /** A past run's results once read (reading starts on the first call). */
+  pastRun(uri: string, runUuid: string): RunResult | undefined;
+  /** Children, row and parent of the rows this provider adds (and of past runs not read yet); undefined for others. */
+  children(n: Node): Node[] | undefined;
+  treeItem(n: Node): vscode.TreeItem | undefined;
+  parent(n: Node): Node | undefined;
+}
+
 
 /** The feature's entry point: built with what it uses; disposing it removes all it registered. */
 export function register(deps: Deps): ResultsTree {
@@ -33,6 +46,7 @@ export class ResultsTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
   readonly view: vscode.TreeView<Node>;
   private failuresOnly: boolean;
   private readonly disposables: vscode.Disposable[] = [];
+  private rows: TreeRows | undefined;
 
   constructor(private readonly s: Deps) {
     this.failuresOnly = s.context.workspaceState.get<unknown>(FAILURES_ONLY_KEY) === true; // saved state is untrusted
@@ -52,6 +66,18 @@ export class ResultsTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
       }),
     );
     this.updateMessage();
+  }
+
+  /** Show another feature's rows (one provider). */
+  addRows(rows: TreeRows): vscode.Disposable {
+    this.rows = rows;
+    this.refresh();
+    return vscode.Disposable.from(
+      rows.onDidChange(() => this.refresh()),
+      new vscode.Disposable(() => {
+        if (this.rows === rows) this.rows = undefined;
+      }),
+    );
   }
 
   refresh(): void {
@@ -91,7 +117,7 @@ export class ResultsTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
 
   private run(n: { uri: string; runUuid: string }): RunResult | undefined {
     const latest = this.record(n.uri)?.latest;
-    return latest?.eval_run_uuid === n.runUuid ? latest : undefined;
+    return latest?.eval_run_uuid === n.runUuid ? latest : this.rows?.pastRun(n.uri, n.runUuid);
   }
 
   private item(n: Extract<Node, { kind: 'item' }>): ResultItem | undefined {
@@ -122,11 +148,11 @@ export class ResultsTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
       const runs: Node[] = [];
       if (rec.latest) runs.push({ kind: 'run', uri: n.uri, runUuid: rec.latest.eval_run_uuid, latest: true });
       for (const h of rec.history) if (h.eval_run_uuid !== rec.latest?.eval_run_uuid) runs.push({ kind: 'run', uri: n.uri, runUuid: h.eval_run_uuid, latest: false });
-      return runs;
+      return [...(this.rows?.fileRows(n.uri) ?? []), ...runs];
     }
     if (n.kind === 'run') {
-      const r = n.latest ? this.run(n) : undefined;
-      if (!r) return [];
+      const r = this.run(n);
+      if (!r) return (!n.latest && this.rows?.children(n)) || [];
       const verdicts = this.failuresOnly ? VERDICTS.filter((v) => v === 'failed' || v === 'errored') : VERDICTS;
       return verdicts.filter((v) => r.counts[v] > 0).map((verdict) => ({ kind: 'group', uri: n.uri, runUuid: n.runUuid, verdict }));
     }
@@ -135,7 +161,7 @@ export class ResultsTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
       if (!r) return [];
       return runGroups(r)[n.verdict].map((i) => ({ kind: 'item', uri: n.uri, runUuid: n.runUuid, verdict: n.verdict, key: i.key }));
     }
-    return [];
+    return this.rows?.children(n) ?? [];
   }
 
   getParent(n: Node): Node | undefined {
@@ -145,9 +171,11 @@ export class ResultsTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
       case 'run':
         return { kind: 'file', uri: n.uri };
       case 'group':
-        return { kind: 'run', uri: n.uri, runUuid: n.runUuid, latest: true };
+        return { kind: 'run', uri: n.uri, runUuid: n.runUuid, latest: this.record(n.uri)?.latest?.eval_run_uuid === n.runUuid };
       case 'item':
         return { kind: 'group', uri: n.uri, runUuid: n.runUuid, verdict: n.verdict };
+      default:
+        return this.rows?.parent(n);
     }
   }
 
@@ -178,7 +206,7 @@ export class ResultsTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
       case 'run': {
         const rec = this.record(n.uri);
         const summary: RunSummary | undefined = n.latest ? (rec?.latest ? toSummary(rec.latest) : undefined) : rec?.history.find((h) => h.eval_run_uuid === n.runUuid);
-        const ti = new vscode.TreeItem(summary?.run_name ? inert(summary.run_name, 120) : shortId(n.runUuid, 40), n.latest ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+        const ti = new vscode.TreeItem(summary?.run_name ? inert(summary.run_name, 120) : shortId(n.runUuid, 40), n.latest ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
         ti.id = `run|${n.uri}|${n.runUuid}|${n.latest ? 'latest' : 'old'}`;
         ti.contextValue = n.latest ? 'aymara.run.latest' : 'aymara.run';
         ti.iconPath = new vscode.ThemeIcon(n.latest ? 'beaker' : 'history');
@@ -205,11 +233,13 @@ export class ResultsTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
         const text = prompt?.content ? inert(prompt.content, 120) : inert(i?.prompt_uuid ?? n.key, 120);
         const ti = new vscode.TreeItem(i && i.turn_number > 1 ? `${text} (turn ${i.turn_number})` : text, vscode.TreeItemCollapsibleState.None);
         ti.id = `item|${n.uri}|${n.runUuid}|${n.key}`;
-        ti.contextValue = i?.location ? 'aymara.item' : 'aymara.item.detached';
+        // A past run's response is read-only; opening it goes to the entry with its key in the file as it is now.
+        const past = r !== undefined && r !== this.record(n.uri)?.latest;
+        ti.contextValue = past ? 'aymara.pastItem' : i?.location ? 'aymara.item' : 'aymara.item.detached';
         ti.iconPath = verdictIcon(n.verdict);
         const bits: string[] = [];
         if (i?.confidence != null) bits.push(`${Math.round(i.confidence * 100)}%`);
-        if (i && !i.location) bits.push(t('not in file'));
+        if (i && !i.location && !past) bits.push(t('not in file'));
         ti.description = bits.join(' · ');
         // Untrusted text only through appendText (escaped); no command links, HTML or theme icons.
         const md = new vscode.MarkdownString(undefined, false);
@@ -227,9 +257,11 @@ export class ResultsTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
         md.appendMarkdown('\n\n');
         md.appendText(i?.prompt_uuid ?? '');
         ti.tooltip = md;
-        if (i?.location) ti.command = { command: Command.openResult, title: t('Go to Response'), arguments: [n.uri, n.key] };
+        if (i?.location || past) ti.command = { command: Command.openResult, title: t('Go to Response'), arguments: [n.uri, n.key] };
         return ti;
       }
+      default:
+        return this.rows?.treeItem(n) ?? new vscode.TreeItem('');
     }
   }
 

@@ -151,7 +151,7 @@ export interface Manifest {
 }
 
 /** Every context value a results-tree row can have. */
-export const ROW_CONTEXT_VALUES = ['aymara.file', 'aymara.run.latest', 'aymara.run', ...VERDICTS.map((v) => `aymara.group.${v}`), 'aymara.item', 'aymara.item.detached'];
+export const ROW_CONTEXT_VALUES = ['aymara.file', 'aymara.run.latest', 'aymara.run', ...VERDICTS.map((v) => `aymara.group.${v}`), 'aymara.item', 'aymara.item.detached', 'aymara.changes'];
 
 /** The surfaces that invoke a command with no arguments. */
 export const NOTHING_SURFACES = ['commandPalette', 'view/title', 'keybinding'];
