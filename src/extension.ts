@@ -2,6 +2,7 @@ import type * as vscode from 'vscode';
 import * as authoring from './editor/authoring';
 import * as codeLens from './editor/codeLens';
 import * as explanations from './editor/explanations';
+import * as exportResults from './editor/export';
 import { FileWatcher } from './editor/fileWatcher';
 import * as navigation from './editor/navigation';
 import * as resultsTree from './editor/resultsTree';
@@ -36,6 +37,7 @@ export function activate(context: vscode.ExtensionContext): void {
     panels,
     nav,
     codeLens.register(services),
+    exportResults.register(services),
     tests,
     testCommands.register(services, { tree, status, explanations: panels, testExplorer: tests }),
     authoring.register({

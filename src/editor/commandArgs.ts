@@ -35,7 +35,7 @@ export type Target =
   | { kind: 'unknown'; what: string };
 
 /** What a command needs a target for; chooses the wording of the message when there is none. */
-export type Purpose = 'score' | 'scoreFailed' | 'selectEval' | 'explain' | 'refresh' | 'clear' | 'goTo' | 'addEntries';
+export type Purpose = 'score' | 'scoreFailed' | 'selectEval' | 'explain' | 'refresh' | 'clear' | 'goTo' | 'addEntries' | 'export';
 
 /** Register a command whose arguments are parsed here, whatever surface invoked it. */
 export function registerCommand(id: CommandId, run: (target: Target) => unknown): vscode.Disposable {
@@ -138,6 +138,7 @@ export function noTarget(t: Target, purpose: Purpose, log: Log): UserError {
       clear: l('Run "Aymara: Clear Results" from the Command Palette, or use the Clear button on the file\'s row in the Aymara results view.'),
       goTo: l('Pick the response in the Aymara results view.'),
       addEntries: l('Open the file and run "Aymara: Add Entries for Unanswered Prompts" from the Command Palette.'),
+      export: l('Open the file and run "Aymara: Export Results…" from the Command Palette, or use Export Results… on its row in the Aymara results view.'),
     };
     return new UserError(`${l('Aymara could not tell which file this command is for; nothing was done.')} ${next[purpose]}`, [], 'warning');
   }
@@ -149,6 +150,7 @@ export function noTarget(t: Target, purpose: Purpose, log: Log): UserError {
     explain: l('Open a scored responses file (or pick one in the Aymara results view) to see its explanations.'),
     goTo: l('Pick a response in the Aymara results view or in the explanations to go to it.'),
     addEntries: l('Open a responses file (or right-click one in the Explorer) to add entries to it.'),
+    export: l('Open a scored responses file (or pick one in the Aymara results view) to export its results.'),
   };
   return new UserError(none[purpose] ?? l('Open a responses file first.'), [], 'info');
 }

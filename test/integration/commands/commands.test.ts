@@ -8,6 +8,7 @@ import * as assert from 'node:assert/strict';
 import { Command } from '../../../src/editor/commandIds';
 import { useLocalServer } from '../util';
 import { authoringCommands } from './authoring';
+import { exportCommands } from './export';
 import { failedOnlyCommands } from './failedOnly';
 import { keyCommands } from './keys';
 import { scoringCommands } from './scoring';
@@ -44,6 +45,7 @@ describe('every command with every argument its surfaces pass', () => {
   clearCommands();
   authoringCommands();
   failedOnlyCommands();
+  exportCommands();
 
   describe('coverage', () => {
     it('proved every command of package.json with every surface its menus, palette and keybindings give it', function () {
