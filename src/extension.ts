@@ -1,4 +1,7 @@
 import type * as vscode from 'vscode';
+import type { AymaraEvalApi } from '../api/aymara-eval';
+import * as api from './editor/api';
+import * as uriHandler from './editor/api/uriHandler';
 import * as authoring from './editor/authoring';
 import * as codeLens from './editor/codeLens';
 import * as explanations from './editor/explanations';
@@ -17,7 +20,7 @@ import * as testExplorer from './editor/testExplorer';
  * takes what the feature uses and returns one Disposable owning all it registered. No file or
  * network I/O here.
  */
-export function activate(context: vscode.ExtensionContext): void {
+export function activate(context: vscode.ExtensionContext): AymaraEvalApi {
   const services = new Services(context);
   const watcher = new FileWatcher(services);
   const score = scoring.register(services, watcher);
@@ -28,6 +31,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const panels: explanations.ExplanationsPanels = explanations.register(services, (uri, key): Promise<boolean> => nav.revealEntry(uri, key));
   const nav: navigation.Navigation = navigation.register(services, tree, panels);
   const tests = testExplorer.register({ store: services.store, prompts: services.prompts, scoring: score });
+  const forExtensions = api.register({ store: services.store, log: services.log, scoring: score });
   context.subscriptions.push(
     services,
     watcher,
@@ -38,6 +42,8 @@ export function activate(context: vscode.ExtensionContext): void {
     nav,
     codeLens.register(services),
     exportResults.register(services),
+    forExtensions,
+    uriHandler.register({ context, log: services.log, store: services.store, panels, tree }),
     tests,
     testCommands.register(services, { tree, status, explanations: panels, testExplorer: tests }),
     authoring.register({
@@ -55,6 +61,7 @@ export function activate(context: vscode.ExtensionContext): void {
     void services.diagnostics.refresh(undefined);
     void score.resumePending();
   }, 0);
+  return forExtensions.api;
 }
 
 export function deactivate(): void {}

@@ -49,6 +49,8 @@ export const TestCommand = {
   exportAnswers: 'aymara._test.exportAnswers',
   /** What the last Export Results… asked (the formats offered, the suggested file). */
   exportAsked: 'aymara._test.exportAsked',
+  /** Hand a link (vscode://…/open?…) to the extension's URI handler, as the OS would. */
+  handleUri: 'aymara._test.handleUri',
 } as const;
 
 /** Commands of VS Code itself that the extension runs or offers on a button. */
