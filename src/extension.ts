@@ -10,6 +10,7 @@ import { FileWatcher } from './editor/fileWatcher';
 import * as navigation from './editor/navigation';
 import * as resultsTree from './editor/resultsTree';
 import * as scoring from './editor/scoreCommand';
+import * as scoreOnSave from './editor/scoreOnSave';
 import { Services } from './editor/services';
 import * as statusBar from './editor/statusBar';
 import * as testCommands from './editor/testCommands';
@@ -44,6 +45,7 @@ export function activate(context: vscode.ExtensionContext): AymaraEvalApi {
     exportResults.register(services),
     forExtensions,
     uriHandler.register({ context, log: services.log, store: services.store, panels, tree }),
+    scoreOnSave.register({ config: services.config, context, log: services.log, store: services.store, scoring: score }),
     tests,
     testCommands.register(services, { tree, status, explanations: panels, testExplorer: tests }),
     authoring.register({

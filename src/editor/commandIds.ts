@@ -51,6 +51,8 @@ export const TestCommand = {
   exportAsked: 'aymara._test.exportAsked',
   /** Hand a link (vscode://…/open?…) to the extension's URI handler, as the OS would. */
   handleUri: 'aymara._test.handleUri',
+  /** Answer the score-on-save cost question on screen for a file (a button title, or undefined to dismiss). */
+  answerScoreOnSave: 'aymara._test.answerScoreOnSave',
 } as const;
 
 /** Commands of VS Code itself that the extension runs or offers on a button. */
