@@ -15,6 +15,7 @@ import { Services } from './editor/services';
 import * as statusBar from './editor/statusBar';
 import * as testCommands from './editor/testCommands';
 import * as testExplorer from './editor/testExplorer';
+import * as walkthrough from './editor/walkthrough';
 
 /**
  * Wiring only: build the shared services, then each feature through its `register(deps)`, which
@@ -46,6 +47,7 @@ export function activate(context: vscode.ExtensionContext): AymaraEvalApi {
     forExtensions,
     uriHandler.register({ context, log: services.log, store: services.store, panels, tree }),
     scoreOnSave.register({ config: services.config, context, log: services.log, store: services.store, scoring: score }),
+    walkthrough.register(services),
     tests,
     testCommands.register(services, { tree, status, explanations: panels, testExplorer: tests }),
     authoring.register({

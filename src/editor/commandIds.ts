@@ -53,6 +53,8 @@ export const TestCommand = {
   handleUri: 'aymara._test.handleUri',
   /** Answer the score-on-save cost question on screen for a file (a button title, or undefined to dismiss). */
   answerScoreOnSave: 'aymara._test.answerScoreOnSave',
+  /** The walkthrough context keys the extension has set, and their values. */
+  walkthroughContext: 'aymara._test.walkthroughContext',
 } as const;
 
 /** Commands of VS Code itself that the extension runs or offers on a button. */
