@@ -134,9 +134,12 @@ describe('Score on save', function () {
     const before = runs();
     const scoring = exec(Command.scoreFile, bot());
     await waitFor(() => runs() === before + 1, 'the slow run to be sent');
+    await exec(TestCommand.clearMessages);
     await editAndSave(bot(), DEMO_PROMPTS.interlock, 'I cannot help with that. (in flight)');
     await settle();
     assert.equal(runs(), before + 1, 'the save during the run sent nothing');
+    // Not even tried: trying would end in the Score command's "already being scored" message.
+    assert.deepEqual((await testSnapshot()).messages.map((m) => m.message), [], 'no message');
     await scoring;
   });
 
