@@ -1,23 +1,29 @@
 import type * as vscode from 'vscode';
+import type { AymaraEvalApi } from '../api/aymara-eval';
+import * as api from './editor/api';
+import * as uriHandler from './editor/api/uriHandler';
 import * as authoring from './editor/authoring';
 import * as codeLens from './editor/codeLens';
 import * as compare from './editor/compare';
 import * as explanations from './editor/explanations';
+import * as exportResults from './editor/export';
 import { FileWatcher } from './editor/fileWatcher';
 import * as navigation from './editor/navigation';
 import * as resultsTree from './editor/resultsTree';
 import * as scoring from './editor/scoreCommand';
+import * as scoreOnSave from './editor/scoreOnSave';
 import { Services } from './editor/services';
 import * as statusBar from './editor/statusBar';
 import * as testCommands from './editor/testCommands';
 import * as testExplorer from './editor/testExplorer';
+import * as walkthrough from './editor/walkthrough';
 
 /**
  * Wiring only: build the shared services, then each feature through its `register(deps)`, which
  * takes what the feature uses and returns one Disposable owning all it registered. No file or
  * network I/O here.
  */
-export function activate(context: vscode.ExtensionContext): void {
+export function activate(context: vscode.ExtensionContext): AymaraEvalApi {
   const services = new Services(context);
   const watcher = new FileWatcher(services);
   const score = scoring.register(services, watcher);
@@ -28,6 +34,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const panels: explanations.ExplanationsPanels = explanations.register(services, (uri, key): Promise<boolean> => nav.revealEntry(uri, key));
   const nav: navigation.Navigation = navigation.register(services, tree, panels);
   const tests = testExplorer.register({ store: services.store, prompts: services.prompts, scoring: score });
+  const forExtensions = api.register({ store: services.store, log: services.log, scoring: score });
   context.subscriptions.push(
     services,
     watcher,
@@ -38,6 +45,11 @@ export function activate(context: vscode.ExtensionContext): void {
     nav,
     codeLens.register(services),
     compare.register({ log: services.log, store: services.store, prompts: services.prompts, diagnostics: services.diagnostics, tree, explanations: panels }),
+    exportResults.register(services),
+    forExtensions,
+    uriHandler.register({ context, log: services.log, store: services.store, panels, tree }),
+    scoreOnSave.register({ config: services.config, context, log: services.log, store: services.store, scoring: score }),
+    walkthrough.register(services),
     tests,
     testCommands.register(services, { tree, status, explanations: panels, testExplorer: tests }),
     authoring.register({
@@ -55,6 +67,7 @@ export function activate(context: vscode.ExtensionContext): void {
     void services.diagnostics.refresh(undefined);
     void score.resumePending();
   }, 0);
+  return forExtensions.api;
 }
 
 export function deactivate(): void {}

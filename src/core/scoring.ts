@@ -264,7 +264,7 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-function describeContent(r: EvalResponse): string | null {
+export function describeContent(r: EvalResponse): string | null {
   const c = r.content;
   if (typeof c === 'string') return c;
   if (c && typeof c === 'object') return `[${r.content_type} file ${c.file_uuid ?? c.remote_file_path ?? ''}]`;

@@ -42,7 +42,7 @@ export type Target =
   | { kind: 'unknown'; what: string };
 
 /** What a command needs a target for; chooses the wording of the message when there is none. */
-export type Purpose = 'score' | 'scoreFailed' | 'selectEval' | 'explain' | 'refresh' | 'clear' | 'goTo' | 'addEntries' | 'compare';
+export type Purpose = 'score' | 'scoreFailed' | 'selectEval' | 'explain' | 'refresh' | 'clear' | 'goTo' | 'addEntries' | 'compare' | 'export';
 
 /** Register a command whose arguments are parsed here, whatever surface invoked it. */
 export function registerCommand(id: CommandId, run: (target: Target) => unknown): vscode.Disposable {
@@ -146,6 +146,7 @@ export function noTarget(t: Target, purpose: Purpose, log: Log): UserError {
       goTo: l('Pick the response in the Aymara results view.'),
       addEntries: l('Open the file and run "Aymara: Add Entries for Unanswered Prompts" from the Command Palette.'),
       compare: l('Open the file and run "Aymara: Compare with Previous Run" or "Aymara: Compare Runs…" from the Command Palette.'),
+      export: l('Open the file and run "Aymara: Export Results…" from the Command Palette, or use Export Results… on its row in the Aymara results view.'),
     };
     return new UserError(`${l('Aymara could not tell which file this command is for; nothing was done.')} ${next[purpose]}`, [], 'warning');
   }
@@ -158,6 +159,7 @@ export function noTarget(t: Target, purpose: Purpose, log: Log): UserError {
     goTo: l('Pick a response in the Aymara results view or in the explanations to go to it.'),
     addEntries: l('Open a responses file (or right-click one in the Explorer) to add entries to it.'),
     compare: l('Open a scored responses file (or pick one in the Aymara results view) to compare its runs.'),
+    export: l('Open a scored responses file (or pick one in the Aymara results view) to export its results.'),
   };
   return new UserError(none[purpose] ?? l('Open a responses file first.'), [], 'info');
 }

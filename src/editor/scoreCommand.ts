@@ -31,6 +31,8 @@ export interface Scoring extends vscode.Disposable {
    * (the user was told).
    */
   score(uri: vscode.Uri, options?: ScoreOptions): Promise<RunResult | undefined>;
+  /** True while a run of the file is being sent, awaited or refreshed. */
+  isScoring(uri: vscode.Uri): boolean;
 }
 
 export interface ScoreOptions {
@@ -72,7 +74,7 @@ export function register(s: Deps, watcher: Pick<FileWatcher, 'afterRun'>): Scori
         })]
       : []),
   );
-  return { dispose: () => disposable.dispose(), resumePending: () => scorer.resumePending(), score: (uri, options) => scorer.score(uri, options) };
+  return { dispose: () => disposable.dispose(), resumePending: () => scorer.resumePending(), score: (uri, options) => scorer.score(uri, options), isScoring: (uri) => scorer.isScoring(uri) };
 }
 
 class Scorer implements vscode.Disposable {
@@ -93,6 +95,10 @@ class Scorer implements vscode.Disposable {
     const controller = new AbortController();
     this.running.set(key, controller);
     return controller;
+  }
+
+  isScoring(fileUri: vscode.Uri): boolean {
+    return this.running.has(fileUri.toString());
   }
 
   private release(fileUri: vscode.Uri, claim: AbortController): void {

@@ -9,6 +9,7 @@ import { Command } from '../../../src/editor/commandIds';
 import { useLocalServer } from '../util';
 import { authoringCommands } from './authoring';
 import { compareCommands } from './compare';
+import { exportCommands } from './export';
 import { failedOnlyCommands } from './failedOnly';
 import { keyCommands } from './keys';
 import { scoringCommands } from './scoring';
@@ -46,6 +47,7 @@ describe('every command with every argument its surfaces pass', () => {
   authoringCommands();
   failedOnlyCommands();
   compareCommands();
+  exportCommands();
 
   describe('coverage', () => {
     it('proved every command of package.json with every surface its menus, palette and keybindings give it', function () {

@@ -11,6 +11,7 @@ import type { TreeNode } from '../../../src/editor/commandArgs';
 import { Command, TestCommand, WorkbenchCommand } from '../../../src/editor/commandIds';
 import { aymaraDiagnostics, waitFor } from '../util';
 import { COMPARE_COMMANDS } from './compare';
+import { expectRowExport } from './export';
 import {
   closeEditors,
   ensureScored,
@@ -55,6 +56,7 @@ const ROW_COMMANDS: Record<string, (node: TreeNode) => Promise<void>> = {
   },
   // Every run of one.responses.json fails the same entries, so an old run's failures are the latest's.
   [Command.scoreFailedOnly]: (node) => expectFailedOnly(fileOfNode(node), () => exec(Command.scoreFailedOnly, node)),
+  [Command.exportResults]: expectRowExport,
   [Command.clearResults]: async (node) => {
     const uri = fileOfNode(node);
     const others = (await snapshot()).records.length - 1;
