@@ -13,6 +13,8 @@ export type TreeNode =
   | { kind: 'file'; uri: string }
   | { kind: 'run'; uri: string; runUuid: string; latest: boolean }
   | { kind: 'group'; uri: string; runUuid: string; verdict: Verdict }
+  /** A prompt category's row (the tree grouped by category); null = Uncategorized. */
+  | { kind: 'category'; uri: string; runUuid: string; category: string | null }
   | { kind: 'item'; uri: string; runUuid: string; verdict: Verdict; key: string };
 
 /**
