@@ -91,6 +91,9 @@ export function renderCharts(s: Session, m: WebviewModel): void {
     box?.remove();
     return;
   }
+  // Live updates (an edit re-maps positions, prompt texts arrive) mostly leave the numbers alone: keep what is drawn.
+  const signature = JSON.stringify(figs);
+  if (box?.isConnected && s.charts?.signature === signature) return;
   if (!box || !box.isConnected) {
     box = el('section', 'charts');
     box.id = 'aymara-charts';
@@ -114,7 +117,7 @@ export function renderCharts(s: Session, m: WebviewModel): void {
       return fig;
     }),
   );
-  s.charts = { box, pending: canvases, loading: s.charts?.loading };
+  s.charts = { box, pending: canvases, loading: s.charts?.loading, signature };
   // Two frames: the first cards are painted before chart.js is even loaded.
   requestAnimationFrame(() => requestAnimationFrame(() => void drawPending(s, box)));
 }

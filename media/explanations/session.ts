@@ -72,8 +72,8 @@ export interface Session {
   ui: Ui | undefined;
   /** Watches the "show more" / "show earlier" sentinels. */
   readonly observer: IntersectionObserver;
-  /** The charts section (charts.ts): its element, the canvases to draw, the drawing bundle's load. */
-  charts?: { box: HTMLElement; pending: { canvas: HTMLCanvasElement; spec: ChartSpec }[]; loading: Promise<void> | undefined };
+  /** The charts section (charts.ts): its element, the canvases to draw, the drawing bundle's load, what they show. */
+  charts?: { box: HTMLElement; pending: { canvas: HTMLCanvasElement; spec: ChartSpec }[]; loading: Promise<void> | undefined; signature: string };
 }
 
 /**

@@ -1,0 +1,115 @@
+/**
+ * The explanations view's charts and sort in a real workbench: a Demo Accuracy Eval file (its
+ * prompts have categories) scored twice, then the panel: both charts drawn on canvases of real
+ * size under the webview's CSP, their text alternatives holding the numbers, and the Sort by
+ * select reordering the cards. A picture of the header with the charts goes with the README
+ * pictures (test-results/pictures/, or AYMARA_PICTURES_DIR).
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { FrameLocator, Page } from 'playwright-core';
+import { optimisePng } from './pictures/encode';
+import { repoRoot, resultsDir, runCommand, scoreFromExplorer, useWorkbench, waitForWebview } from './workbench';
+
+const outDir = path.resolve(repoRoot, process.env.AYMARA_PICTURES_DIR ?? path.join(resultsDir, 'pictures'));
+const PROMPT = {
+  easy: 'question.b840b082-5ea1-4064-a3be-e6d18d180802',
+  obscure: 'question.e5d759ce-8264-45fb-911c-fa50a48da7dc',
+  complex: 'question.57ad5144-a577-4ca7-9fbd-d227231d7a8e',
+};
+
+function treeRow(page: Page, text: RegExp) {
+  return page.locator('[id="workbench.view.extension.aymara"] .monaco-list-row').filter({ hasText: text }).first();
+}
+
+/** Size of a canvas and how many of its pixels are not transparent (something was drawn). */
+async function canvasInfo(frame: FrameLocator, chart: string): Promise<{ width: number; height: number; inked: number; label: string | null }> {
+  return frame.locator(`figure[data-chart="${chart}"] canvas`).evaluate((c: HTMLCanvasElement) => {
+    const ctx = c.getContext('2d');
+    const data = ctx ? ctx.getImageData(0, 0, c.width, c.height).data : new Uint8ClampedArray();
+    let inked = 0;
+    for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) inked++;
+    const r = c.getBoundingClientRect();
+    return { width: r.width, height: r.height, inked, label: c.getAttribute('aria-label') };
+  });
+}
+
+async function firstPrompts(frame: FrameLocator, n: number): Promise<string[]> {
+  return (await frame.locator('#aymara-cards li.card').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.promptUuid ?? ''))).slice(0, n);
+}
+
+describe('e2e: explanations charts and sort', function () {
+  this.timeout(240_000);
+  const wb = useWorkbench({ fixture: 'charts', aymaraServer: true, settings: { 'workbench.colorTheme': 'Default Dark Modern', 'workbench.startupEditor': 'none' } });
+  let frame: FrameLocator;
+
+  it('scores the file twice and opens its explanations', async () => {
+    const { page, server } = wb();
+    await scoreFromExplorer(page, server, 'kettle.responses.json');
+    await runCommand(page, 'Aymara: Focus on Results View');
+    await treeRow(page, /Failed \(3\)/).waitFor({ state: 'visible', timeout: 60_000 });
+    await scoreFromExplorer(page, server, 'kettle.responses.json');
+    await runCommand(page, 'Aymara: Focus on Results View');
+    const entry = treeRow(page, /Where is the KettlePro 3000 assembled/);
+    await entry.waitFor({ state: 'visible', timeout: 60_000 });
+    await entry.click();
+    frame = await waitForWebview(page, '#aymara-explanations[data-state="ready"]');
+  });
+
+  it('draws the trend and category charts after the cards, with the numbers in their text alternative', async () => {
+    // The trend appears once the second run is in (the panel follows it).
+    await frame.locator('#aymara-charts[data-drawn="true"] figure[data-chart="trend"]').waitFor({ state: 'attached', timeout: 60_000 });
+    for (const chart of ['trend', 'categories']) {
+      let c = await canvasInfo(frame, chart);
+      for (let i = 0; i < 20 && c.inked === 0; i++) {
+        await new Promise((r) => setTimeout(r, 250));
+        c = await canvasInfo(frame, chart);
+      }
+      assert.ok(c.width > 100 && c.height > 50, `${chart} canvas has a real size: ${JSON.stringify(c)}`);
+      assert.ok(c.inked > 500, `${chart} canvas has something drawn on it: ${c.inked} pixels`);
+    }
+    assert.equal((await canvasInfo(frame, 'trend')).label, 'Pass rate over the last 2 runs: from 50% to 50%.');
+    assert.equal((await canvasInfo(frame, 'categories')).label, 'Pass rate by category, 6 categories: lowest contextual (0%), highest complex (100%).');
+    const rows = async (chart: string) =>
+      frame.locator(`figure[data-chart="${chart}"] table.chart-data tbody tr`).evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent ?? '')));
+    const trend = await rows('trend');
+    assert.deepEqual(trend.map((r) => r.slice(2)), [['50%', '3', '3'], ['50%', '3', '3']]);
+    assert.deepEqual(await rows('categories'), [
+      ['complex', '100%', '1', '0', '0'],
+      ['contextual', '0%', '0', '1', '0'],
+      ['easy', '100%', '1', '0', '0'],
+      ['obscure', '0%', '0', '1', '0'],
+      ['opinion', '0%', '0', '1', '0'],
+      ['unanswerable', '100%', '1', '0', '0'],
+    ]);
+  });
+
+  it('photographs the header with the charts', async () => {
+    const { page } = wb();
+    await frame.locator('#aymara-summary').evaluate(() => window.scrollTo(0, 0));
+    await page.waitForTimeout(300);
+    const panel = await page.locator('.editor-group-container').last().boundingBox();
+    assert.ok(panel, 'the Explanations panel is visible');
+    fs.mkdirSync(outDir, { recursive: true });
+    const file = path.join(outDir, 'explanations-charts.png');
+    fs.writeFileSync(file, optimisePng(await page.screenshot({ type: 'png', clip: { ...panel, height: Math.min(panel.height, 560) } })));
+    assert.ok(fs.statSync(file).size > 5_000, 'the picture was written');
+  });
+
+  it('sorts the cards by file order, category and back by verdict with the Sort by select', async () => {
+    const sort = frame.locator('select#aymara-sort');
+    assert.equal(await sort.inputValue(), 'verdict');
+    assert.equal((await firstPrompts(frame, 1))[0], PROMPT.obscure, 'failures first: the first failing entry');
+    await sort.selectOption('file');
+    await frame.locator(`#aymara-cards li.card[data-index="0"][data-prompt-uuid="${PROMPT.easy}"]`).waitFor({ state: 'attached', timeout: 10_000 });
+    assert.deepEqual(await firstPrompts(frame, 2), [PROMPT.easy, PROMPT.obscure]);
+    await sort.selectOption('category');
+    await frame.locator(`#aymara-cards li.card[data-index="0"][data-prompt-uuid="${PROMPT.complex}"]`).waitFor({ state: 'attached', timeout: 10_000 });
+    // The keyboard reaches it: focus it and move back up to the first order.
+    await sort.focus();
+    await sort.press('Home');
+    await frame.locator(`#aymara-cards li.card[data-index="0"][data-prompt-uuid="${PROMPT.obscure}"]`).waitFor({ state: 'attached', timeout: 10_000 });
+    assert.equal(await sort.inputValue(), 'verdict');
+  });
+});
