@@ -42,6 +42,8 @@ describe('trend and categories in the extension host', () => {
     assert.ok(await doc.save());
     second = await score(kettle());
     assert.ok(second, 'the second scoring failed');
+    // The server judged the runs as the fixture intends: 3 of 6, then 4 of 6 passing.
+    assert.deepEqual([first.counts.passed, first.counts.failed, second.counts.passed, second.counts.failed], [3, 3, 4, 2]);
     // Prompt texts and categories arrive in the background after scoring.
     await waitFor(async () => JSON.stringify((await testSnapshot()).tree).includes('capacity of the KettlePro'), 'prompt texts in the tree', 20_000);
   });
@@ -49,11 +51,6 @@ describe('trend and categories in the extension host', () => {
     await vscode.commands.executeCommand(Command.groupByVerdict);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await server?.close();
-  });
-
-  it('the server judged the runs as the fixture intends (3 of 6, then 4 of 6 passing)', () => {
-    assert.deepEqual([first?.counts.passed, first?.counts.failed], [3, 3]);
-    assert.deepEqual([second?.counts.passed, second?.counts.failed], [4, 2]);
   });
 
   it('the explanations model carries the pass rate of each run, oldest first, and the rate per category', async () => {
