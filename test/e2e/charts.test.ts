@@ -44,7 +44,8 @@ describe('e2e: explanations charts and sort', function () {
   const wb = useWorkbench({ fixture: 'charts', aymaraServer: true, settings: { 'workbench.colorTheme': 'Default Dark Modern', 'workbench.startupEditor': 'none' } });
   let frame: FrameLocator;
 
-  it('scores the file twice and opens its explanations', async () => {
+  // The walk's setup: score the file twice and open its explanations from a response's row.
+  before(async () => {
     const { page, server } = wb();
     await scoreFromExplorer(page, server, 'kettle.responses.json');
     await runCommand(page, 'Aymara: Focus on Results View');
@@ -91,9 +92,13 @@ describe('e2e: explanations charts and sort', function () {
     await page.waitForTimeout(300);
     const panel = await page.locator('.editor-group-container').last().boundingBox();
     assert.ok(panel, 'the Explanations panel is visible');
+    const clip = { ...panel, height: Math.min(panel.height, 560) };
+    // The picture shows the charts: the trend chart's canvas lies within it.
+    const chart = await frame.locator('figure[data-chart="trend"] canvas').boundingBox({ timeout: 10_000 });
+    assert.ok(chart && chart.height > 50 && chart.y >= clip.y && chart.y + chart.height <= clip.y + clip.height, `the trend chart is in the picture: ${JSON.stringify({ chart, clip })}`);
     fs.mkdirSync(outDir, { recursive: true });
     const file = path.join(outDir, 'explanations-charts.png');
-    fs.writeFileSync(file, optimisePng(await page.screenshot({ type: 'png', clip: { ...panel, height: Math.min(panel.height, 560) } })));
+    fs.writeFileSync(file, optimisePng(await page.screenshot({ type: 'png', clip })));
     assert.ok(fs.statSync(file).size > 5_000, 'the picture was written');
   });
 

@@ -97,15 +97,13 @@ describe('webview model: trend and categories', () => {
   };
   const base = { run, fileUri: 'file:///x.json', fileName: 'x.json', stale: false, prompt: (p: string) => prompts[p] };
 
-  it('carries the trend of the file\'s runs and the rate per category of this run', () => {
+  it('carries the trend of the file\'s runs and the rate per category of this run, only when there is one', () => {
     const m = buildWebviewModel({ ...base, runs: [run, summary('run-1', { passed: 1, failed: 2 }, '2026-01-01T00:00:00Z')] });
     assert.deepEqual(m.trend?.map((p) => [p.runUuid, p.rate]), [['run-1', '33.3%'], ['run-2', '66.7%']]);
     assert.deepEqual(m.categories?.map((c) => [c.label, c.rate]), [['account', '100%'], ['privacy', '0%'], ['Uncategorized', '100%']]);
-  });
-
-  it('leaves the trend out with a single run and the categories out when no prompt has one', () => {
-    const m = buildWebviewModel({ ...base, prompt: () => undefined, runs: [run] });
-    assert.equal(m.trend, undefined);
-    assert.equal(m.categories, undefined);
+    // A single run has no trend; an eval whose prompts have no category has no category chart.
+    const bare = buildWebviewModel({ ...base, prompt: () => undefined, runs: [run] });
+    assert.equal(bare.trend, undefined);
+    assert.equal(bare.categories, undefined);
   });
 });
