@@ -35,6 +35,40 @@ async function canvasInfo(frame: FrameLocator, chart: string): Promise<{ width: 
   });
 }
 
+/**
+ * Pixels of the bar chart in (about) one colour: the value of a theme CSS variable as the webview resolves
+ * it now (`cssVar`), or a colour given as "rgb(r, g, b)".
+ */
+async function barPixels(frame: FrameLocator, colourOf: { cssVar: string } | { rgb: string }): Promise<{ colour: string; pixels: number; bodyClass: string }> {
+  return frame.locator('figure[data-chart="categories"] canvas').evaluate((c: HTMLCanvasElement, want) => {
+    let colour = 'rgb' in want ? want.rgb : '';
+    if ('cssVar' in want) {
+      const probe = document.createElement('span');
+      probe.style.color = getComputedStyle(document.body).getPropertyValue(want.cssVar).trim() || 'transparent';
+      document.body.append(probe);
+      colour = getComputedStyle(probe).color;
+      probe.remove();
+    }
+    const [r, g, b] = (colour.match(/\d+/g) ?? []).map(Number);
+    const data = c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data ?? new Uint8ClampedArray();
+    let pixels = 0;
+    // Within a small distance: edges are anti-aliased.
+    const near = (i: number) => Math.abs(data[i]! - r!) + Math.abs(data[i + 1]! - g!) + Math.abs(data[i + 2]! - b!) <= 30 && data[i + 3]! >= 200;
+    for (let i = 0; i < data.length; i += 4) if (near(i)) pixels++;
+    return { colour, pixels, bodyClass: document.body.className };
+  }, colourOf);
+}
+
+/** Choose a colour theme through Preferences: Color Theme. */
+async function pickTheme(page: Page, name: string): Promise<void> {
+  await runCommand(page, 'Preferences: Color Theme');
+  await page.locator('.quick-input-widget .quick-input-box input').fill(name);
+  const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: name }).first();
+  await row.waitFor({ state: 'visible', timeout: 10_000 });
+  await row.click();
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
+}
+
 async function firstPrompts(frame: FrameLocator, n: number): Promise<string[]> {
   return (await frame.locator('#aymara-cards li.card').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.promptUuid ?? ''))).slice(0, n);
 }
@@ -100,6 +134,31 @@ describe('e2e: explanations charts and sort', function () {
     const file = path.join(outDir, 'explanations-charts.png');
     fs.writeFileSync(file, optimisePng(await page.screenshot({ type: 'png', clip })));
     assert.ok(fs.statSync(file).size > 5_000, 'the picture was written');
+  });
+
+  it('draws in the theme\'s colours and follows a switch to a high-contrast theme and back', async () => {
+    const { page } = wb();
+    const dark = await barPixels(frame, { cssVar: '--vscode-charts-blue' });
+    assert.ok(dark.pixels > 500, `bars in the dark theme's chart colour: ${JSON.stringify(dark)}`);
+    // High contrast: the bars get an outline in the theme's contrast border colour.
+    await pickTheme(page, 'Dark High Contrast');
+    let hc = await barPixels(frame, { cssVar: '--vscode-contrastBorder' });
+    for (let i = 0; i < 40 && !(hc.bodyClass.includes('vscode-high-contrast') && hc.pixels > 100); i++) {
+      await page.waitForTimeout(250);
+      hc = await barPixels(frame, { cssVar: '--vscode-contrastBorder' });
+    }
+    assert.ok(hc.bodyClass.includes('vscode-high-contrast'), hc.bodyClass);
+    assert.ok(hc.pixels > 100, `bars outlined in the contrast border colour: ${JSON.stringify(hc)}`);
+    const panel = await page.locator('.editor-group-container').last().boundingBox();
+    if (panel) fs.writeFileSync(path.join(outDir, 'explanations-charts-high-contrast.png'), optimisePng(await page.screenshot({ type: 'png', clip: { ...panel, height: Math.min(panel.height, 560) } })));
+    // Back to the dark theme: the outlines go.
+    await pickTheme(page, 'Dark Modern');
+    let back = await barPixels(frame, { rgb: hc.colour });
+    for (let i = 0; i < 40 && (back.bodyClass.includes('high-contrast') || back.pixels > 20); i++) {
+      await page.waitForTimeout(250);
+      back = await barPixels(frame, { rgb: hc.colour });
+    }
+    assert.ok(back.pixels <= 20 && !back.bodyClass.includes('high-contrast'), `outlines gone after switching back: ${JSON.stringify(back)}`);
   });
 
   it('sorts the cards by file order, category and back by verdict with the Sort by select', async () => {
