@@ -18,6 +18,8 @@
  *   #aymara-stale                   stale banner (present only when stale)
  *   #aymara-notes                   run notes (present only when there are notes)
  *   #aymara-filter                  radio group; input[name=aymara-filter][value=all|failed|…]
+ *   #aymara-charts                  pass rate charts under the summary (see explanations/charts.ts)
+ *   #aymara-sort                    "Sort by" select (see explanations/sort.ts)
  *   #aymara-search                  search box
  *   #aymara-match-count             "N of M responses"
  *   #aymara-cards                   the list; li.card[data-key][data-verdict][data-prompt-uuid][data-index]

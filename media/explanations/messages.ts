@@ -7,7 +7,9 @@ import { renderCompare } from './compare';
 import { el } from './dom';
 import { focusCard, onFullText } from './interaction';
 import { saveState, type Session } from './session';
+import { renderCharts } from './charts';
 import { buildSkeleton } from './skeleton';
+import { renderSort } from './sort';
 import { renderFilter, renderSummary } from './summary';
 import { applyFilter, ensureRendered, rearm } from './windowing';
 
@@ -52,7 +54,9 @@ function onData(s: Session, m: WebviewModel, focus: string | undefined): void {
   s.root.dataset.run = m.runUuid;
   s.root.removeAttribute('aria-busy');
   renderSummary(s, m);
+  renderCharts(s, m);
   renderFilter(s, m);
+  renderSort(s);
   if (ui.search.value !== s.saved.search) ui.search.value = s.saved.search;
   applyFilter(s, false, keep);
   const anchor = s.saved.anchor;

@@ -3,7 +3,9 @@
  * (createSession) and every module receives it; nothing else in the webview holds mutable state
  * at module level. `saved` is what survives a reload of the page (the webview state).
  */
+import type { ChartSpec } from '../charts';
 import { english } from '../../src/core/present/labels';
+import { isCardSort, type CardSort } from '../../src/core/report/cardOrder';
 import {
   FILTERS,
   type CardModel,
@@ -23,6 +25,8 @@ export interface ViewState {
   runUuid?: string;
   filter: Filter;
   search: string;
+  /** The order of the cards (sort.ts). */
+  sort: CardSort;
   /** Key of the card at the top of the view, to come back to after the page reloads. */
   anchor?: string;
   /** Scroll position when no card is at the top (the summary is in view). */
@@ -68,6 +72,8 @@ export interface Session {
   ui: Ui | undefined;
   /** Watches the "show more" / "show earlier" sentinels. */
   readonly observer: IntersectionObserver;
+  /** The charts section (charts.ts): its element, the canvases to draw, the drawing bundle's load, what they show. */
+  charts?: { box: HTMLElement; pending: { canvas: HTMLCanvasElement; spec: ChartSpec }[]; loading: Promise<void> | undefined; signature: string };
 }
 
 /**
@@ -111,6 +117,7 @@ function readState(api: VsCodeApi): ViewState {
     runUuid: typeof s?.runUuid === 'string' ? s.runUuid : undefined,
     filter,
     search: typeof s?.search === 'string' ? s.search : '',
+    sort: isCardSort(s?.sort) ? s.sort : 'verdict',
     anchor: typeof s?.anchor === 'string' ? s.anchor : undefined,
     scrollY: typeof s?.scrollY === 'number' && s.scrollY >= 0 ? s.scrollY : 0,
   };

@@ -4,6 +4,7 @@
  * end is dropped), and a jump to a distant card replaces the window around it. Filtering and
  * search work on the data array, not on the DOM.
  */
+import { sortCards } from '../../src/core/report/cardOrder';
 import { cardHaystack, matchesFilter, type CardModel } from '../../src/core/report/webviewModel';
 import { cardEl } from './cards';
 import { post, saveState, t, type Session } from './session';
@@ -138,7 +139,7 @@ export function applyFilter(s: Session, userChange: boolean, keep?: { from: numb
   const { ui, model } = s;
   if (!ui || !model) return;
   const q = s.saved.search.trim().toLowerCase();
-  s.filtered = model.cards.filter((c) => matchesFilter(c, s.saved.filter) && (!q || haystack(s, c).includes(q)));
+  s.filtered = sortCards(model.cards.filter((c) => matchesFilter(c, s.saved.filter) && (!q || haystack(s, c).includes(q))), s.saved.sort);
   clearWindow(s, Math.min(keep?.from ?? 0, s.filtered.length));
   appendCards(s, Math.max(s.start + PAGE, keep?.to ?? 0));
   rearm(s);

@@ -15,6 +15,8 @@ export type TreeNode =
   | { kind: 'run'; uri: string; runUuid: string; latest: boolean }
   | { kind: 'group'; uri: string; runUuid: string; verdict: Verdict }
   | { kind: 'item'; uri: string; runUuid: string; verdict: Verdict; key: string }
+  /** A prompt category's row (the tree grouped by category); null = Uncategorized. */
+  | { kind: 'category'; uri: string; runUuid: string; category: string | null }
   // A comparison of two runs (compare/treeRows.ts): its node, its change groups and their entries.
   | { kind: 'changes'; uri: string }
   | { kind: 'changeGroup'; uri: string; group: ChangeGroup }

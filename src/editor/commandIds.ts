@@ -15,6 +15,8 @@ export const Command = {
   previousFailure: 'aymara.previousFailure',
   showFailuresOnly: 'aymara.results.showFailuresOnly',
   showAll: 'aymara.results.showAll',
+  groupByCategory: 'aymara.results.groupByCategory',
+  groupByVerdict: 'aymara.results.groupByVerdict',
   clearResults: 'aymara.results.clear',
   revealEntry: 'aymara.revealEntry',
   focusExplanation: 'aymara.focusExplanation',

@@ -327,6 +327,7 @@ export class ExplanationsPanels implements vscode.Disposable {
       stale: rec?.stale ?? false,
       prompt: (p) => this.s.prompts.prompt(run.eval_uuid, p),
       evalInfo: this.s.prompts.evalInfo(run.eval_uuid),
+      runs: this.s.store.runs(entry.fileUri),
       t: (m, ...args) => vscode.l10n.t(m, ...args),
     };
   }

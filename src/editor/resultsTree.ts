@@ -6,6 +6,7 @@ import { fileOrAll, registerCommand, type TreeNode } from './commandArgs';
 import { Command, WorkbenchCommand } from './commandIds';
 import type { FileRecord, RunSummary } from './runStore';
 import type { Services } from './services';
+import { CategoryGrouping } from './tree/categoryGroups';
 
 /** What this feature uses of the shared services. */
 type Deps = Pick<Services, 'context' | 'log' | 'prompts' | 'store'>;
@@ -45,6 +46,7 @@ export class ResultsTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
   readonly onDidChangeTreeData = this.emitter.event;
   readonly view: vscode.TreeView<Node>;
   private failuresOnly: boolean;
+  private readonly byCategory: CategoryGrouping;
   private readonly disposables: vscode.Disposable[] = [];
   private rows: TreeRows | undefined;
 
@@ -52,8 +54,10 @@ export class ResultsTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
     this.failuresOnly = s.context.workspaceState.get<unknown>(FAILURES_ONLY_KEY) === true; // saved state is untrusted
     this.view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this, showCollapseAll: true });
     void vscode.commands.executeCommand(WorkbenchCommand.setContext, FAILURES_ONLY_KEY, this.failuresOnly);
+    this.byCategory = new CategoryGrouping(s.context.workspaceState, (r, p) => s.prompts.prompt(r.eval_uuid, p)?.category, () => this.refresh());
     this.disposables.push(
       this.view,
+      this.byCategory,
       this.emitter,
       s.store.onDidChange(() => this.refresh()),
       s.prompts.onDidChange(() => this.refresh()),
@@ -153,6 +157,8 @@ export class ResultsTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
     if (n.kind === 'run') {
       const r = this.run(n);
       if (!r) return (!n.latest && this.rows?.children(n)) || [];
+      // Grouped by category: the latest run only (past runs keep their verdict groups).
+      if (this.byCategory.active && n.latest) return this.byCategory.children(r, n.uri, this.failuresOnly);
       const verdicts = this.failuresOnly ? VERDICTS.filter((v) => v === 'failed' || v === 'errored') : VERDICTS;
       return verdicts.filter((v) => r.counts[v] > 0).map((verdict) => ({ kind: 'group', uri: n.uri, runUuid: n.runUuid, verdict }));
     }
@@ -160,6 +166,10 @@ export class ResultsTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
       const r = this.run(n);
       if (!r) return [];
       return runGroups(r)[n.verdict].map((i) => ({ kind: 'item', uri: n.uri, runUuid: n.runUuid, verdict: n.verdict, key: i.key }));
+    }
+    if (n.kind === 'category') {
+      const r = this.run(n);
+      return r ? this.byCategory.items(r, n, this.failuresOnly) : [];
     }
     return this.rows?.children(n) ?? [];
   }
@@ -172,7 +182,10 @@ export class ResultsTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
         return { kind: 'file', uri: n.uri };
       case 'group':
         return { kind: 'run', uri: n.uri, runUuid: n.runUuid, latest: this.record(n.uri)?.latest?.eval_run_uuid === n.runUuid };
+      case 'category':
+        return { kind: 'run', uri: n.uri, runUuid: n.runUuid, latest: true };
       case 'item':
+        if (this.byCategory.active && this.record(n.uri)?.latest?.eval_run_uuid === n.runUuid) return this.byCategory.parent(this.run(n), n);
         return { kind: 'group', uri: n.uri, runUuid: n.runUuid, verdict: n.verdict };
       default:
         return this.rows?.parent(n);
@@ -226,6 +239,8 @@ export class ResultsTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
         ti.iconPath = verdictIcon(n.verdict);
         return ti;
       }
+      case 'category':
+        return this.byCategory.treeItem(this.run(n), n, this.failuresOnly);
       case 'item': {
         const i = this.item(n);
         const r = this.run(n);

@@ -6,6 +6,8 @@
  */
 import { english, formatWhen, VERDICT_LABEL, verdictLabel, type Translate } from '../present/labels';
 import { VERDICTS, computedPassRate, formatPercent, runGroups, type Counts, type RunResult, type Verdict } from '../results';
+import { categoryKey, categoryRates, type CategoryRate } from './categories';
+import { trendPoints, type TrendPoint, type TrendRun } from './trend';
 
 /** Display limit per text field (characters). Longer texts are cut here and fetched whole on "Show all". */
 export const TEXT_LIMIT = 20_000;
@@ -90,6 +92,10 @@ export interface WebviewModel {
   /** Failures first (VERDICTS order), then by position in the file. */
   cards: CardModel[];
   textLimit: number;
+  /** The file's pass rate per run, oldest first (only with more than one run). */
+  trend?: TrendPoint[];
+  /** This run's pass rate per prompt category (only when some prompt has a category). */
+  categories?: CategoryRate[];
 }
 
 export interface PromptText {
@@ -106,6 +112,8 @@ export interface ModelInput {
   prompt?: (promptUuid: string) => PromptText | undefined;
   /** Eval name and type from the prompt cache, used when the run carries none. */
   evalInfo?: { name: string | null; eval_type: string | null };
+  /** The file's runs, newest first (the run store's summaries), for the trend. */
+  runs?: readonly TrendRun[];
   textLimit?: number;
   textBudget?: number;
   /** Translates an English UI string with {0}-style placeholders; defaults to English. */
@@ -201,7 +209,11 @@ export function buildWebviewModel(input: ModelInput): WebviewModel {
 
   const filters: FilterModel[] = FILTERS.map((id) => ({ id, label: t(FILTER_LABEL[id]), count: id === 'all' ? items.length : counts[id] }));
 
-  return { version: 1, fileUri: input.fileUri, fileName: input.fileName, runUuid: run.eval_run_uuid, summary, counts, filters, cards, textLimit: limit };
+  const model: WebviewModel = { version: 1, fileUri: input.fileUri, fileName: input.fileName, runUuid: run.eval_run_uuid, summary, counts, filters, cards, textLimit: limit };
+  const trend = input.runs ? trendPoints(input.runs) : [];
+  if (trend.length > 1) model.trend = trend;
+  if (cards.some((c) => categoryKey(c.category) !== undefined)) model.categories = categoryRates(cards, (c) => c.category, t('Uncategorized'));
+  return model;
 }
 
 /** Cut a card's long texts to the limit, recording their full lengths for "Show all". */
@@ -371,6 +383,19 @@ export const WEBVIEW_STRINGS = [
   'Show less',
   'Loading full text…',
   'Response list. Use the arrow keys to move between responses and Enter to go to one in the file.',
+  'Uncategorized',
+  'Sort by',
+  'Verdict (failures first)',
+  'File order',
+  'Confidence (lowest first)',
+  'Pass rate across runs',
+  'Pass rate by category',
+  'Pass rate over the last {0} runs: from {1} to {2}.',
+  'Pass rate by category, {0} categories: lowest {1} ({2}), highest {3} ({4}).',
+  'Passing',
+  'Failing',
+  'Excluded',
+  'Charts could not be drawn.',
 ] as const;
 
 export const VERDICT_ORDER: readonly Verdict[] = VERDICTS;

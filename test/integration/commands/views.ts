@@ -256,6 +256,21 @@ export function viewCommands(): void {
       proveNothing(Command.showAll);
     });
   });
+
+  describe('Group by Category, Group by Verdict', () => {
+    before(() => ensureScored(files.one()));
+    it('view title and palette: nothing groups every run by prompt category and back by verdict', async () => {
+      const groups = async () => (await snapshot()).tree.flatMap((f) => f.children.filter((r) => r.contextValue === 'aymara.run.latest').flatMap((r) => r.children.map((g) => g.contextValue)));
+      await exec(Command.groupByCategory);
+      const byCategory = await groups();
+      assert.ok(byCategory.length > 0 && byCategory.every((g) => g === 'aymara.category'), byCategory.join(', '));
+      proveNothing(Command.groupByCategory);
+      await exec(Command.groupByVerdict);
+      const byVerdict = await groups();
+      assert.ok(byVerdict.length > 0 && byVerdict.every((g) => g?.startsWith('aymara.group.')), byVerdict.join(', '));
+      proveNothing(Command.groupByVerdict);
+    });
+  });
 }
 
 export function clearCommands(): void {
