@@ -95,3 +95,16 @@ describe('run store: past runs', () => {
     assert.deepEqual(state.get('aymara.files'), []);
   });
 });
+
+describe('run store: run files', () => {
+  it('encodes a run to the JSON of the same run, whatever the number of items (slices of 1,000)', async () => {
+    const { encodeRun } = await import('../../src/editor/store/runFiles');
+    const base = run(1);
+    for (const n of [0, 1, 999, 1000, 1001, 2500]) {
+      const items = Array.from({ length: n }, (_, i) => ({ ...base.items[i % 3]!, key: `k${i}`, explanation: i % 7 ? `e "${i}" \u2028` : null }));
+      const r = { ...base, items };
+      const bytes = await encodeRun(r);
+      assert.deepEqual(JSON.parse(new TextDecoder().decode(bytes)), JSON.parse(JSON.stringify(r)), `${n} items`);
+    }
+  });
+});

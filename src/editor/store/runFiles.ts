@@ -16,8 +16,39 @@ export function runFileName(fileUri: string, runUuid: string): string {
   return `${readable}.${hash}.json`;
 }
 
-export function encodeRun(run: RunResult): Uint8Array {
-  return new TextEncoder().encode(JSON.stringify(run));
+/** Results encoded per slice of this many items, with a turn of the event loop between slices. */
+const ITEMS_PER_SLICE = 1000;
+
+/**
+ * A run as JSON bytes (its items last), built a slice of items at a time and yielding between
+ * slices, so that saving 10,000 results never holds the extension host for the whole encoding
+ * (messages to the window, such as new diagnostics, go out in between), and no string of the
+ * whole run is ever made.
+ */
+export async function encodeRun(run: RunResult): Promise<Uint8Array> {
+  const encoder = new TextEncoder();
+  const { items, ...rest } = run;
+  const head = JSON.stringify({ ...rest, items: [] });
+  const parts: Uint8Array[] = [encoder.encode(head.slice(0, -2))];
+  for (let i = 0; i < items.length; i += ITEMS_PER_SLICE) {
+    if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+    const slice = items.slice(i, i + ITEMS_PER_SLICE).map((item) => JSON.stringify(item)).join(',');
+    parts.push(encoder.encode(i > 0 ? `,${slice}` : slice));
+  }
+  parts.push(encoder.encode(']}'));
+  return concat(parts);
+}
+
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  let size = 0;
+  for (const p of parts) size += p.byteLength;
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
 }
 
 /** Reads, writes and deletes run files, serialised per file name. */

@@ -286,7 +286,7 @@ export class StoreCore {
     const name = runFileName(rec.uri, run.eval_run_uuid);
     entry.file = name; // before the write: a file being written is never taken for a leftover
     try {
-      const data = encodeRun(run);
+      const data = await encodeRun(run);
       await this.files.write(name, data);
       entry.bytes = data.byteLength;
       return true;
