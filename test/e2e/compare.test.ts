@@ -7,20 +7,9 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Page } from 'playwright-core';
-import { clickContextMenuItem, openProblems, runCommand, scoreFromExplorer, screenshot, useWorkbench, waitForProblem, waitForWebview } from './workbench';
+import { clickContextMenuItem, openProblems, runCommand, scoreFromExplorer, screenshot, useWorkbench, waitForProblem, waitForWebview, resultsTreeRow as treeRow } from './workbench';
 
 const FILE = 'bot.responses.json';
-
-function treeRows(page: Page) {
-  return page.locator('[id="workbench.view.extension.aymara"] .monaco-list-row');
-}
-
-async function treeRow(page: Page, text: RegExp) {
-  const row = treeRows(page).filter({ hasText: text }).first();
-  await row.waitFor({ state: 'visible', timeout: 30_000 });
-  return row;
-}
 
 describe('e2e: compare two runs of a file', function () {
   this.timeout(300_000);

@@ -5,7 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { openProblems, runCommand, scoreFromExplorer, screenshot, useWorkbench, waitForProblem, waitForWebview } from './workbench';
+import { openProblems, runCommand, scoreFromExplorer, screenshot, useWorkbench, waitForProblem, waitForWebview, resultsTreeRow as treeRow, resultsTreeRows as treeRows } from './workbench';
 
 /** The selection as the status bar shows it: "Ln 8, Col 5 (137 selected)". */
 async function selection(page: Page): Promise<string> {
@@ -33,16 +33,6 @@ async function sideBar(page: Page, what: string, ok: (s: ReturnType<typeof sideB
     if (Date.now() > deadline) throw new Error(`Timed out after 20 s waiting for ${what}; the side bar: ${JSON.stringify(s)}`);
     await page.waitForTimeout(200);
   }
-}
-
-function treeRows(page: Page) {
-  return page.locator('[id="workbench.view.extension.aymara"] .monaco-list-row');
-}
-
-async function treeRow(page: Page, text: RegExp) {
-  const row = treeRows(page).filter({ hasText: text }).first();
-  await row.waitFor({ state: 'visible', timeout: 30_000 });
-  return row;
 }
 
 describe('e2e walk: score → tree → entry → explanation → next failure', function () {

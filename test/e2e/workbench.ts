@@ -277,6 +277,18 @@ export async function openExplorer(page: Page, timeoutMs = 30_000): Promise<void
   }
 }
 
+/** The rows of the Aymara results tree (the side bar's Results view). */
+export function resultsTreeRows(page: Page): Locator {
+  return page.locator('[id="workbench.view.extension.aymara"] .monaco-list-row');
+}
+
+/** The first row of the results tree whose text matches, once it is visible. */
+export async function resultsTreeRow(page: Page, text: RegExp, timeoutMs = 30_000): Promise<Locator> {
+  const row = resultsTreeRows(page).filter({ hasText: text }).first();
+  await expectVisible(row, timeoutMs, `the results tree row ${text}`);
+  return row;
+}
+
 /** The Explorer row of a file or folder, by its exact name. */
 export function explorerRow(page: Page, name: string): Locator {
   return page.locator('.explorer-folders-view .monaco-list-row').filter({

@@ -9,14 +9,9 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Page } from 'playwright-core';
-import { extensionErrors, harness, openProblems, repoRoot, runCommand, scoreFromExplorer, screenshot, useWorkbench, waitForProblem, waitForWebview } from '../e2e/workbench';
+import { extensionErrors, harness, openProblems, repoRoot, resultsTreeRow, runCommand, scoreFromExplorer, screenshot, useWorkbench, waitForProblem, waitForWebview } from '../e2e/workbench';
 
 const VSIX = process.env.AYMARA_E2E_VSIX ?? '';
-
-function treeRow(page: Page, text: RegExp) {
-  return page.locator('[id="workbench.view.extension.aymara"] .monaco-list-row').filter({ hasText: text }).first();
-}
 
 describe('the packaged extension (.vsix), installed as a user installs it', function () {
   this.timeout(240_000);
@@ -49,8 +44,8 @@ describe('the packaged extension (.vsix), installed as a user installs it', func
   it('shows the results in the tree and the explanations in the webview', async () => {
     const { page } = wb();
     await runCommand(page, 'Aymara: Focus on Results View');
-    await treeRow(page, /Failed \(2\)/).waitFor({ state: 'visible', timeout: 30_000 });
-    await treeRow(page, /My neighbour bought the same fridge/).click();
+    await resultsTreeRow(page, /Failed \(2\)/);
+    await (await resultsTreeRow(page, /My neighbour bought the same fridge/)).click();
     const frame = await waitForWebview(page, '#aymara-explanations[data-state="ready"]');
     const card = frame.locator('li.card.card-highlight');
     await card.waitFor({ state: 'visible', timeout: 20_000 });
