@@ -44,7 +44,7 @@ export function activate(context: vscode.ExtensionContext): AymaraEvalApi {
     panels,
     nav,
     codeLens.register(services),
-    compare.register({ log: services.log, store: services.store, prompts: services.prompts, diagnostics: services.diagnostics, tree, explanations: panels }),
+    compare.register({ log: services.log, store: services.store, prompts: services.prompts, diagnostics: services.diagnostics, client: () => services.client(), tree, explanations: panels }),
     exportResults.register(services),
     forExtensions,
     uriHandler.register({ context, log: services.log, store: services.store, panels, tree }),

@@ -22,7 +22,7 @@ export type TreeNode =
   | { kind: 'changeGroup'; uri: string; group: ChangeGroup }
   | { kind: 'change'; uri: string; group: ChangeGroup; key: string }
   /** A past run whose results are being read, or are not stored locally. */
-  | { kind: 'note'; uri: string; runUuid: string; note: 'loading' | 'notStored' };
+  | { kind: 'note'; uri: string; runUuid: string; note: 'loading' | 'notStored' | 'failed'; message?: string };
 
 /**
  * What a command was invoked on, whoever invoked it. VS Code passes:

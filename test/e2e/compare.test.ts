@@ -62,6 +62,11 @@ describe('e2e: compare two runs of a file', function () {
     assert.match((await fixed.locator('.side-baseline .compare-explanation').textContent()) ?? '', /banned term/);
     assert.equal(await fixed.locator('.side-current .badge').textContent(), 'Passed');
     assert.match((await frame.locator('.compare-headline').textContent()) ?? '', /1 newly failing, 1 fixed, 1 still failing/);
+    // The pass-rate trend of the two runs is drawn in the same panel, its numbers in its table.
+    await frame.locator('#aymara-charts[data-drawn="true"] figure[data-chart="trend"]').waitFor({ state: 'attached', timeout: 60_000 });
+    const trend = await frame.locator('figure[data-chart="trend"] canvas').boundingBox({ timeout: 10_000 });
+    assert.ok(trend && trend.width > 50 && trend.height > 20, `the trend chart has a size: ${JSON.stringify(trend)}`);
+    assert.equal(await frame.locator('figure[data-chart="trend"] table.chart-data tbody tr').count(), 2, 'one point per run');
     await screenshot(page, 'e2e-compare-3-explanations-compare-mode');
 
     await frame.locator('#aymara-compare-filter label[data-filter="newly_passing"]').click();

@@ -16,7 +16,7 @@ import { PastRuns } from './pastRuns';
 import { CompareTreeRows } from './treeRows';
 
 /** What this feature uses of the shared services, and the views it shows comparisons in. */
-type Deps = Pick<Services, 'log' | 'store' | 'prompts' | 'diagnostics'> & {
+type Deps = Pick<Services, 'log' | 'store' | 'prompts' | 'diagnostics' | 'client'> & {
   tree: Pick<ResultsTree, 'addRows' | 'view'>;
   explanations: Pick<ExplanationsPanels, 'setCompareSource'>;
 };
@@ -40,7 +40,7 @@ export function register(deps: Deps): vscode.Disposable {
   const { store, log } = deps;
   const t = vscode.l10n.t;
   const model = new ComparisonModel(store);
-  const past = new PastRuns(store);
+  const past = new PastRuns(store, (uri, runUuid) => fetchPastRun(deps, uri, runUuid));
   const rows = new CompareTreeRows(deps, model, past);
 
   /** The comparison of a file whose current side is the file's latest run (what diagnostics show). */
@@ -60,9 +60,9 @@ export function register(deps: Deps): vscode.Disposable {
     return { baseline: baseline.eval_run_uuid, current: current.eval_run_uuid, counts: a.comparison.counts };
   };
 
-  /** A stored run's results, or a message saying why there are none. */
+  /** A run's results (stored, or fetched from the API when retention dropped them), or a message saying why there are none. */
   const load = async (uri: vscode.Uri, summary: RunSummary, role: string): Promise<RunResult> => {
-    const run = summary.stored === false ? undefined : await store.getRun(uri, summary.eval_run_uuid);
+    const run = summary.stored === false ? await past.result(uri.toString(), summary.eval_run_uuid) : await store.getRun(uri, summary.eval_run_uuid);
     if (!run) {
       throw new UserError(
         t('The results of the {0} ({1}) are no longer stored locally: only the latest runs of a file keep them. Pick stored runs with "Aymara: Compare Runs…", or raise "aymara.history.maxRuns" to keep more.', role, runLabel(summary)),
@@ -125,9 +125,10 @@ export function register(deps: Deps): vscode.Disposable {
     const found = fileRuns(target);
     if (!found) return undefined;
     const { uri } = found;
-    const stored = found.runs.filter((r) => r.stored !== false);
+    // Runs whose results are not stored locally are fetched from the API when picked.
+    const stored = found.runs;
     if (stored.length < 2) {
-      void notify(log, 'info', t('{0} has {1} run(s) with results stored locally; comparing needs two. Change the file and score it again.', fileName(uri), stored.length));
+      void notify(log, 'info', t('{0} has {1} run; comparing needs two. Change the file and score it again.', fileName(uri), stored.length));
       return undefined;
     }
     const latestId = store.get(uri)?.latest?.eval_run_uuid;
@@ -195,6 +196,39 @@ export function register(deps: Deps): vscode.Disposable {
   );
 }
 
+/**
+ * A past run whose results are no longer stored locally, fetched from the API (the run, then
+ * every page of its responses, bounded and checked as any reply), with progress and cancel.
+ * Only in a trusted workspace: fetching sends the key, as scoring does.
+ */
+async function fetchPastRun(deps: Pick<Services, 'client' | 'log' | 'store'>, uri: string, runUuid: string): Promise<RunResult> {
+  const t = vscode.l10n.t;
+  if (!vscode.workspace.isTrusted) throw new UserError(t('The results of this run are not stored locally, and fetching them from Aymara needs a trusted workspace. Trust the workspace, then try again.'), [], 'info');
+  const client = await deps.client();
+  try {
+    const { fetchRunResult } = await import('../../core/compare/fetchRun');
+    const evalUuid = deps.store.get(uri)?.latest?.eval_uuid;
+    deps.log.info(`Fetching the results of run ${runUuid} for ${uri}: they are no longer stored locally.`);
+    return await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: t('Fetching the results of run {0} from Aymara…', shortId(runUuid, 40)), cancellable: true },
+      async (_progress, token) => {
+        const abort = new AbortController();
+        const sub = token.onCancellationRequested(() => abort.abort());
+        try {
+          return await fetchRunResult(client, runUuid, { role: t('run'), ...(evalUuid ? { evalUuid } : {}), signal: abort.signal });
+        } finally {
+          sub.dispose();
+        }
+      },
+    );
+  } catch (err) {
+    deps.log.warn(`Could not fetch the results of run ${runUuid}: ${err instanceof Error ? err.message : String(err)}`);
+    throw err;
+  } finally {
+    void client.close();
+  }
+}
+
 type RunItem = vscode.QuickPickItem & { run: RunSummary };
 
 /** A quick pick of runs (newest first, the first one active); undefined when the user backs out. */
@@ -207,7 +241,14 @@ async function pickRun(runs: readonly RunSummary[], latestId: string | undefined
   qp.matchOnDetail = true;
   qp.items = runs.map((run) => ({
     label: runLabel(run),
-    description: [formatLocalWhen(run.completed_at), formatPercent(run.pass_rate), run.eval_run_uuid === latestId ? t('latest') : undefined].filter(Boolean).join(' · '),
+    description: [
+      formatLocalWhen(run.completed_at),
+      formatPercent(run.pass_rate),
+      run.eval_run_uuid === latestId ? t('latest') : undefined,
+      run.stored === false ? t('not stored locally: fetched from Aymara') : undefined,
+    ]
+      .filter(Boolean)
+      .join(' · '),
     detail: countsLine(run.counts, t),
     run,
   }));

@@ -52,7 +52,7 @@ export class CompareTreeRows implements TreeRows, vscode.Disposable {
 
   pastRun(uri: string, runUuid: string) {
     const s = this.past.state(uri, runUuid);
-    return typeof s === 'string' ? undefined : s;
+    return typeof s === 'string' || 'failed' in s ? undefined : s;
   }
 
   children(n: Node): Node[] | undefined {
@@ -60,7 +60,8 @@ export class CompareTreeRows implements TreeRows, vscode.Disposable {
     switch (n.kind) {
       case 'run': {
         const s = this.past.state(n.uri, n.runUuid);
-        return typeof s === 'string' ? [{ kind: 'note', uri: n.uri, runUuid: n.runUuid, note: s }] : undefined;
+        if (typeof s === 'string') return [{ kind: 'note', uri: n.uri, runUuid: n.runUuid, note: s }];
+        return 'failed' in s ? [{ kind: 'note', uri: n.uri, runUuid: n.runUuid, note: 'failed', message: s.failed }] : undefined;
       }
       case 'changes':
         return a ? CHANGE_GROUPS.map((group) => ({ kind: 'changeGroup', uri: n.uri, group })) : [];
@@ -118,12 +119,16 @@ export class CompareTreeRows implements TreeRows, vscode.Disposable {
         return a ? this.changeItem(n, a) : undefined;
       case 'note': {
         const loading = n.note === 'loading';
-        const ti = new vscode.TreeItem(loading ? t('Loading results…') : t('Results not stored locally'), vscode.TreeItemCollapsibleState.None);
-        ti.id = `note|${n.uri}|${n.runUuid}`;
+        const label = loading ? t('Loading results…') : n.note === 'failed' ? t('Could not fetch the results from Aymara') : t('Results not stored locally');
+        const ti = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
+        ti.id = `note|${n.uri}|${n.runUuid}|${n.note}`;
         ti.contextValue = 'aymara.note';
-        ti.iconPath = new vscode.ThemeIcon(loading ? 'loading~spin' : 'info');
-        if (!loading) {
-          ti.tooltip = t('Only the latest runs of a file keep their results on disk ("aymara.history.maxRuns", "aymara.history.maxStorageMB"); this run is kept as a summary. Raise those settings to keep more runs.');
+        ti.iconPath = new vscode.ThemeIcon(loading ? 'loading~spin' : n.note === 'failed' ? 'warning' : 'info');
+        if (n.note === 'failed') {
+          ti.description = inert(n.message ?? '', 200);
+          ti.tooltip = t('{0}\nCheck the connection and the API key (the Aymara log says more); comparing this run tries again.', inert(n.message ?? '', 1000));
+        } else if (!loading) {
+          ti.tooltip = t('Only the latest runs of a file keep their results on disk ("aymara.history.maxRuns", "aymara.history.maxStorageMB"); this run is kept as a summary, and its results are fetched from Aymara when the workspace is trusted. Raise those settings to keep more runs.');
         }
         return ti;
       }

@@ -12,7 +12,7 @@ import type { CompareModel } from '../../../src/core/report/compareModel';
 import { Command, TestCommand } from '../../../src/editor/commandIds';
 import type { CompareOutcome } from '../../../src/editor/compare';
 import type { TreeRowSnapshot } from '../../../src/editor/testCommands';
-import type { LocalServer } from '../../../src/server';
+import { DEFAULT_API_KEY, type LocalServer } from '../../../src/server';
 import { aymaraDiagnostics, testSnapshot, useLocalServer, waitFor, workspaceFile } from '../util';
 
 const FILE = workspaceFile('bot.responses.json');
@@ -185,19 +185,55 @@ describe('Compare runs', function () {
   });
 
 
-  it('a past run whose results retention dropped says so, in its row and when compared', async () => {
+  it('a past run whose results retention dropped is fetched from the API when its row is expanded (once), and compared', async () => {
     await vscode.workspace.getConfiguration('aymara').update('history.maxRuns', 1, vscode.ConfigurationTarget.Global);
     try {
-      await score();
+      const previous = await latestRun();
+      assert.ok(previous);
+      const third = await score();
+      const fetchesOf = (id: string) => server.stats.recent().filter((r) => r.method === 'GET' && r.path === `/v2/eval-runs/${id}`).length;
+      const pagesOf = (id: string) => server.stats.recent().filter((r) => r.method === 'GET' && r.path === `/v2/eval-runs/${id}/responses`).length;
+      assert.equal(fetchesOf(previous), 0, 'nothing fetched before the row is shown');
       const row = await waitFor(async () => {
-        const old = (await fileRow())?.children.find((c) => c.id === `run|${FILE.toString()}|${second}|old`);
-        return old?.children.some((c) => c.label === 'Results not stored locally') ? old : undefined;
-      }, 'the old run\'s row to say its results are not stored');
-      assert.equal(row.children.length, 1, 'no verdict groups');
+        const old = (await fileRow())?.children.find((c) => c.id === `run|${FILE.toString()}|${previous}|old`);
+        return old?.children.some((c) => /^Failed \(\d+\)$/.test(c.label)) ? old : undefined;
+      }, 'the old run\'s row to show its results, fetched from the server');
+      const failed = server.runs.responses(previous)!.filter((r) => r.is_passed === false && !r.ai_refused && !r.exclude_from_scoring).length;
+      assert.equal(row.children[0]?.label, `Failed (${failed})`, 'the verdict groups of that run, as the server scored it');
+      assert.equal(fetchesOf(previous), 1, 'the run fetched once');
+      assert.ok(pagesOf(previous) >= 1, 'its responses fetched');
+      // Shown again (the tree re-read): from the cache, nothing fetched again.
+      await fileRow();
+      assert.equal(fetchesOf(previous), 1, 'cached: not fetched again');
+      // Compared with the latest run: the fetched run is the baseline.
+      await exec(Command.clearComparison);
+      const outcome = await exec<CompareOutcome | undefined>(Command.compareWithPrevious, FILE);
+      assert.equal(outcome?.baseline, previous);
+      assert.equal(outcome?.current, third);
+      assert.equal(fetchesOf(previous), 1, 'the comparison used the cached run');
+      assert.ok(await waitFor(changesRow, 'the Changes row'));
+    } finally {
+      await vscode.workspace.getConfiguration('aymara').update('history.maxRuns', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  it('a run no longer stored that the server does not know either: its row says the fetch failed, and comparing says why', async () => {
+    await vscode.workspace.getConfiguration('aymara').update('history.maxRuns', 1, vscode.ConfigurationTarget.Global);
+    try {
+      const before = (await testSnapshot()).records.find((r) => r.uri === FILE.toString())?.latest?.eval_run_uuid;
+      assert.ok(before);
+      const gone = await fetch(`${server.url}/v2/eval-runs/${before}`, { method: 'DELETE', headers: { 'x-api-key': DEFAULT_API_KEY } });
+      assert.equal(gone.status, 204, 'the run deleted on the server');
+      await score();
+      const note = await waitFor(async () => {
+        const old = (await fileRow())?.children.find((c) => c.id === `run|${FILE.toString()}|${before}|old`);
+        return old?.children.find((c) => c.label === 'Could not fetch the results from Aymara');
+      }, 'the old run\'s row to say the fetch failed');
+      assert.match(String(note.description), /does not exist/);
       await exec(Command.clearComparison);
       await exec(TestCommand.clearMessages);
       assert.equal(await exec(Command.compareWithPrevious, FILE), undefined);
-      assert.match((await testSnapshot()).messages.at(-1)?.message ?? '', /no longer stored locally/);
+      assert.match((await testSnapshot()).messages.at(-1)?.message ?? '', /does not exist/);
       assert.equal(await changesRow(), undefined, 'nothing is compared');
     } finally {
       await vscode.workspace.getConfiguration('aymara').update('history.maxRuns', undefined, vscode.ConfigurationTarget.Global);
