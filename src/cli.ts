@@ -139,7 +139,7 @@ async function run(argv: string[], io: Io, o: Output, signal: AbortSignal | unde
     return reportCommand({ runs, values, cwd: io.cwd, waitMs: 600_000, out: o, writable: isWritableTarget, connect, describeFailure, signal });
   }
   if (command === 'compare' ? !file || rest.length !== 1 : command !== 'score' || !file || rest.length) {
-    o.err(`aymara-eval: expected "score <file>", "compare <baseline-run> <current-run>" or "report <run>..."\n\n${USAGE}`);
+    o.err(`aymara-eval: expected "score <file>" or "compare <baseline-run> <current-run>" (or "report <run>...")\n\n${USAGE}`);
     return EXIT.usage;
   }
   const format = values.format ?? 'text';
