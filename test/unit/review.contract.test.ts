@@ -154,6 +154,12 @@ describe('review calls (local server, real HTTP)', function () {
       await assert.rejects(deleteReport(client(), 'report.unknown'), isApi('not-found', /./, 404));
     });
 
+    it('a report the server fails: a server error saying to create a new one', async () => {
+      server.faults.add({ route: 'POST /v2/eval-reports', kind: 'run-fails', polls: 1 });
+      const created = await createReport(client(), [run.eval_run_uuid]);
+      await assert.rejects(waitForReport(client(), created.eval_suite_report_uuid, { firstDelayMs: 10 }), isApi('server', /could not write report .* create a new report/));
+    });
+
     it('stops waiting at its time limit, and when cancelled', async () => {
       server.faults.add({ route: 'POST /v2/eval-reports', kind: 'never-finish' });
       const created = await createReport(client(), [run.eval_run_uuid]);
