@@ -3,6 +3,7 @@
  * then the CLI asks for their report and prints it.
  */
 import * as assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -93,6 +94,26 @@ describe('CLI report', function () {
     assert.equal(r.code, 2);
     assert.match(r.stderr, /cannot write --output/);
     assert.equal(reports(), before);
+  });
+
+  it('Ctrl+C (SIGINT) while waiting for the report: ends promptly, exit 3, says it was cancelled', async () => {
+    server.faults.add({ route: 'POST /v2/eval-reports', kind: 'never-finish' });
+    let child: ChildProcess | undefined;
+    const polls = server.stats.count('GET /v2/eval-reports/{id}');
+    const running = cli(['report', demoRun], { env, onSpawn: (c) => (child = c) });
+    const t0 = Date.now();
+    while (server.stats.count('GET /v2/eval-reports/{id}') <= polls) {
+      assert.ok(Date.now() - t0 < 10_000, 'the CLI never polled the report');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const sent = Date.now();
+    child?.kill('SIGINT');
+    const r = await running;
+    assert.ok(Date.now() - sent < 3_000, `ended ${Date.now() - sent} ms after SIGINT`);
+    assert.equal(r.code, 3, `${r.signal} ${r.stderr}`);
+    assert.match(r.stderr, /Waiting for report .* was cancelled/);
+    assert.equal(r.stdout, '');
+    server.reset();
   });
 
   it('--help documents the report command', async () => {
