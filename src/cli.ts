@@ -7,6 +7,7 @@
  *                            [--fail-on failures|regressions] [--min-pass-rate <p>]
  *   aymara-eval compare <baseline-run> <current-run> [--file <file>] [--format text|json]
  *                            [--fail-on failures|regressions]  (see ./cli/compareCommand)
+ *   aymara-eval report <run>… [--format markdown|json] [--output <path>]  (see ./cli/reportCommand)
  *
  * Exit codes: 0 every scored response passed (or the chosen gates held); 1 some failed or were
  * not scored (or a gate tripped: see ./cli/gates); 2 invalid input or usage (nothing sent);
@@ -23,6 +24,7 @@ import { openClient } from './cli/connect';
 import { isDefault, parseGates, trippedGates } from './cli/gates';
 import { prepareIteration } from './cli/iteration';
 import { output, type Io, type Output } from './cli/output';
+import { reportCommand } from './cli/reportCommand';
 import { ApiError, isApiError } from './core/apiError';
 import { DEFAULT_BASE_URL } from './core/baseUrl';
 import { compareRuns, comparisonHeadline, comparisonReport, type Comparison } from './core/compare/compare';
@@ -48,11 +50,17 @@ const MAX_MB = MAX_FILE_BYTES / 1048576;
 
 const USAGE = `Usage: aymara-eval score <file> [options]
        aymara-eval compare <baseline-run> <current-run> [--file <file>] [--format text|json]
+       aymara-eval report <run>... [--format markdown|json] [--output <path>]
 
 score: scores a responses file (the score-responses request body, a bare JSON
 array of responses, or JSON Lines) against an Aymara eval.
 compare: compares two finished runs of one eval without scoring (lines from
 --file when given); it exits 0 unless --fail-on is given.
+report: asks Aymara for a report on 1 to 100 finished runs, waits for it (up
+to 10 minutes; progress on standard error, Ctrl+C stops waiting) and prints it:
+markdown (default: overall summaries, then per run the passing summary, failing
+summary and improvement advice, categories as tables) or json (the report as
+the API returned it). Exits 0 when printed.
 
 Options:
   --eval <uuid>          eval to score against (default: the file's "eval_uuid")
@@ -60,7 +68,8 @@ Options:
                          https only, or http to a loopback address
   --workspace <uuid>     Aymara workspace (workspace_uuid)
   --sandbox              score in sandbox mode (is_sandbox=true)
-  --format <f>           text (default), json, sarif or junit
+  --format <f>           text (default), json, sarif or junit; for report:
+                         markdown (default) or json
   --output <path>        write the report to a file instead of standard output
   --timeout <seconds>    longest time for one API request, retries included (default 120)
   --max-reply-mb <n>     largest API reply read, in MB (default 512)
@@ -118,8 +127,19 @@ async function run(argv: string[], io: Io, o: Output, signal: AbortSignal | unde
     return values.help ? EXIT.passed : EXIT.usage;
   }
   const [command, file, ...rest] = positionals;
+  if (command === 'report') {
+    const timeout = values.timeout === undefined ? 120 : Number(values.timeout);
+    const reply = values['max-reply-mb'] === undefined ? 512 : Number(values['max-reply-mb']);
+    if (!Number.isFinite(timeout) || timeout <= 0 || !Number.isFinite(reply) || reply <= 0 || reply > 4096) {
+      o.err('aymara-eval: --timeout must be a positive number of seconds and --max-reply-mb a number of megabytes between 0 and 4096. Nothing was sent.\n');
+      return EXIT.usage;
+    }
+    const connect = () => openClient(io, o, { baseUrl: values['base-url'], workspace: values.workspace, timeoutSec: timeout, maxReplyMb: reply, version: VERSION });
+    const runs = positionals.slice(1);
+    return reportCommand({ runs, values, cwd: io.cwd, waitMs: 600_000, out: o, writable: isWritableTarget, connect, describeFailure, signal });
+  }
   if (command === 'compare' ? !file || rest.length !== 1 : command !== 'score' || !file || rest.length) {
-    o.err(`aymara-eval: expected "score <file>" or "compare <baseline-run> <current-run>"\n\n${USAGE}`);
+    o.err(`aymara-eval: expected "score <file>" or "compare <baseline-run> <current-run>" (or "report <run>...")\n\n${USAGE}`);
     return EXIT.usage;
   }
   const format = values.format ?? 'text';

@@ -104,7 +104,8 @@ export interface CallOptions {
 
 type Query = Record<string, string | number | boolean | null | undefined>;
 
-interface SendOptions<S extends z.ZodType> extends CallOptions {
+/** One request for an endpoint module (review.ts) through `AymaraClient.request`. */
+export interface SendOptions<S extends z.ZodType> extends CallOptions {
   query?: Query;
   body?: unknown;
   schema: S | null;
@@ -272,6 +273,15 @@ export class AymaraClient {
     await this.send('DELETE', `/v2/eval-runs/${enc(runUuid)}`, { ...opts, schema: null, retry: 'idempotent' });
   }
 
+  /**
+   * The seam for endpoint modules kept outside this file (review.ts): one request through the same
+   * transport (origin check, deadline, size cap, zod validation, error mapping, retry rules).
+   * `retry: 'post'` (POST and PATCH) is only retried when the server cannot have processed it.
+   */
+  request<S extends z.ZodType>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, o: SendOptions<S>): Promise<z.infer<S>> {
+    return this.send(method, path, o);
+  }
+
   // ------------------------------------------------------------------ paging
 
   /** Every page of a `{items, count}` list, bounded (see paging.ts). */
@@ -305,7 +315,7 @@ export class AymaraClient {
 
   // ------------------------------------------------------------------ transport
 
-  private async send<S extends z.ZodType>(method: 'GET' | 'POST' | 'DELETE', path: string, o: SendOptions<S>): Promise<z.infer<S>> {
+  private async send<S extends z.ZodType>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, o: SendOptions<S>): Promise<z.infer<S>> {
     const url = new URL(this.base + path);
     const query: Query = { ...o.query, workspace_uuid: this.opts.workspaceUuid ?? undefined };
     for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null) url.searchParams.set(k, String(v));
