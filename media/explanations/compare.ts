@@ -5,7 +5,7 @@
  * The chosen filter lives on the section element (no module state).
  */
 import type { CompareCard, CompareModel, CompareSide, WithCompare } from '../../src/core/report/compareModel';
-import { el, preview, textBlock } from './dom';
+import { el, filterOption, preview, textBlock } from './dom';
 import { post, t, type Session } from './session';
 
 const SECTION_ID = 'aymara-compare';
@@ -65,15 +65,7 @@ function filterBar(s: Session, m: CompareModel, section: HTMLElement): HTMLEleme
   bar.append(el('legend', 'visually-hidden', t(s, 'Filter by change')));
   for (const f of m.filters) {
     if (f.id !== 'all' && f.count === 0) continue;
-    const label = el('label', `filter-option change-${f.id}`);
-    label.dataset.filter = f.id;
-    const input = el('input');
-    input.type = 'radio';
-    input.name = 'aymara-compare-filter';
-    input.value = f.id;
-    input.checked = section.dataset.filter === f.id;
-    label.append(input, el('span', 'filter-label', f.label), el('span', 'filter-count', String(f.count)));
-    bar.append(label);
+    bar.append(filterOption('aymara-compare-filter', `filter-option change-${f.id}`, f, section.dataset.filter === f.id));
   }
   bar.addEventListener('change', (ev) => {
     const input = ev.target as HTMLInputElement;

@@ -30,3 +30,16 @@ export function preview(text: string, max = 120): string {
   const flat = text.slice(0, max * 4).replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
+
+/** One radio option of a filter bar: its label (with `data-filter`), its input, its text and its count. */
+export function filterOption(group: string, className: string, f: { id: string; label: string; count: number }, checked: boolean): HTMLLabelElement {
+  const label = el('label', className);
+  label.dataset.filter = f.id;
+  const input = el('input');
+  input.type = 'radio';
+  input.name = group;
+  input.value = f.id;
+  input.checked = checked;
+  label.append(input, el('span', 'filter-label', f.label), el('span', 'filter-count', String(f.count)));
+  return label;
+}

@@ -1,6 +1,6 @@
 /** The run header (#aymara-summary) and the verdict filter (#aymara-filter). */
 import type { WebviewModel } from '../../src/core/report/webviewModel';
-import { bdi, el } from './dom';
+import { bdi, el, filterOption } from './dom';
 import { t, type Session } from './session';
 
 export function renderSummary(s: Session, m: WebviewModel): void {
@@ -74,15 +74,7 @@ export function renderFilter(s: Session, m: WebviewModel): void {
   const legend = el('legend', 'visually-hidden', t(s, 'Filter by verdict'));
   const options: HTMLElement[] = [legend];
   for (const f of m.filters) {
-    const label = el('label', `filter-option verdict-${f.id}`);
-    label.dataset.filter = f.id;
-    const input = el('input');
-    input.type = 'radio';
-    input.name = 'aymara-filter';
-    input.value = f.id;
-    input.checked = s.saved.filter === f.id;
-    label.append(input, el('span', 'filter-label', f.label), el('span', 'filter-count', String(f.count)));
-    options.push(label);
+    options.push(filterOption('aymara-filter', `filter-option verdict-${f.id}`, f, s.saved.filter === f.id));
   }
   s.ui.filter.setAttribute('role', 'radiogroup');
   s.ui.filter.setAttribute('aria-label', t(s, 'Filter by verdict'));
