@@ -169,8 +169,14 @@ export function noTarget(t: Target, purpose: Purpose, log: Log): UserError {
 // ---------------------------------------------------------------------------------------------
 
 /** The active editor's document, unless it is an output channel (the log is no responses file). */
+/**
+ * The active editor's document; when the focus is on an editor that is not text (the Get Started
+ * walkthrough, an explanations panel) and exactly one text editor is visible, that one: the
+ * walkthrough's "Score Active File" then scores the file shown beside it.
+ */
 function activeDocument(): vscode.Uri | undefined {
-  const uri = vscode.window.activeTextEditor?.document.uri;
+  const visible = vscode.window.visibleTextEditors.filter((e) => e.document.uri.scheme !== 'output');
+  const uri = vscode.window.activeTextEditor?.document.uri ?? (visible.length === 1 ? visible[0]!.document.uri : undefined);
   return uri && uri.scheme !== 'output' ? uri : undefined;
 }
 
