@@ -33,6 +33,8 @@ export interface AuthoringResult {
   publishMs: number[];
   /** Of which building the items (ms). */
   buildMs: number[];
+  /** VS Code's own cost for as many bare items created and passed in a TestRun (ms). */
+  floorMs: number[];
   prompts: number;
   completionItems: number;
   /** The completion list, each repetition (ms). */
@@ -79,6 +81,7 @@ describe('Test Explorer publishing and prompt completion (bench)', () => {
     const parseMs: number[] = [];
     const publishMs: number[] = [];
     const buildMs: number[] = [];
+    const floorMs: number[] = [];
     for (let rep = 0; rep < REPS + 1; rep++) {
       const p = time(() => JSON.parse(reply));
       const controller = vscode.tests.createTestController(`aymara-bench-${rep}`, 'Aymara bench');
@@ -91,11 +94,24 @@ describe('Test Explorer publishing and prompt completion (bench)', () => {
         testRun.end();
       });
       controller.dispose();
+      // The platform's floor: the same number of bare items (id and label only) created and passed.
+      const bare = vscode.tests.createTestController(`aymara-bench-floor-${rep}`, 'Aymara bench floor');
+      const f = time(() => {
+        const file = bare.createTestItem('file', 'file');
+        bare.items.replace([file]);
+        const kids = result.items.map((_, n) => bare.createTestItem(`e${n}`, `e${n}`));
+        file.children.replace(kids);
+        const testRun = bare.createTestRun(new vscode.TestRunRequest(), 'floor', true);
+        for (const k of kids) testRun.passed(k);
+        testRun.end();
+      });
+      bare.dispose();
       assert.equal(published, result.items.filter((i) => i.location).length, 'every placed result is published');
       if (rep === 0) continue; // warm-up
       parseMs.push(p);
       publishMs.push(t);
       buildMs.push(b);
+      floorMs.push(f);
     }
 
     // ---- completion
@@ -129,7 +145,7 @@ describe('Test Explorer publishing and prompt completion (bench)', () => {
       if (rep >= 2) completionMs.push(t);
     }
 
-    const figures: AuthoringResult = { results: result.items.length, replyBytes: Buffer.byteLength(reply), parseMs, publishMs, buildMs, prompts: PROMPTS, completionItems, completionMs };
+    const figures: AuthoringResult = { results: result.items.length, replyBytes: Buffer.byteLength(reply), parseMs, publishMs, buildMs, floorMs, prompts: PROMPTS, completionItems, completionMs };
     writeFileSync(out, JSON.stringify(figures));
   });
 });
