@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { shortId } from '../../core/present/text';
 import type { EvalSuiteReport } from '../../core/reviewSchemas';
 import { parseArgs } from '../commandArgs';
 import { Command, TestCommand, WorkbenchCommand } from '../commandIds';
@@ -52,8 +51,12 @@ export function register(s: Deps): vscode.Disposable {
       }
       s.log[err.severity === 'info' ? 'info' : 'warn'](err.message);
       const again = err.next === 'retry' ? t('Generate Again') : err.next === 'wait' ? t('Keep Waiting') : undefined;
-      void notify(s.log, err.severity, err.message, [...(again ? [{ title: again }] : []), ...err.actions, { title: t('Show Log'), command: Command.showLog }]).then((picked) => {
-        if (picked?.title === again && again) void run(runs, err.next === 'wait' ? err.reportUuid : undefined);
+      const shown = notify(s.log, err.severity, err.message, [...(again ? [{ title: again }] : []), ...err.actions, { title: t('Show Log'), command: Command.showLog }]);
+      // Under test the button can be picked beforehand (a test cannot click a notification).
+      const button = ui.answers?.button;
+      void (button !== undefined ? Promise.resolve({ title: button }) : shown).then((picked) => {
+        // Only the person's choice sends anything again: Keep Waiting polls the same report, Generate Again creates a new one.
+        if (again && picked?.title === again) void run(runs, err.next === 'wait' ? err.reportUuid : undefined);
       });
       return { runs: ids, status: 'stopped', ...(err.reportUuid ? { reportUuid: err.reportUuid } : {}) };
     } finally {
@@ -97,7 +100,7 @@ export function register(s: Deps): vscode.Disposable {
   const exportEntry = async (entry: ReportEntry): Promise<string | undefined> => {
     try {
       const folder = (entry.near && vscode.workspace.getWorkspaceFolder(entry.near)?.uri) ?? vscode.workspace.workspaceFolders?.[0]?.uri ?? (entry.near ? vscode.Uri.joinPath(entry.near, '..') : undefined);
-      const name = `aymara-report-${shortId(entry.model.reportUuid.replace(/^[a-z_]+\./i, ''), 8).replace(/[^A-Za-z0-9-]/g, '')}.md`;
+      const name = `aymara-report-${entry.model.reportUuid.replace(/^[a-z_]+\./i, '').replace(/[^A-Za-z0-9-]/g, '').slice(0, 8) || 'report'}.md`;
       const defaultUri = folder ? vscode.Uri.joinPath(folder, name) : undefined;
       ui.asked.defaultUri = defaultUri?.toString();
       const target = ui.answers

@@ -29,6 +29,8 @@ export interface Answers {
   runs?: string[] | null;
   /** The save dialog's file (URI string); null = cancelled. */
   target?: string | null;
+  /** The button picked on the message that ends a generation without a report (Keep Waiting, Generate Again). */
+  button?: string;
 }
 
 export interface Asked {

@@ -121,8 +121,9 @@ describe('Generate Report: failures', () => {
   it('Cancel while waiting: stops polling, says the report may still finish on the server; Keep Waiting would only poll it', async () => {
     server.faults.add({ route: CREATE, kind: 'never-finish' });
     const posts = server.stats.count(CREATE);
+    const gets = server.stats.count(GET_REPORT);
     const pending = generate(bot());
-    await waitFor(() => server.stats.count(GET_REPORT) > 0 && server.stats.count(CREATE) === posts + 1, 'the report to be created and polled', 20_000);
+    await waitFor(() => server.stats.count(GET_REPORT) > gets, 'the report to be created and polled', 20_000);
     assert.equal(await exec(TestCommand.cancelReport), 1, 'one generation was in flight');
     const outcome = await pending;
     assert.equal(outcome?.status, 'stopped');
@@ -135,6 +136,33 @@ describe('Generate Report: failures', () => {
     await sleep(1500);
     assert.equal(server.stats.count(GET_REPORT), polls, 'no more polling after Cancel');
     assert.equal(server.stats.count(CREATE), posts + 1);
+  });
+
+  it('Keep Waiting after Cancel polls the same report (no new POST) and opens it once finished', async () => {
+    server.faults.add({ route: CREATE, kind: 'processing', polls: 3 });
+    const posts = server.stats.count(CREATE);
+    const gets = server.stats.count(GET_REPORT);
+    await exec(TestCommand.reportAnswers, { button: 'Keep Waiting' });
+    const pending = generate(bot());
+    await waitFor(() => server.stats.count(GET_REPORT) > gets, 'the report to be polled', 20_000);
+    await exec(TestCommand.cancelReport);
+    const outcome = await pending;
+    assert.equal(outcome?.status, 'stopped');
+    const m = await shownModel(outcome.reportUuid!);
+    assert.equal(m.reportUuid, outcome.reportUuid, 'the same report, finished');
+    assert.equal(server.stats.count(CREATE), posts + 1, 'no second POST');
+  });
+
+  it('Generate Again after a lost reply is the person\'s choice: only then a second POST, and the new report opens', async () => {
+    server.faults.add({ route: CREATE, kind: 'status-after-commit', reset: true });
+    const posts = server.stats.count(CREATE);
+    const reports = await reportCount(server);
+    await exec(TestCommand.reportAnswers, { button: 'Generate Again' });
+    const outcome = await generate(bot());
+    assert.equal(outcome?.status, 'stopped');
+    const opened = await waitFor(async () => (await exec<{ panels: { reportUuid: string; ready: boolean }[] }>(TestCommand.reportPanels)).panels.length && server.stats.count(CREATE) === posts + 2, 'the second POST', 20_000);
+    assert.ok(opened);
+    assert.equal(await reportCount(server), reports + 2, 'two reports: the one whose reply was lost, and the new one');
   });
 
   it('the report view is not opened for a failure, and a later success still works', async () => {
