@@ -102,6 +102,14 @@ describe('Generate Report', () => {
     assert.equal(server.stats.count(CREATE), posts, 'nothing sent');
   });
 
+  it('an Explorer selection of two files: one report over each file\'s latest run', async () => {
+    const a = await latest(bot());
+    const b = await latest(kettle());
+    const outcome = await generate(kettle(), [bot(), kettle()]);
+    assert.equal(outcome?.status, 'finished');
+    assert.deepEqual(outcome.runs, [b.eval_run_uuid, a.eval_run_uuid], 'the clicked file first');
+  });
+
   it('arguments it does not understand: says so with a way on, sends nothing', async () => {
     const posts = server.stats.count(CREATE);
     for (const args of [[{ foo: 1 }], [42], [{ kind: 'run', uri: bot().toString() }]]) {
@@ -188,6 +196,27 @@ describe('Generate Report', () => {
     assert.match((await lastMessage()).message, /No report view is open\. Generate a report/);
     assert.equal(await exists(workspaceFile('none.md')), false);
     await exec(TestCommand.reportAnswers, undefined);
+  });
+
+  it('server text that echoes the API key or carries markup: redacted in the view and the export, shown as text', async () => {
+    const run = await latest(bot());
+    const failed = run.items.find((i) => i.verdict === 'failed' && i.response_uuid);
+    assert.ok(failed, 'a failed response with its id');
+    const { overrideVerdict } = await import('../../../src/core/review');
+    await overrideVerdict(client, run.eval_run_uuid, failed.response_uuid!, { explanation: `Leaked ${DEMO_KEY} <img src=x onerror=alert(1)> [click](command:workbench.action.terminal.new)` });
+    const outcome = await generate(bot());
+    const posted = (await panels()).find((p) => p.reportUuid === outcome?.reportUuid);
+    const m = await shownModel(outcome!.reportUuid!);
+    const failing = m.parts[0]!.texts.failing.join('\n');
+    assert.match(failing, /Leaked «redacted» ‹img src=x onerror=alert\(1\)› \[click\]\(command:workbench\.action\.terminal\.new\)/, failing);
+    assert.ok(!JSON.stringify((await panels()).map((p) => p.posted)).includes(DEMO_KEY), `the key is in no posted model (${posted?.title})`);
+    const target = workspaceFile('hostile-report.md');
+    await exec(TestCommand.reportAnswers, { target: target.toString() });
+    assert.equal(await exec(Command.exportReportMarkdown), target.toString());
+    const text = await read(target);
+    assert.ok(!text.includes(DEMO_KEY), 'the key is not in the export');
+    const html = await exec<string>('markdown.api.render', text);
+    assert.equal(/<a[\s>]|<img/i.exec(html), null, 'no link or image from server text');
   });
 
   it('the view\'s page may only say ready, ask for an export or report an error', async () => {
