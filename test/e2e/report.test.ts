@@ -7,8 +7,8 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { clickContextMenuItem, openProblems, runCommand, scoreFromExplorer, screenshot, useWorkbench, waitForProblem, waitForWebview, resultsTreeRow as treeRow } from './workbench';
-import { accuracyResponsesFile, answerSaveDialog } from './reportHelpers';
+import { openProblems, runCommand, scoreFromExplorer, screenshot, useWorkbench, waitForProblem, waitForWebview } from './workbench';
+import { accuracyResponsesFile, answerSaveDialog, treeRowMenu } from './reportHelpers';
 
 const DEMO = 'support-bot.responses.json';
 const KETTLE = 'kettle.responses.json';
@@ -21,9 +21,7 @@ describe('e2e: eval report', function () {
     const { page } = wb();
     await runCommand(page, 'View: Close All Editors');
     await runCommand(page, 'Aymara: Focus on Results View');
-    const row = await treeRow(page, name);
-    await row.click({ button: 'right' });
-    await clickContextMenuItem(page, 'Generate Report');
+    await treeRowMenu(page, name, 'Generate Report');
   }
 
   it('score the demo file, Generate Report from the results tree: the view shows the passing and failing summaries and the advice', async () => {
@@ -69,14 +67,30 @@ describe('e2e: eval report', function () {
     // Keyboard: the button takes focus and Enter presses it.
     await frame.locator('#aymara-report-export').focus();
     await frame.locator('#aymara-report-export').press('Enter');
-    const target = path.join(workspace, 'kettle-report.md');
-    await answerSaveDialog(page, target);
+    // A name no file in the folder starts with, so the dialog completes nothing.
+    const target = path.join(workspace, 'walk-report.md');
+    await answerSaveDialog(page, 'Export Report as Markdown', target);
     const deadline = Date.now() + 20_000;
     while (!fs.existsSync(target) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    assert.ok(fs.existsSync(target), `${target} was written`);
     const text = fs.readFileSync(target, 'utf8');
     assert.match(text, /^# Aymara eval report\n/);
     assert.match(text, /\| Category \| Failing summary \|\n\| --- \| --- \|\n(\| .+ \|\n)*\| obscure \| 1 of 1 scored responses failed/);
     assert.match(text, /### Improvement advice/);
     await screenshot(page, 'e2e-report-3-exported');
+  });
+
+  it('in a high-contrast theme the view follows the theme: the category table keeps visible borders', async () => {
+    const { page, workspace } = wb();
+    fs.mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
+    fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'workbench.colorTheme': 'Default High Contrast' }));
+    const frame = await waitForWebview(page, 'table.category-table');
+    await frame.locator('body.vscode-high-contrast').waitFor({ state: 'attached', timeout: 30_000 });
+    const cell = frame.locator('table.category-table tbody td').first();
+    const style = await cell.evaluate((el) => ({ width: getComputedStyle(el).borderTopWidth, color: getComputedStyle(el).borderTopColor }));
+    assert.notEqual(style.width, '0px', JSON.stringify(style));
+    assert.notEqual(style.color, 'rgba(0, 0, 0, 0)', `a visible border: ${JSON.stringify(style)}`);
+    await frame.locator('table.category-table').scrollIntoViewIfNeeded();
+    await screenshot(page, 'e2e-report-4-high-contrast');
   });
 });
