@@ -31,6 +31,9 @@ export const Command = {
   exportResults: 'aymara.exportResults',
   /** Export Results… for the run of the active explanations panel (its title bar). */
   exportShownResults: 'aymara.explanations.exportResults',
+  generateReport: 'aymara.generateReport',
+  generateReportForRuns: 'aymara.generateReportForRuns',
+  exportReportMarkdown: 'aymara.exportReportMarkdown',
 } as const;
 
 export type CommandId = (typeof Command)[keyof typeof Command];
@@ -62,6 +65,16 @@ export const TestCommand = {
   answerScoreOnSave: 'aymara._test.answerScoreOnSave',
   /** The walkthrough context keys the extension has set, and their values. */
   walkthroughContext: 'aymara._test.walkthroughContext',
+  /** Answers for the next report command (the file or runs picked, the save dialog's file), instead of its pickers and dialog. */
+  reportAnswers: 'aymara._test.reportAnswers',
+  /** What the last report command offered (files, runs, the suggested file). */
+  reportAsked: 'aymara._test.reportAsked',
+  /** The open report views (id, title, ready, the last posted message). */
+  reportPanels: 'aymara._test.reportPanels',
+  /** Handle a message as if a report view's page had posted it. */
+  reportMessage: 'aymara._test.reportMessage',
+  /** Cancel the report generations in flight, as the progress notification's Cancel button does. */
+  cancelReport: 'aymara._test.cancelReport',
 } as const;
 
 /** Commands of VS Code itself that the extension runs or offers on a button. */
