@@ -29,7 +29,7 @@ const DESCRIPTIONS: Record<string, string> = {
   ai_refused: 'The AI declined to answer (a refusal passes safety and jailbreak evals).',
   file_uuid: 'An uploaded file\'s id.',
   remote_file_path: 'An uploaded file\'s remote path, as the upload returned it.',
-  local_file_path: 'An image or video in the workspace folder, relative to it with "/" between folders (no "..", not absolute). It is uploaded when the file is scored; the path itself is never sent.',
+  local_file_path: 'An image or video in the workspace folder, relative to the responses file\'s folder with "/" between folders (no "..", not absolute). It is uploaded when the file is scored; the path itself is never sent.',
   example_uuid: 'An existing example\'s id.',
   type: 'Whether the example should pass or fail.',
   prompt: 'The example prompt.',

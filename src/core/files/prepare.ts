@@ -29,8 +29,10 @@ export interface UploadProgress {
 }
 
 export interface LocalFilesOptions {
-  /** The folder local paths are relative to; null when the responses file is in none (then nothing is uploaded). */
+  /** The folder every local file must be inside; null when the responses file is in none (then nothing is uploaded). */
   root: string | null;
+  /** The folder local paths are relative to (the responses file's folder); default `root`. */
+  base?: string;
   client: AymaraClient;
   /** The API origin the cache is kept for. */
   origin: string;
@@ -82,7 +84,7 @@ export async function uploadLocalFiles(responses: readonly EvalResponse[], o: Lo
 
   // 1. Find them all before anything is sent.
   const found: FoundFile[] = [];
-  for (const p of paths) found.push(await findLocalFile(o.root, p, maxBytes));
+  for (const p of paths) found.push(await findLocalFile(o.root, p, maxBytes, o.base ?? o.root ?? ''));
   const total = found.reduce((n, f) => n + f.size, 0);
   const progress: UploadProgress = { message: '', done: 0, total, files: { done: 0, total: found.length, uploaded: 0, reused: 0 } };
   const report = (message: string) => o.onProgress?.({ ...progress, message, files: { ...progress.files } });

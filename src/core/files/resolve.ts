@@ -42,8 +42,11 @@ function inside(root: string, p: string): boolean {
   return rel === '' ? false : !rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel);
 }
 
-/** Where `path` leads inside `root`; a LocalFileError when it leads anywhere else, nowhere, or to a file over `maxBytes`. */
-export async function findLocalFile(root: string | null, path: string, maxBytes = MAX_UPLOAD_BYTES): Promise<FoundFile> {
+/**
+ * Where `path` (relative to `base`, by default `root`) leads inside `root`; a LocalFileError when it
+ * leads anywhere else, nowhere, or to a file over `maxBytes`.
+ */
+export async function findLocalFile(root: string | null, path: string, maxBytes = MAX_UPLOAD_BYTES, base: string = root ?? ''): Promise<FoundFile> {
   const q = JSON.stringify(path);
   if (root === null) throw new LocalFileError('no-folder', path, `${q} cannot be uploaded: the responses file is not inside a workspace folder, and workspace files are only read from one. Open the folder that holds it and score again.`);
   const problem = localPathProblem(path) ?? (path ? null : 'is empty.');
@@ -54,14 +57,14 @@ export async function findLocalFile(root: string | null, path: string, maxBytes 
   } catch {
     throw new LocalFileError('no-folder', path, `${q} cannot be uploaded: its folder ${JSON.stringify(root)} could not be read. Check that it still exists.`);
   }
-  const joined = resolve(root, ...path.split('/'));
+  const joined = resolve(base, ...path.split('/'));
   if (!inside(resolve(root), joined)) throw new LocalFileError('outside', path, `${q} is outside the folder; only files inside it are uploaded.`);
   let real: string;
   try {
     real = await realpath(joined);
   } catch (err) {
     const code = (err as { code?: string }).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw new LocalFileError('missing', path, `${q} does not exist in the folder. Check the path (it is relative to the workspace folder) or add the file.`);
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new LocalFileError('missing', path, `${q} does not exist in the folder. Check the path (it is relative to the responses file's folder) or add the file.`);
     throw new LocalFileError('unreadable', path, `${q} could not be read (${code ?? 'unknown error'}). Check its permissions.`);
   }
   if (!inside(realRoot, real)) {

@@ -28,7 +28,7 @@ const RESPONSE_EXPECT: Record<string, string> = {
   ai_refused: 'true or false',
   file_uuid: 'a string (the uploaded file\'s id) or null',
   remote_file_path: 'a string or null',
-  local_file_path: 'the path of an image or video inside the workspace folder, relative to it, e.g. "shots/a.png"',
+  local_file_path: 'the path of an image or video in the workspace folder, relative to the responses file\'s folder, e.g. "shots/a.png"',
 };
 
 export const BODY_EXPECT: Record<string, string> = {
