@@ -19,7 +19,7 @@ export function setThumbnails(msg: { thumbnails?: unknown }): void {
 export function thumbnailEl(s: Session, key: string, response: string | undefined): HTMLElement | undefined {
   const src = byKey.get(key);
   if (!src) return undefined;
-  const figure = el('figure', 'field field-thumbnail');
+  const figure = el('figure', 'field-thumbnail');
   const img = document.createElement('img');
   img.className = 'thumbnail';
   img.src = src;
