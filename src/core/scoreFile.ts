@@ -54,7 +54,8 @@ export async function scoreFile(o: ScoreFileOptions): Promise<RunResult> {
       ...o.localFiles,
       client: run.client,
       signal: run.signal,
-      onProgress: (p) => run.onProgress?.({ stage: 'uploading', message: p.message, done: p.done, total: p.total }),
+      // Bytes and files are in the message: a done/total here would fill the progress bar before the run starts.
+      onProgress: (p) => run.onProgress?.({ stage: 'uploading', message: p.message }),
     });
     request.responses = responses;
   }

@@ -42,7 +42,8 @@ describe('aymara-eval score with image answers from files', function () {
     const r = await cli(['score', join(dir, 'ws', 'images.responses.json'), '--format', 'json'], { env });
     assert.equal(r.code, 1, r.stderr);
     assert.equal(server.stats.count('POST /v2/files/-/uploads'), 3);
-    assert.match(r.stderr, /Uploading shots\/kettle-on-counter\.png \(1 of 3/);
+    assert.match(r.stderr, /Uploading shots\/kettle-on-counter\.png \(114 bytes; file 1 of 3, 0 bytes of 344 bytes done\)/);
+    assert.match(r.stderr, /Uploading shots\/spring-sale-poster\.png \(114 bytes; file 3 of 3, 230 bytes of 344 bytes done\)/);
     const report = JSON.parse(r.stdout) as { results: { verdict: string; line: number; explanation: string }[] };
     assert.deepEqual(report.results.map((i) => [i.line, i.verdict]), [[4, 'passed'], [5, 'failed'], [6, 'passed']]);
     assert.match(report.results[1]!.explanation, /contains the banned term "injury"/);

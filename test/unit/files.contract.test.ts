@@ -125,6 +125,18 @@ describe('file uploads (local server, real HTTP)', function () {
     assert.equal(await fileStillThere(client(), 'file.unknown'), false);
   });
 
+  it('cancelling stops before the next upload: nothing more is sent, and the error says cancelled', async () => {
+    const stop = new AbortController();
+    const responses = [answer('shots/kettle-on-counter.png'), answer('shots/kettle-on-fire.png', 'question.51b15aeb-b90c-4572-8b23-c296ad43d80d')];
+    const cache = new UploadCache();
+    const onProgress = (p: UploadProgress) => {
+      if (p.files.done === 1) stop.abort();
+    };
+    await assert.rejects(uploadLocalFiles(responses, options({ cache, signal: stop.signal, onProgress })), isApi('cancelled', /cancelled/));
+    assert.equal(count(MULTIPART), 1, 'the second file was not sent');
+    assert.equal(cache.size(server.url), 1, 'the first upload is remembered');
+  });
+
   it('413: a file over the server\'s limit is refused with the status, and not sent again', async () => {
     await assert.rejects(uploadLocalFiles([answer('shots/big.png')], options()), isApi('validation', /./, 413));
     assert.equal(count(MULTIPART), 1);

@@ -96,7 +96,7 @@ export async function uploadLocalFiles(responses: readonly EvalResponse[], o: Lo
     if (o.signal?.aborted) throw new ApiError({ kind: 'cancelled', message: 'Uploading was cancelled; the files already uploaded are remembered and are not uploaded again.' });
     const file = await readLocalFile(f, kindOf.get(f.path)!, maxBytes);
     const hash = sha256(file.bytes);
-    const position = `${progress.files.done + 1} of ${found.length}`;
+    const position = `file ${progress.files.done + 1} of ${found.length}, ${formatBytes(progress.done)} of ${formatBytes(total)} done`;
     let uploaded = thisRun.get(hash);
     const cached = uploaded ? undefined : o.cache.get(o.origin, hash);
     if (cached) {
@@ -109,7 +109,7 @@ export async function uploadLocalFiles(responses: readonly EvalResponse[], o: Lo
       }
     }
     if (!uploaded) {
-      report(`Uploading ${f.path} (${position}, ${formatBytes(file.bytes.length)})…`);
+      report(`Uploading ${f.path} (${formatBytes(file.bytes.length)}; ${position})…`);
       const src = { name: uploadName(f.path), mime: file.mime, bytes: file.bytes };
       uploaded = file.bytes.length > (o.presignAboveBytes ?? PRESIGN_ABOVE_BYTES) ? await uploadPresigned(o.client, src, { signal: o.signal }) : await uploadMultipart(o.client, src, { signal: o.signal });
       progress.files.uploaded++;
