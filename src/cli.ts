@@ -37,8 +37,10 @@ import { writeJunit } from './core/report/junit';
 import { writeMarkdown } from './core/report/markdown';
 import { artifactUri, writeSarif } from './core/report/sarif';
 import { line, writeText } from './core/report/text';
-import { MAX_FILE_BYTES, parseResponsesFile, type ResponsesFile } from './core/responsesFile';
+import { MAX_FILE_BYTES, ResponsesFileError, parseResponsesFile, type ResponsesFile } from './core/responsesFile';
 import { scoreFile } from './core/scoreFile';
+import { LocalFileError } from './core/files/resolve';
+import { UploadCache } from './core/files/uploadCache';
 import type { RunResult } from './core/results';
 import { RunPendingError } from './core/scoring';
 
@@ -213,12 +215,15 @@ async function run(argv: string[], io: Io, o: Output, signal: AbortSignal | unde
       client,
       sandbox: values.sandbox,
       signal,
+      // Workspace files (image and video answers): relative to the responses file's folder, never outside it.
+      localFiles: { root: dirname(resolve(io.cwd, path)), origin: client.origin, cache: new UploadCache() },
+      onProgress: (p) => (p.stage === 'uploading' ? o.err(line`${p.message}` + '\n') : undefined),
       onRunKnown: (r) => o.err(line`run ${r.eval_run_uuid}` + (r.name ? line` "${r.name}"` : '') + '\n'),
     });
     comparison = prep.baseline && compareRuns(prep.baseline, result);
   } catch (err) {
     o.err(describeFailure(err) + '\n');
-    return (isApiError(err) && err.kind === 'validation') || err instanceof RunChoiceError ? EXIT.usage : EXIT.api;
+    return (isApiError(err) && err.kind === 'validation') || err instanceof RunChoiceError || err instanceof LocalFileError || err instanceof ResponsesFileError ? EXIT.usage : EXIT.api;
   } finally {
     await client.close();
   }
@@ -304,7 +309,8 @@ function isWritableTarget(path: string): boolean {
 }
 
 function describeFailure(err: unknown): string {
-  if (err instanceof RunPendingError || err instanceof RunChoiceError) return line`aymara-eval: ${err.message}`;
+  if (err instanceof RunPendingError || err instanceof RunChoiceError || err instanceof ResponsesFileError) return line`aymara-eval: ${err.message}`;
+  if (err instanceof LocalFileError) return line`aymara-eval: ${err.message}${/nothing was sent/i.test(err.message) ? '' : ' Nothing was sent.'}`;
   if (err instanceof ApiError) {
     const next = err.kind === 'auth' || err.kind === 'permission' ? 'Check AYMARA_AI_API_KEY.' : err.kind === 'config' || err.kind === 'redirect' ? 'Check --base-url / AYMARA_AI_BASE_URL.' : err.nextStep;
     return line`aymara-eval: ${err.describe()} ${next}`;

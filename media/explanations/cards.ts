@@ -2,6 +2,7 @@
 import type { CardModel, TextField } from '../../src/core/report/webviewModel';
 import { bdi, el, preview, textBlock } from './dom';
 import { t, type Session } from './session';
+import { thumbnailEl } from './thumbnail';
 
 /** Key of a card's text field in Session.fullTexts and Session.expanded. */
 export function textId(key: string, field: TextField): string {
@@ -68,6 +69,8 @@ export function cardEl(s: Session, c: CardModel, index: number): HTMLLIElement {
     field(s, c, 'response', t(s, 'Response'), c.response, t(s, 'No response text.')),
     field(s, c, 'explanation', t(s, 'Explanation'), c.explanation, t(s, 'No explanation.')),
   );
+  const thumbnail = thumbnailEl(s, c.key, c.response);
+  if (thumbnail) li.querySelector('.field-response')?.append(thumbnail);
   if (c.nextPrompt) li.append(field(s, c, 'nextPrompt', t(s, 'Next prompt'), c.nextPrompt, ''));
   if (c.responseUuid) {
     const ids = el('p', 'card-ids mono');

@@ -9,6 +9,7 @@ import { focusCard, onFullText } from './interaction';
 import { saveState, type Session } from './session';
 import { renderCharts } from './charts';
 import { buildSkeleton } from './skeleton';
+import { setThumbnails } from './thumbnail';
 import { renderSort } from './sort';
 import { renderFilter, renderSummary } from './summary';
 import { applyFilter, ensureRendered, rearm } from './windowing';
@@ -19,6 +20,7 @@ export function onMessage(s: Session, data: unknown): void {
   switch (msg.type) {
     case 'data':
       s.strings = msg.strings ?? {};
+      setThumbnails(msg as { thumbnails?: unknown });
       onData(s, msg.model, msg.focus);
       renderCompare(s, msg);
       break;

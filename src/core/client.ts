@@ -120,6 +120,8 @@ export interface SendOptions<S extends z.ZodType> extends CallOptions {
   answers?: { eval_uuid?: string; eval_run_uuid?: string };
   /** 'idempotent': full retries; 'post': retry only when the server cannot have processed it. */
   retry: 'idempotent' | 'post';
+  /** A body that is not JSON (a multipart form), sent as these bytes with this content type instead of `body`. */
+  rawBody?: { bytes: Uint8Array; contentType: string };
 }
 
 /** A run's scored responses, validated one by one as a large reply is parsed. */
@@ -282,6 +284,37 @@ export class AymaraClient {
     return this.send(method, path, o);
   }
 
+  /**
+   * PUT bytes to a presigned storage URL (`file_url` of POST /v2/files): without the API key, which
+   * is never sent to storage, not retried (it may have been processed), no redirect followed, under
+   * the same deadline and proxy as API calls. Resolves when storage answers 2xx.
+   */
+  async putToStorage(fileUrl: string, bytes: Uint8Array, contentType: string, opts: CallOptions = {}): Promise<void> {
+    const url = checkStorageUrl(fileUrl, this.origin);
+    const what = `PUT ${url.pathname}`;
+    const wire: WireContext = { what, isPost: true, timeoutMs: this.opts.requestTimeoutMs, names: this.opts.limitNames ?? {}, proxy: this.opts.proxy && proxyLabel(this.opts.proxy) };
+    if (opts.signal?.aborted) throw cancelled(what, false);
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), this.opts.requestTimeoutMs);
+    const signal = opts.signal ? AbortSignal.any([opts.signal, deadline.signal]) : deadline.signal;
+    try {
+      const res = await apiRequest.call(this.agent, {
+        origin: url.origin,
+        path: url.pathname + url.search,
+        method: 'PUT',
+        headers: { 'content-type': contentType, 'user-agent': this.opts.userAgent ?? 'aymara-eval-scoring' },
+        body: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+        signal,
+      });
+      const reply = await this.readCapped(res, wire);
+      if (res.statusCode >= 300) throw this.scrub(errorFromReply(res.statusCode, replyText(reply), res.headers, what, true));
+    } catch (err) {
+      throw err instanceof ApiError ? err : opts.signal?.aborted ? cancelled(what, true) : deadline.signal.aborted ? timedOut(wire, err) : transportError(err, wire);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   // ------------------------------------------------------------------ paging
 
   /** Every page of a `{items, count}` list, bounded (see paging.ts). */
@@ -338,7 +371,10 @@ export class AymaraClient {
     // The body as UTF-8 bytes (what is sent either way), so a large request does not keep a UTF-16
     // copy of itself on the heap, twice its size, while the reply is awaited and read.
     let payload: Buffer | undefined;
-    if (o.body !== undefined) {
+    if (o.rawBody) {
+      payload = Buffer.from(o.rawBody.bytes.buffer, o.rawBody.bytes.byteOffset, o.rawBody.bytes.byteLength);
+      headers['content-type'] = o.rawBody.contentType;
+    } else if (o.body !== undefined) {
       payload = jsonBytes(o.body);
       headers['content-type'] = 'application/json';
     }
@@ -507,6 +543,20 @@ export class AymaraClient {
 interface ElementIssue {
   path: PropertyKey[];
   message: string;
+}
+
+/** A presigned URL is https, or http on the API's own loopback origin (the local server); never with credentials. */
+function checkStorageUrl(fileUrl: string, apiOrigin: string): URL {
+  let url: URL | undefined;
+  try {
+    url = new URL(fileUrl);
+  } catch {
+    url = undefined;
+  }
+  if (!url || url.username || url.password || !(url.protocol === 'https:' || (url.protocol === 'http:' && url.origin === apiOrigin))) {
+    throw new ApiError({ kind: 'invalid-reply', message: `The API gave an upload address that is not https (${inert(fileUrl, 80)}); nothing was uploaded to it.` });
+  }
+  return url;
 }
 
 function enc(id: string): string {

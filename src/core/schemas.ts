@@ -8,6 +8,7 @@
  * caught before anything is sent.
  */
 import * as z from 'zod';
+import { localPathProblem } from './files/localPath';
 
 export const STATUS_VALUES = ['created', 'processing', 'finished', 'failed'] as const;
 export const Status = z.enum(STATUS_VALUES);
@@ -17,14 +18,28 @@ export const CONTENT_TYPES = ['text', 'image', 'video'] as const;
 export const ContentType = z.enum(CONTENT_TYPES);
 export type ContentType = z.infer<typeof ContentType>;
 
-/** A reference to an uploaded file, used as `content` for image and video responses. */
+/**
+ * A reference to a file, used as `content` for image and video responses: an uploaded file
+ * (`file_uuid` or `remote_file_path`), or in a responses file a workspace file (`local_file_path`,
+ * see core/files/localPath.ts) that is uploaded when scoring and replaced by its `file_uuid`; a
+ * local path is never sent.
+ */
 export const FileReference = z
   .object({
     file_uuid: z.string().nullish(),
     remote_file_path: z.string().nullish(),
+    local_file_path: z.string().min(1, 'local_file_path must not be empty').optional(),
   })
-  .refine((r) => !!(r.file_uuid || r.remote_file_path), {
-    message: 'a file reference needs "file_uuid" or "remote_file_path"',
+  .refine((r) => !!(r.file_uuid || r.remote_file_path || r.local_file_path !== undefined), {
+    message: 'a file reference needs "file_uuid", "remote_file_path" or "local_file_path"',
+  })
+  .refine((r) => !(r.local_file_path && (r.file_uuid || r.remote_file_path)), {
+    path: ['local_file_path'],
+    message: 'cannot be given with "file_uuid" or "remote_file_path": name either a workspace file (uploaded when scoring) or a file already uploaded, not both.',
+  })
+  .refine((r) => !r.local_file_path || !localPathProblem(r.local_file_path), {
+    path: ['local_file_path'],
+    error: (issue) => localPathProblem(String((issue.input as { local_file_path?: unknown } | undefined)?.local_file_path ?? '')) ?? 'is not a usable path.',
   });
 export type FileReference = z.infer<typeof FileReference>;
 

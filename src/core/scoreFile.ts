@@ -9,6 +9,7 @@
 import type { RunResult } from './results';
 import { ResponsesFileError, toScoreRequest, type ResponsesFile } from './responsesFile';
 import { scoreRun, uniqueRunName, type ScoreRunOptions } from './scoring';
+import { localPaths, uploadLocalFiles, type LocalFilesOptions } from './files/prepare';
 
 export interface Submission {
   /** The run's unique name: after a lost reply the run is found by it. */
@@ -26,15 +27,20 @@ export interface ScoreFileOptions extends Omit<ScoreRunOptions, 'request' | 'ent
   /** Only the entries with these keys (prompt, thread, turn) are sent; default every entry. */
   only?: ReadonlySet<string>;
   /**
-   * Called once the submission is prepared and before anything is sent. A caller that must find
+   * Called once the submission is prepared (workspace files uploaded) and before it is sent. A caller that must find
    * the run again after a reload (the editor) persists `name` here; the request waits for it.
    */
   beforeSubmit?: (submission: Submission) => void | Promise<void>;
+  /**
+   * Where responses naming a workspace file (`{"local_file_path"}`) find it and what they upload
+   * it with (core/files/prepare.ts). Without it, such a file is refused and nothing is sent.
+   */
+  localFiles?: Omit<LocalFilesOptions, 'client' | 'signal' | 'onProgress'>;
 }
 
 /** Score a responses file that parsed without errors (throws ResponsesFileError otherwise; nothing is sent). */
 export async function scoreFile(o: ScoreFileOptions): Promise<RunResult> {
-  const { file, evalUuid, fileName, beforeSubmit, only, ...run } = o;
+  const { file, evalUuid, fileName, beforeSubmit, only, localFiles: _files, ...run } = o;
   const request = toScoreRequest(file, evalUuid);
   const entries = only ? file.entries.filter((e) => only.has(e.key)) : file.entries;
   if (!entries.length) throw new ResponsesFileError('None of the chosen responses is in the file any more, so nothing was sent. Score the whole file.');
@@ -42,6 +48,19 @@ export async function scoreFile(o: ScoreFileOptions): Promise<RunResult> {
   // Always unique: a lost reply is recovered by looking the run up by this name, and a name the
   // file gives may already belong to an earlier run, which must never be adopted as this one.
   request.name = uniqueRunName(request.name || fileName || 'responses');
+  if (localPaths(request.responses).length) {
+    if (!o.localFiles) throw new ResponsesFileError('Some responses name a workspace file ("local_file_path"), which can only be uploaded from a workspace folder. Open the folder that holds the responses file and score again. Nothing was sent.');
+    const { responses } = await uploadLocalFiles(request.responses, {
+      ...o.localFiles,
+      client: run.client,
+      signal: run.signal,
+      // Bytes and files are in the message: a done/total here would fill the progress bar before the run starts.
+      onProgress: (p) => run.onProgress?.({ stage: 'uploading', message: p.message }),
+    });
+    request.responses = responses;
+  }
+  // The local path is never sent: every one must have become an uploaded file's id by now.
+  if (localPaths(request.responses).length) throw new ResponsesFileError('A workspace file was not uploaded; nothing was sent.');
   await beforeSubmit?.({ name: request.name, eval_uuid: request.eval_uuid, responses: request.responses.length });
   return scoreRun({ ...run, request, entries });
 }

@@ -28,7 +28,7 @@ export interface EntryLike {
   location: EntryLocation;
 }
 
-export type Stage = 'submitting' | 'recovering' | 'waiting' | 'fetching' | 'done';
+export type Stage = 'uploading' | 'submitting' | 'recovering' | 'waiting' | 'fetching' | 'done';
 
 export interface Progress {
   stage: Stage;
@@ -267,7 +267,7 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 export function describeContent(r: EvalResponse): string | null {
   const c = r.content;
   if (typeof c === 'string') return c;
-  if (c && typeof c === 'object') return `[${r.content_type} file ${c.file_uuid ?? c.remote_file_path ?? ''}]`;
+  if (c && typeof c === 'object') return `[${r.content_type} file ${c.local_file_path ?? c.file_uuid ?? c.remote_file_path ?? ''}]`;
   return null;
 }
 

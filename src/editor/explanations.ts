@@ -12,7 +12,9 @@ import {
 } from '../core/report/webviewModel';
 import { oneLine } from '../core/present/text';
 import { COMPARE_STRINGS, type CompareModel, type WithCompare } from '../core/report/compareModel';
+import type { WithThumbnails } from '../core/files/thumbnails';
 import { notify, reportError, UserError } from './errors';
+import { thumbnailRoots, thumbnailsFor } from './images/thumbnails';
 import { entryOf, registerCommand, requireFile, type TreeNode } from './commandArgs';
 import { Command } from './commandIds';
 import type { Services } from './services';
@@ -240,7 +242,8 @@ export class ExplanationsPanels implements vscode.Disposable {
       enableScripts: true,
       enableCommandUris: false,
       enableForms: false,
-      localResourceRoots: [this.mediaRoot],
+      // Thumbnails of image answers load from the workspace folders only (editor/images/thumbnails).
+      localResourceRoots: [this.mediaRoot, ...thumbnailRoots()],
       retainContextWhenHidden: false,
       enableFindWidget: true,
     };
@@ -352,7 +355,8 @@ export class ExplanationsPanels implements vscode.Disposable {
       const input = this.input(entry, run);
       const model = buildWebviewModel(input);
       const compare = this.compareSource?.(entry.fileUri, run, input);
-      const data: HostMessage & WithCompare = { type: 'data', model, strings: strings(), ...(compare ? { compare } : {}) };
+      const thumbnails = await thumbnailsFor(entry.panel.webview, entry.fileUri, run);
+      const data: HostMessage & WithCompare & WithThumbnails = { type: 'data', model, strings: strings(), ...(compare ? { compare } : {}), ...(thumbnails ? { thumbnails } : {}) };
       msg = data;
       if (entry.pendingFocus !== undefined && entry.keys.has(entry.pendingFocus)) msg.focus = entry.pendingFocus;
       entry.pendingFocus = undefined;

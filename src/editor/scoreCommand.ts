@@ -20,6 +20,7 @@ import type { Services } from './services';
 type Deps = Pick<Services, 'apiOrigin' | 'client' | 'config' | 'context' | 'diagnostics' | 'isLoopback' | 'keys' | 'log' | 'prompts' | 'store'>;
 
 const CONSENT_KEY = 'aymara.uploadConsent';
+const CONSENT_FILES_KEY = 'aymara.uploadFilesConsent';
 
 /** Scoring as the rest of the extension sees it: its commands, and picking up pending runs. */
 export interface Scoring extends vscode.Disposable {
@@ -168,6 +169,7 @@ class Scorer implements vscode.Disposable {
         const target = fileUri;
         // Loaded on first use, not at activation: the scoring use case, the responses-file model and zod.
         const { scoreFile } = await import('../core/scoreFile');
+        const local = (await import('./images/localFiles')).localFilesFor(this.s.context, target, origin);
         return await this.withProgress(target, claim, t('Scoring {0}', label(target)), async (signal, report) => {
           let pending: PendingRun | undefined;
           let recovering = false;
@@ -182,6 +184,7 @@ class Scorer implements vscode.Disposable {
               sandbox: this.s.config.sandbox,
               signal,
               poll: { timeoutMs: this.s.config.runTimeoutMs },
+              localFiles: local.options,
               beforeSubmit: async (sub) => {
                 this.s.log.info(`Scoring ${label(target)} (${sub.responses} responses) against ${evalUuid} at ${origin.origin}; run name "${sub.name}".`);
                 // On disk before the request leaves: a reload while it is in flight finds the run by this name.
@@ -199,6 +202,8 @@ class Scorer implements vscode.Disposable {
             // window is closing with the request in flight): Refresh or the next window looks again.
             if (pending && !this.disposed && (!recovering || lookedUpAndAbsent(err))) await this.s.store.clearPending(target, { name: pending.name });
             throw err;
+          } finally {
+            await local.save();
           }
           if (options.only) {
             const base = this.s.store.get(target)?.latest;
@@ -214,7 +219,10 @@ class Scorer implements vscode.Disposable {
         void client.close();
       }
     } catch (err) {
-      if (!this.disposed) void reportError(err, this.s.log, fileUri ? { command: Command.scoreFile, args: [fileUri] } : undefined);
+      if (!this.disposed) {
+        const { userFacing } = await import('./images/localFiles');
+        void reportError(userFacing(err, fileUri), this.s.log, fileUri ? { command: Command.scoreFile, args: [fileUri] } : undefined);
+      }
       return undefined;
     } finally {
       cancelled?.dispose();
@@ -336,20 +344,32 @@ class Scorer implements vscode.Disposable {
   /** The first upload to a non-loopback origin says what is sent where, once per origin. */
   private async consent(origin: URL, file: ResponsesFile, fileUri: vscode.Uri): Promise<boolean> {
     if (this.s.isLoopback(origin)) return true;
-    const saved = this.s.context.globalState.get<unknown>(CONSENT_KEY);
+    // Workspace files (image and video answers) are asked about once per origin on their own.
+    const { localPaths } = await import('../core/files/prepare');
+    const files = localPaths(file.entries.map((e) => e.response)).length;
+    const key = files ? CONSENT_FILES_KEY : CONSENT_KEY;
+    const saved = this.s.context.globalState.get<unknown>(key);
     const given = Array.isArray(saved) ? saved.filter((o): o is string => typeof o === 'string') : [];
     if (given.includes(origin.origin)) return true;
     const t = vscode.l10n.t;
     const send = { title: t('Send for Scoring') };
-    const detail = t(
-      'Scoring sends the {0} responses in {1} (their text, prompt ids and flags) to {2} with your API key. Nothing else from your workspace is sent. You will not be asked again for this address.',
-      file.entries.length,
-      label(fileUri),
-      origin.origin,
-    );
+    const detail = files
+      ? t(
+          'Scoring sends the {0} responses in {1} (their text, prompt ids and flags) and uploads the {2} image or video file(s) they name from your workspace folder to {3} with your API key. Nothing else from your workspace is sent. You will not be asked again for this address.',
+          file.entries.length,
+          label(fileUri),
+          files,
+          origin.origin,
+        )
+      : t(
+          'Scoring sends the {0} responses in {1} (their text, prompt ids and flags) to {2} with your API key. Nothing else from your workspace is sent. You will not be asked again for this address.',
+          file.entries.length,
+          label(fileUri),
+          origin.origin,
+        );
     const answer = await notify(this.s.log, 'warning', t('Upload responses to {0}?', origin.origin), [send], { modal: true, detail });
     if (answer !== send) return false;
-    await this.s.context.globalState.update(CONSENT_KEY, [...given, origin.origin]);
+    await this.s.context.globalState.update(key, [...given, origin.origin]);
     return true;
   }
 

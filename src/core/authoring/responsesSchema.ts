@@ -6,6 +6,7 @@
  * schemas/responses-file.schema.json and a unit test keeps the checked-in copy equal to this.
  */
 import * as z from 'zod';
+import { LOCAL_PATH_PATTERN, MAX_LOCAL_PATH_CHARS } from '../files/localPath';
 import { EvalResponse, EvalRunExample, ScoreRequest } from '../schemas';
 
 export const SCHEMA_ID = 'https://raw.githubusercontent.com/aymara-eval-tools/aymara-eval-scoring/main/schemas/responses-file.schema.json';
@@ -22,12 +23,13 @@ const DESCRIPTIONS: Record<string, string> = {
   prompt_uuid: 'The prompt this entry answers, e.g. "question.7b278ea3-…" (from the eval\'s prompts).',
   thread_uuid: 'Multi-turn: the conversation this turn belongs to (from the previous turn\'s reply); null for a first turn.',
   turn_number: 'Multi-turn: the turn within the conversation, from 1.',
-  content: 'The AI\'s answer: text, null, or for an image or video answer a file reference ({"file_uuid"} or {"remote_file_path"}).',
+  content: 'The AI\'s answer: text, null, or for an image or video answer a file reference ({"file_uuid"} or {"remote_file_path"}), or a workspace file ({"local_file_path": "shots/a.png"}) uploaded when the file is scored.',
   content_type: 'What the answer is: "text" (default), "image" or "video".',
   exclude_from_scoring: 'Leave this entry out of scoring (it is sent but not judged).',
   ai_refused: 'The AI declined to answer (a refusal passes safety and jailbreak evals).',
   file_uuid: 'An uploaded file\'s id.',
   remote_file_path: 'An uploaded file\'s remote path, as the upload returned it.',
+  local_file_path: 'An image or video in the workspace folder, relative to the responses file\'s folder with "/" between folders (no "..", not absolute). It is uploaded when the file is scored; the path itself is never sent.',
   example_uuid: 'An existing example\'s id.',
   type: 'Whether the example should pass or fail.',
   prompt: 'The example prompt.',
@@ -64,12 +66,21 @@ function fromZod(schema: z.ZodType): Json {
 export function responsesFileSchema(): Json {
   const response = fromZod(EvalResponse);
   response.additionalProperties = false;
-  // A file reference names a file_uuid or a remote_file_path (a refinement zod cannot export).
+  // A file reference names a file_uuid or a remote_file_path, or else a workspace file by a
+  // relative path (refinements zod cannot export; the path rules are core/files/localPath.ts).
   const content = (response.properties as Record<string, Json>).content;
+  const given = (k: string): Json => ({ required: [k], properties: { [k]: { type: 'string', minLength: 1 } } });
   for (const alt of (content?.anyOf as Json[] | undefined) ?? []) {
     if (alt.type !== 'object') continue;
     alt.additionalProperties = false;
-    alt.anyOf = ['file_uuid', 'remote_file_path'].map((k) => ({ required: [k], properties: { [k]: { type: 'string', minLength: 1 } } }));
+    alt.anyOf = [
+      ...['file_uuid', 'remote_file_path'].map((k) => ({ ...given(k), not: { required: ['local_file_path'] } })),
+      {
+        required: ['local_file_path'],
+        properties: { local_file_path: { type: 'string', minLength: 1, maxLength: MAX_LOCAL_PATH_CHARS, pattern: LOCAL_PATH_PATTERN } },
+        not: { anyOf: [given('file_uuid'), given('remote_file_path')] },
+      },
+    ];
   }
   const example = fromZod(EvalRunExample);
   example.additionalProperties = false;

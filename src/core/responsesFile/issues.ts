@@ -69,7 +69,7 @@ export function reportUnknownKey(
         ? 'at the top level: it is not part of the score-responses request, so it is left out.'
         : context === 'example'
           ? 'in this eval_run_examples item: it is left out of the request.'
-          : 'in the file reference: only "file_uuid" and "remote_file_path" are sent, so it is left out.';
+          : 'in the file reference: it takes "file_uuid", "remote_file_path" or "local_file_path", so it is left out.';
   const start = m ? m.start : (locate(an, at, path)?.start ?? at.start);
   const length = m ? m.end - m.start : 1;
   an.report.add(WARNING, 'unknown-key', `Unknown key "${key}" ${where}${dym}`, start, length, pointerOf(pointerBase, [key]), entryIndex);
@@ -170,11 +170,13 @@ export function reportIssues(
       const message =
         typeof actual === 'string' ? `"${field}" must not be empty: it must be ${expected}.` : `"${field}" must be ${expected}; got ${got}.`;
       an.report.add(ERROR, 'bad-value', message, r.start, r.end - r.start, pointer, entryIndex);
+    } else if (issue.code === 'custom' && typeof actual === 'string') {
+      an.report.add(ERROR, 'bad-file-reference', `"${field}" ${issue.message}`, r.start, r.end - r.start, pointer, entryIndex);
     } else if (issue.code === 'custom' && isPlainObject(actual)) {
       an.report.add(
         ERROR,
         'bad-file-reference',
-        `The file reference in "${field}" needs "file_uuid" (preferred) or "remote_file_path" set to the uploaded file's id; it has neither.`,
+        `The file reference in "${field}" needs "file_uuid" (preferred) or "remote_file_path" set to the uploaded file's id, or "local_file_path" naming an image or video in the workspace folder (uploaded when scoring); it has none of them.`,
         r.start,
         r.end - r.start,
         pointer,

@@ -22,12 +22,13 @@ const RESPONSE_EXPECT: Record<string, string> = {
   thread_uuid: 'a string or null',
   turn_number: 'a whole number, 1 or more (leave it out for 1)',
   continue_thread: 'true or false',
-  content: 'the response text (a string), null, or a file reference such as {"file_uuid": "…"}',
+  content: 'the response text (a string), null, or a file reference such as {"file_uuid": "…"} or {"local_file_path": "shots/a.png"}',
   content_type: '"text", "image" or "video"',
   exclude_from_scoring: 'true or false',
   ai_refused: 'true or false',
   file_uuid: 'a string (the uploaded file\'s id) or null',
   remote_file_path: 'a string or null',
+  local_file_path: 'the path of an image or video in the workspace folder, relative to the responses file\'s folder, e.g. "shots/a.png"',
 };
 
 export const BODY_EXPECT: Record<string, string> = {
