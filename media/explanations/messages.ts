@@ -6,6 +6,7 @@ import type { HostMessage, WebviewModel } from '../../src/core/report/webviewMod
 import { renderCompare } from './compare';
 import { el } from './dom';
 import { focusCard, onFullText } from './interaction';
+import { onHistory, onReviewData } from './review';
 import { saveState, type Session } from './session';
 import { renderCharts } from './charts';
 import { buildSkeleton } from './skeleton';
@@ -19,6 +20,7 @@ export function onMessage(s: Session, data: unknown): void {
   switch (msg.type) {
     case 'data':
       s.strings = msg.strings ?? {};
+      onReviewData(s, msg);
       onData(s, msg.model, msg.focus);
       renderCompare(s, msg);
       break;
@@ -32,6 +34,8 @@ export function onMessage(s: Session, data: unknown): void {
       s.strings = msg.strings ?? {};
       onEmpty(s, msg.message);
       break;
+    default:
+      onHistory(s, data);
   }
 }
 

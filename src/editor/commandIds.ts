@@ -29,6 +29,8 @@ export const Command = {
   compareRuns: 'aymara.compareRuns',
   clearComparison: 'aymara.clearComparison',
   exportResults: 'aymara.exportResults',
+  overrideVerdict: 'aymara.overrideVerdict',
+  showVerdictHistory: 'aymara.showVerdictHistory',
 } as const;
 
 export type CommandId = (typeof Command)[keyof typeof Command];
@@ -60,6 +62,10 @@ export const TestCommand = {
   answerScoreOnSave: 'aymara._test.answerScoreOnSave',
   /** The walkthrough context keys the extension has set, and their values. */
   walkthroughContext: 'aymara._test.walkthroughContext',
+  /** Answers for the next Override Verdict… form (see override/form.ts FormAnswers), instead of its quick pick and input boxes. */
+  overrideAnswers: 'aymara._test.overrideAnswers',
+  /** What the last review command's form asked (steps, problems, entries offered). */
+  overrideAsked: 'aymara._test.overrideAsked',
 } as const;
 
 /** Commands of VS Code itself that the extension runs or offers on a button. */

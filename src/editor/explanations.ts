@@ -12,6 +12,7 @@ import {
 } from '../core/report/webviewModel';
 import { oneLine } from '../core/present/text';
 import { COMPARE_STRINGS, type CompareModel, type WithCompare } from '../core/report/compareModel';
+import { parseReviewRequest, REVIEW_STRINGS, reviewsOf, type HistoryMessage, type WithReviews } from '../core/override/reviewView';
 import { notify } from './errors';
 import { entryOf, registerCommand, requireFile } from './commandArgs';
 import { Command } from './commandIds';
@@ -64,7 +65,9 @@ interface Entry {
   focused?: string;
   disposables: vscode.Disposable[];
   /** The last message posted (kept only when the extension runs under test). */
-  lastPosted?: HostMessage;
+  lastPosted?: HostMessage | HistoryMessage;
+  /** A card's verdict history to post once the page is ready (see showHistory). */
+  pendingHistory?: HistoryMessage;
 }
 
 /** The feature's entry point: built with what it uses; disposing it removes all it registered. */
@@ -126,6 +129,15 @@ export class ExplanationsPanels implements vscode.Disposable {
       entry = this.adopt(panel, fileUri, run.eval_run_uuid);
     }
     if (focusKey !== undefined) this.focusEntry(entry, focusKey);
+  }
+
+  /** Show a response's verdict history in its card, opening the panel (scrolled to the card) when needed. */
+  async showHistory(fileUri: vscode.Uri, msg: HistoryMessage): Promise<void> {
+    await this.show(fileUri, msg.key, { preserveFocus: true });
+    const entry = this.byFile(fileUri);
+    if (!entry) return;
+    if (entry.ready) await this.post(entry, msg);
+    else entry.pendingHistory = msg;
   }
 
   /** Show a file's comparison in its panel (compare mode) while `source` gives one; panels follow `onDidChange`. */
@@ -342,7 +354,7 @@ export class ExplanationsPanels implements vscode.Disposable {
       const input = this.input(entry, run);
       const model = buildWebviewModel(input);
       const compare = this.compareSource?.(entry.fileUri, run, input);
-      const data: HostMessage & WithCompare = { type: 'data', model, strings: strings(), ...(compare ? { compare } : {}) };
+      const data: HostMessage & WithCompare & WithReviews = { type: 'data', model, strings: strings(), ...(compare ? { compare } : {}), ...reviewsOf(run.items, input.t) };
       msg = data;
       if (entry.pendingFocus !== undefined && entry.keys.has(entry.pendingFocus)) msg.focus = entry.pendingFocus;
       entry.pendingFocus = undefined;
@@ -350,9 +362,12 @@ export class ExplanationsPanels implements vscode.Disposable {
       if (ms > 200) this.s.log.info(`Explanations: built the view of ${model.cards.length} responses in ${ms} ms.`);
     }
     await this.post(entry, msg);
+    const history = entry.pendingHistory;
+    entry.pendingHistory = undefined;
+    if (history && run && entry.keys.has(history.key)) await this.post(entry, history);
   }
 
-  private async post(entry: Entry, msg: HostMessage): Promise<void> {
+  private async post(entry: Entry, msg: HostMessage | HistoryMessage): Promise<void> {
     try {
       // The one way data reaches the webview: never the API key, even where the server echoed it.
       const safe = this.s.log.redactDeep(msg);
@@ -373,6 +388,12 @@ export class ExplanationsPanels implements vscode.Disposable {
   }
 
   private async receive(entry: Entry, raw: unknown): Promise<boolean> {
+    // A card's review buttons run the review commands on the panel's own file and that response.
+    const review = parseReviewRequest(raw, (k) => entry.keys.has(k));
+    if (review) {
+      await vscode.commands.executeCommand(review.type === 'override' ? Command.overrideVerdict : Command.showVerdictHistory, entry.fileUri.toString(), review.key);
+      return true;
+    }
     const msg: WebviewMessage | undefined = parseWebviewMessage(raw, (k) => entry.keys.has(k));
     if (!msg) {
       entry.rejected++;
@@ -461,7 +482,7 @@ let cachedStrings: Record<string, string> | undefined;
 function strings(): Record<string, string> {
   if (!cachedStrings) {
     cachedStrings = {};
-    for (const s of [...WEBVIEW_STRINGS, ...COMPARE_STRINGS]) cachedStrings[s] = vscode.l10n.t(s);
+    for (const s of [...WEBVIEW_STRINGS, ...COMPARE_STRINGS, ...REVIEW_STRINGS]) cachedStrings[s] = vscode.l10n.t(s);
   }
   return cachedStrings;
 }
