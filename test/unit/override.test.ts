@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { applyOverride, type AcceptedOverride } from '../../src/core/override/applyOverride';
+import { applyOverride, reviewOfResponse, type AcceptedOverride } from '../../src/core/override/applyOverride';
 import { checkExplanation, parseConfidence } from '../../src/core/override/formRules';
 import { historyRows, parseReviewRequest, reviewLine, reviewsOf } from '../../src/core/override/reviewView';
 import { countVerdicts, type ResultItem, type RunResult } from '../../src/core/results';
@@ -65,6 +65,13 @@ describe('applyOverride (an accepted override applied to a run)', () => {
     const after = applyOverride(before, key, { sent: toPass.sent, reply: { ...toPass.reply, is_passed: false, explanation: 'Server kept it failing.' } }, NOW)!;
     assert.equal(after.items[1]!.verdict, 'failed');
     assert.equal(after.items[1]!.explanation, 'Server kept it failing.');
+  });
+
+  it('a response the API lists as changed by a person carries the review mark; others none', () => {
+    assert.deepEqual(reviewOfResponse({ manually_updated: true, manually_updated_at: '2026-12-06T16:59:00Z', manually_updated_by: user }), { review: { at: '2026-12-06T16:59:00Z', by: 'ana@example.com' } });
+    assert.deepEqual(reviewOfResponse({ manually_updated: true, manually_updated_at: '2026-12-06T16:59:00Z', manually_updated_by: null }), { review: { at: '2026-12-06T16:59:00Z', by: null } });
+    assert.equal(reviewOfResponse({ manually_updated: false, manually_updated_at: '2026-12-06T16:59:00Z' }), undefined);
+    assert.equal(reviewOfResponse({ manually_updated: true }), undefined);
   });
 
   it('an unknown key: undefined (nothing to apply it to)', () => {

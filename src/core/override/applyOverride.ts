@@ -31,6 +31,17 @@ export interface AcceptedOverride {
 
 const isFraction = (n: unknown): n is number => typeof n === 'number' && Number.isFinite(n) && n >= 0 && n <= 1;
 
+/**
+ * The review mark of a scored response as the API lists it (a run read again, e.g. Refresh
+ * Results): set when the response says a person changed it (manually_updated with a time).
+ */
+export function reviewOfResponse(s: Record<string, unknown>): { review: Review } | undefined {
+  if (s.manually_updated !== true || typeof s.manually_updated_at !== 'string' || !s.manually_updated_at) return undefined;
+  const by = s.manually_updated_by;
+  const email = typeof by === 'object' && by !== null ? (by as Record<string, unknown>).email : undefined;
+  return { review: { at: s.manually_updated_at, by: typeof email === 'string' && email ? email : null } };
+}
+
 /** The item as the accepted override leaves it. */
 export function overriddenItem(item: ResultItem, accepted: AcceptedOverride, now: string): ResultItem {
   const { sent, reply } = accepted;

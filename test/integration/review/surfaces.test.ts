@@ -157,6 +157,18 @@ describe('Override Verdict… from every surface', () => {
     assert.deepEqual(summary.counts, after.counts, 'the run\'s summary (history, trend) follows too');
   });
 
+  it('Refresh Results reads the reviewed verdicts back from Aymara, review marks included', async () => {
+    const before = await latest();
+    const reviewed = before.items.filter((i) => i.review).map((i) => [i.key, i.verdict, i.confidence, i.review]);
+    assert.ok(reviewed.length >= 3, 'the earlier tests reviewed some results');
+    const results = await exec<unknown[]>(Command.refresh, file());
+    assert.equal(results.length, 1, 'the run was read again');
+    const after = await latest();
+    assert.notEqual(after, before);
+    assert.deepEqual(after.items.filter((i) => i.review).map((i) => [i.key, i.verdict, i.confidence, i.review]), reviewed);
+    assert.deepEqual(after.counts, before.counts);
+  });
+
   it('Escape at any step, or an answer the box refuses, sends nothing and changes nothing', async () => {
     const [failure] = await failures();
     const target = failure ?? (await latest()).items.find((i) => i.verdict === 'passed')!;
