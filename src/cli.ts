@@ -2,7 +2,7 @@
  * aymara-eval: score a responses file from a terminal or CI with the same core as the extension.
  *
  *   aymara-eval score <file> [--eval <uuid>] [--base-url <url>] [--workspace <uuid>] [--sandbox]
- *                            [--format text|json|sarif|junit] [--output <path>] [--timeout <s>]
+ *                            [--format text|json|sarif|junit|csv|markdown] [--output <path>] [--timeout <s>]
  *                            [--max-file-mb <n>] [--baseline <run>] [--only-failed-from <run>]
  *                            [--fail-on failures|regressions] [--min-pass-rate <p>]
  *   aymara-eval compare <baseline-run> <current-run> [--file <file>] [--format text|json]
@@ -32,7 +32,9 @@ import { RunChoiceError } from './core/compare/fetchRun';
 import { FileReadError, decodeUtf8, readRegularFile } from './core/fileBytes';
 import { writeComparisonText } from './core/report/comparisonText';
 import { writeJson } from './core/report/json';
+import { writeCsv } from './core/report/csv';
 import { writeJunit } from './core/report/junit';
+import { writeMarkdown } from './core/report/markdown';
 import { artifactUri, writeSarif } from './core/report/sarif';
 import { line, writeText } from './core/report/text';
 import { MAX_FILE_BYTES, parseResponsesFile, type ResponsesFile } from './core/responsesFile';
@@ -68,7 +70,7 @@ Options:
                          https only, or http to a loopback address
   --workspace <uuid>     Aymara workspace (workspace_uuid)
   --sandbox              score in sandbox mode (is_sandbox=true)
-  --format <f>           text (default), json, sarif or junit; for report:
+  --format <f>           text (default), json, sarif, junit, csv or markdown; for report:
                          markdown (default) or json
   --output <path>        write the report to a file instead of standard output
   --timeout <seconds>    longest time for one API request, retries included (default 120)
@@ -143,8 +145,8 @@ async function run(argv: string[], io: Io, o: Output, signal: AbortSignal | unde
     return EXIT.usage;
   }
   const format = values.format ?? 'text';
-  if (!['text', 'json', 'sarif', 'junit'].includes(format)) {
-    o.err(line`aymara-eval: --format must be text, json, sarif or junit (got "${format}")` + '\n');
+  if (!['text', 'json', 'sarif', 'junit', 'csv', 'markdown'].includes(format)) {
+    o.err(line`aymara-eval: --format must be text, json, sarif, junit, csv or markdown (got "${format}")` + '\n');
     return EXIT.usage;
   }
   const timeoutSec = values.timeout === undefined ? 120 : Number(values.timeout);
@@ -234,6 +236,12 @@ async function run(argv: string[], io: Io, o: Output, signal: AbortSignal | unde
       break;
     case 'junit':
       report = writeJunit(shown, label);
+      break;
+    case 'csv':
+      report = writeCsv(shown, label);
+      break;
+    case 'markdown':
+      report = writeMarkdown(shown, label);
       break;
     default:
       report = (cmp ? writeComparisonText(cmp, label) + '\n' : '') + writeText(shown, label);

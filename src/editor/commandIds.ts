@@ -29,6 +29,8 @@ export const Command = {
   compareRuns: 'aymara.compareRuns',
   clearComparison: 'aymara.clearComparison',
   exportResults: 'aymara.exportResults',
+  /** Export Results… for the run of the active explanations panel (its title bar). */
+  exportShownResults: 'aymara.explanations.exportResults',
   overrideVerdict: 'aymara.overrideVerdict',
   showVerdictHistory: 'aymara.showVerdictHistory',
 } as const;

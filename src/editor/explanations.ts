@@ -13,8 +13,8 @@ import {
 import { oneLine } from '../core/present/text';
 import { COMPARE_STRINGS, type CompareModel, type WithCompare } from '../core/report/compareModel';
 import { parseReviewRequest, REVIEW_STRINGS, reviewsOf, type HistoryMessage, type WithReviews } from '../core/override/reviewView';
-import { notify } from './errors';
-import { entryOf, registerCommand, requireFile } from './commandArgs';
+import { notify, reportError, UserError } from './errors';
+import { entryOf, registerCommand, requireFile, type TreeNode } from './commandArgs';
 import { Command } from './commandIds';
 import type { Services } from './services';
 
@@ -194,6 +194,16 @@ export class ExplanationsPanels implements vscode.Disposable {
         const uri = requireFile(t, 'explain', this.s.log);
         // Invoked with arguments = from the tree or a code lens: leave focus where it is.
         return uri ? this.show(uri, entryOf(t)?.key, { preserveFocus: t.kind !== 'none' }) : undefined;
+      }),
+      // The panel's title bar: the run on screen, exported as from its results-tree row.
+      registerCommand(Command.exportShownResults, () => {
+        const entry = [...this.panels.values()].find((e) => e.panel.active);
+        if (!entry) {
+          void reportError(new UserError(vscode.l10n.t('No explanations panel is active. Open one (Aymara: Show Explanations), then export from its title bar, or use Export Results… on a run in the results view.')), this.s.log);
+          return undefined;
+        }
+        const node: TreeNode = { kind: 'run', uri: entry.fileUri.toString(), runUuid: entry.runUuid, latest: true };
+        return vscode.commands.executeCommand(Command.exportResults, node);
       }),
       // A follow-up of navigation: with no panel open or no such response there is nothing to focus (false), quietly.
       registerCommand(Command.focusExplanation, (t) => {

@@ -24,6 +24,7 @@ import { matchResults } from '../../src/core/scoring';
 import { EvalRunResult } from '../../src/core/schemas';
 import { bundledSeed, DEFAULT_API_KEY, LOAD_TEST_EVAL_UUID, loadTestPromptUuid, startServer } from '../../src/server';
 import { benchActivation } from './activation';
+import { benchAuthoring } from './authoring';
 import { benchCompare } from './compare';
 import { buildProduction, type ProductionBuild } from './bundle';
 import { benchFetch, benchFetchInProcess } from './fetch';
@@ -37,7 +38,7 @@ import { benchStore } from './store';
 import { benchViews, webviewModel, type ViewsInput } from './views';
 import { benchWebview } from './webview';
 
-const SECTIONS = ['parse', 'views', 'compare', 'fetch', 'memory', 'store', 'bundle', 'webview', 'activation', 'scoreui'] as const;
+const SECTIONS = ['parse', 'views', 'compare', 'fetch', 'memory', 'store', 'bundle', 'webview', 'activation', 'scoreui', 'authoring'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function findRepoRoot(): string {
@@ -194,7 +195,7 @@ async function main(): Promise<void> {
     const noStartup = (pj: Record<string, unknown>) => {
       pj.activationEvents = (pj.activationEvents as string[]).filter((e) => e !== 'onStartupFinished');
     };
-    if (on('bundle') || on('webview') || on('activation') || on('scoreui')) {
+    if (on('bundle') || on('webview') || on('activation') || on('scoreui') || on('authoring')) {
       await section('bundle', 'bundle.packaged', async () => {
         prod = buildProduction(repoRoot, join(tmp, 'extension'), details, noStartup);
         return on('bundle') ? prod.rows : [];
@@ -210,6 +211,9 @@ async function main(): Promise<void> {
     }
     if (on('scoreui') && prod) {
       await section('scoreui', 'ui.scoreToDiagnostics.10k', () => benchScoreUi(repoRoot, prod!.dir, process.env.AYMARA_BENCH_SCOREUI_100K ? [path10k, path100k] : [path10k], details), '≤ 1500 ms');
+    }
+    if (on('authoring') && prod) {
+      await section('authoring', 'testExplorer.publish.10k', () => benchAuthoring(repoRoot, prod!.dir, path10k, details), 'ratio ≤ 1.0');
     }
   } finally {
     rmSync(tmp, { recursive: true, force: true });

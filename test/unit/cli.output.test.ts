@@ -97,7 +97,8 @@ const hostileRun: Stub['reply'] = (req) => ({
 
 /** The key, or a long start of it, and anything a terminal acts on, are absent from a run's output. */
 function assertClean(r: CliRun, what: string): void {
-  for (const [name, text] of [['stdout', r.stdout], ['stderr', r.stderr]] as const) {
+  // CSV's record delimiter is CRLF (RFC 4180); a carriage return anywhere else is a defect.
+  for (const [name, text] of [['stdout', what.startsWith('csv') ? r.stdout.replaceAll('\r\n', '\n') : r.stdout], ['stderr', r.stderr]] as const) {
     assert.ok(!text.includes(KEY.slice(0, 12)), `${what}: the start of the key is on ${name}:\n${text}`);
     const bad = ACTIVE.exec(text);
     assert.ok(!bad, `${what}: ${name} has U+${bad?.[0].charCodeAt(0).toString(16).padStart(4, '0')} at ${bad?.index}: ${JSON.stringify(text.slice(Math.max(0, (bad?.index ?? 0) - 40), (bad?.index ?? 0) + 20))}`);
@@ -136,7 +137,7 @@ describe('aymara-eval CLI against a hostile server and hostile files', function 
     assert.match(r.stdout, /\(not in file\) +\[31mevil-prompt-«redacted»/, 'the extra prompt id is shown, its escape sequence defused');
   });
 
-  for (const format of ['json', 'sarif', 'junit']) {
+  for (const format of ['json', 'sarif', 'junit', 'csv', 'markdown']) {
     it(`${format}: the key is redacted and the output is inert`, async () => {
       const r = await cli(['score', file, '--format', format], { env });
       assert.equal(r.code, 1, r.stderr);
@@ -153,14 +154,14 @@ describe('aymara-eval CLI against a hostile server and hostile files', function 
   });
 
   it('--output: the report file has no key either, and the summary on stderr is inert', async () => {
-    for (const format of ['json', 'text', 'junit', 'sarif']) {
+    for (const format of ['json', 'text', 'junit', 'sarif', 'csv', 'markdown']) {
       const out = join(dir, `report.${format}`);
       const r = await cli(['score', file, '--format', format, '--output', out], { env });
       assert.equal(r.code, 1, r.stderr);
       assertClean(r, `${format} --output`);
       const written = readFileSync(out, 'utf8');
       assert.ok(!written.includes(KEY.slice(0, 12)), `${format}: the key is in the report file`);
-      assert.ok(!ACTIVE.test(written), `${format}: the report file has control characters`);
+      assert.ok(!ACTIVE.test(format === 'csv' ? written.replaceAll('\r\n', '\n') : written), `${format}: the report file has control characters`);
     }
   });
 

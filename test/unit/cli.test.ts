@@ -314,7 +314,7 @@ describe('aymara-eval CLI (built, spawned)', function () {
         const r = await cli([flag], { env });
         assert.equal(r.code, 0, flag);
         assert.match(r.stdout, /^Usage: aymara-eval score <file> \[options\]/);
-        assert.match(r.stdout, /--format <f> +text \(default\), json, sarif or junit/);
+        assert.match(r.stdout, /--format <f> +text \(default\), json, sarif, junit, csv or markdown/);
         assert.match(r.stdout, /AYMARA_AI_API_KEY/);
         assert.match(r.stdout, /0 all scored responses passed, 1 some failed or were not scored,\s+2 invalid input or usage \(nothing sent\), 3 API or network failure/);
         assert.equal(r.stderr, '');
@@ -358,7 +358,7 @@ describe('aymara-eval CLI (built, spawned)', function () {
     it('a bad --format or --timeout: exit 2 naming the allowed values', async () => {
       let r = await cli(['score', F.body.file, '--format', 'xml'], { env });
       assert.equal(r.code, 2);
-      assert.match(r.stderr, /--format must be text, json, sarif or junit \(got "xml"\)/);
+      assert.match(r.stderr, /--format must be text, json, sarif, junit, csv or markdown \(got "xml"\)/);
       r = await cli(['score', F.body.file, '--format=TEXT'], { env });
       assert.equal(r.code, 2, 'formats are lower case');
       r = await cli(['score', F.body.file, '--timeout', '0'], { env });
@@ -536,6 +536,27 @@ describe('aymara-eval CLI (built, spawned)', function () {
         assert.equal(x.ruleId, `aymara/${F.positions.verdicts[i]}`);
       });
       assert.deepEqual(results.map((x) => [x.kind, x.level]), [['pass', 'none'], ['fail', 'error'], ['pass', 'none']]);
+    });
+
+    it('csv: the export\'s columns, one row per response with failures first, CRLF line ends', async () => {
+      const r = await cli(['score', F.body.file, '--format', 'csv'], { env });
+      assert.equal(r.code, 1, r.stderr);
+      const lines = r.stdout.split('\r\n').filter(Boolean);
+      assert.equal(lines[0], 'file,eval_uuid,eval_run_uuid,prompt_uuid,thread_uuid,turn_number,verdict,confidence,line,column,pointer,explanation');
+      assert.equal(lines.length, 1 + 8, r.stdout);
+      const verdicts = lines.slice(1).map((l) => l.split(',')[6]);
+      assert.equal(verdicts.filter((v) => v === 'failed').length, 3);
+      assert.deepEqual(verdicts.slice(0, 3), ['failed', 'failed', 'failed'], 'failures first');
+      assert.ok(!r.stdout.replaceAll('\r\n', '').includes('\n'), 'no bare line feed: every record ends with CRLF');
+    });
+
+    it('markdown: the run\'s totals and a table row per response', async () => {
+      const r = await cli(['score', F.body.file, '--format', 'markdown'], { env });
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stdout, /^# /m, 'a heading');
+      const rows = r.stdout.split('\n').filter((l) => /^\| .*\|$/.test(l) && !/^\| ?-/.test(l));
+      assert.ok(rows.length >= 8, `a row per response:\n${r.stdout}`);
+      assert.equal(r.stdout.match(/\bFailed\b|\bfailed\b/g)!.length >= 3, true);
     });
 
     it('junit: well-formed XML, one testcase per response, <failure> and <skipped> where due', async () => {

@@ -13,10 +13,15 @@ const entries = (uri: vscode.Uri): number => (JSON.parse(text(uri)) as { respons
 
 /** Drop the unsaved edits of these files (the suite's other tests read them from disk). */
 async function revert(...uris: vscode.Uri[]): Promise<void> {
+  const dirtyDoc = (uri: vscode.Uri) => vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString() && d.isDirty);
   for (const uri of uris) {
-    if (!vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString() && d.isDirty)) continue;
-    await vscode.window.showTextDocument(uri);
-    await exec('workbench.action.revertAndCloseActiveEditor');
+    // Under load the editor shown may not be the active one yet when the revert runs: try again
+    // until the document is clean (at most 5 times).
+    for (let attempt = 0; attempt < 5 && dirtyDoc(uri); attempt++) {
+      const editor = await vscode.window.showTextDocument(dirtyDoc(uri)!);
+      if (vscode.window.activeTextEditor?.document !== editor.document) await new Promise((r) => setTimeout(r, 200));
+      await exec('workbench.action.revertAndCloseActiveEditor');
+    }
   }
   await closeEditors();
   const dirty = vscode.workspace.textDocuments.filter((d) => d.isDirty).map((d) => d.uri.path);
