@@ -12,6 +12,7 @@ import { compareCommands } from './compare';
 import { exportCommands } from './export';
 import { failedOnlyCommands } from './failedOnly';
 import { keyCommands } from './keys';
+import { reviewCommands } from './review';
 import { scoringCommands } from './scoring';
 import { clearCommands, viewCommands } from './views';
 import { closeEditors, extensionManifest, ledger, settleProofs, Surface, surfacesFromManifest, world } from './world';
@@ -48,6 +49,7 @@ describe('every command with every argument its surfaces pass', () => {
   failedOnlyCommands();
   compareCommands();
   exportCommands();
+  reviewCommands();
 
   describe('coverage', () => {
     it('proved every command of package.json with every surface its menus, palette and keybindings give it', function () {

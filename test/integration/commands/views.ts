@@ -12,6 +12,7 @@ import { Command, TestCommand, WorkbenchCommand } from '../../../src/editor/comm
 import { aymaraDiagnostics, waitFor } from '../util';
 import { COMPARE_COMMANDS } from './compare';
 import { expectRowExport } from './export';
+import { expectRowHistory, expectRowOverride } from './review';
 import {
   closeEditors,
   ensureScored,
@@ -57,6 +58,8 @@ const ROW_COMMANDS: Record<string, (node: TreeNode) => Promise<void>> = {
   // Every run of one.responses.json fails the same entries, so an old run's failures are the latest's.
   [Command.scoreFailedOnly]: (node) => expectFailedOnly(fileOfNode(node), () => exec(Command.scoreFailedOnly, node)),
   [Command.exportResults]: expectRowExport,
+  [Command.overrideVerdict]: expectRowOverride,
+  [Command.showVerdictHistory]: expectRowHistory,
   [Command.clearResults]: async (node) => {
     const uri = fileOfNode(node);
     const others = (await snapshot()).records.length - 1;
