@@ -10,6 +10,7 @@ import * as exportResults from './editor/export';
 import { FileWatcher } from './editor/fileWatcher';
 import * as navigation from './editor/navigation';
 import * as reports from './editor/report';
+import * as review from './editor/override';
 import * as resultsTree from './editor/resultsTree';
 import * as scoring from './editor/scoreCommand';
 import * as scoreOnSave from './editor/scoreOnSave';
@@ -48,6 +49,7 @@ export function activate(context: vscode.ExtensionContext): AymaraEvalApi {
     compare.register({ log: services.log, store: services.store, prompts: services.prompts, diagnostics: services.diagnostics, client: () => services.client(), tree, explanations: panels }),
     exportResults.register(services),
     reports.register(services),
+    review.register({ context: services.context, log: services.log, prompts: services.prompts, store: services.store, client: () => services.client() }, panels),
     forExtensions,
     uriHandler.register({ context, log: services.log, store: services.store, panels, tree }),
     scoreOnSave.register({ config: services.config, context, log: services.log, store: services.store, scoring: score }),

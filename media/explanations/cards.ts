@@ -1,6 +1,7 @@
 /** One card (li.card) per response: the reveal button, the text fields and "Show all". */
 import type { CardModel, TextField } from '../../src/core/report/webviewModel';
 import { bdi, el, preview, textBlock } from './dom';
+import { reviewSection } from './review';
 import { t, type Session } from './session';
 import { thumbnailEl } from './thumbnail';
 
@@ -72,6 +73,7 @@ export function cardEl(s: Session, c: CardModel, index: number): HTMLLIElement {
   const thumbnail = thumbnailEl(s, c.key, c.response);
   if (thumbnail) li.querySelector('.field-response')?.append(thumbnail);
   if (c.nextPrompt) li.append(field(s, c, 'nextPrompt', t(s, 'Next prompt'), c.nextPrompt, ''));
+  li.append(reviewSection(s, c.key));
   if (c.responseUuid) {
     const ids = el('p', 'card-ids mono');
     ids.append(bdi('response-uuid', c.responseUuid));

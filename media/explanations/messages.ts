@@ -6,6 +6,7 @@ import type { HostMessage, WebviewModel } from '../../src/core/report/webviewMod
 import { renderCompare } from './compare';
 import { el } from './dom';
 import { focusCard, onFullText } from './interaction';
+import { onHistory, onReviewData } from './review';
 import { saveState, type Session } from './session';
 import { renderCharts } from './charts';
 import { buildSkeleton } from './skeleton';
@@ -21,6 +22,7 @@ export function onMessage(s: Session, data: unknown): void {
     case 'data':
       s.strings = msg.strings ?? {};
       setThumbnails(msg as { thumbnails?: unknown });
+      onReviewData(s, msg);
       onData(s, msg.model, msg.focus);
       renderCompare(s, msg);
       break;
@@ -34,6 +36,8 @@ export function onMessage(s: Session, data: unknown): void {
       s.strings = msg.strings ?? {};
       onEmpty(s, msg.message);
       break;
+    default:
+      onHistory(s, data);
   }
 }
 

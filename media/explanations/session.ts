@@ -4,6 +4,7 @@
  * at module level. `saved` is what survives a reload of the page (the webview state).
  */
 import type { ChartSpec } from '../charts';
+import type { ReviewState } from '../../src/core/override/reviewView';
 import { english } from '../../src/core/present/labels';
 import { isCardSort, type CardSort } from '../../src/core/report/cardOrder';
 import {
@@ -73,6 +74,8 @@ export interface Session {
   /** Watches the "show more" / "show earlier" sentinels. */
   readonly observer: IntersectionObserver;
   /** The charts section (charts.ts): its element, the canvases to draw, the drawing bundle's load, what they show. */
+  /** Reviews by a person and verdict histories (review.ts). */
+  review?: ReviewState;
   charts?: { box: HTMLElement; pending: { canvas: HTMLCanvasElement; spec: ChartSpec }[]; loading: Promise<void> | undefined; signature: string };
 }
 

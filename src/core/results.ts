@@ -40,6 +40,8 @@ export interface ResultItem {
   location: EntryLocation | null;
   /** In a merged view (see `merged` on the run): the run this verdict came from, when not the latest. */
   from_run?: string;
+  /** Set when a person overrode this verdict and Aymara accepted it (see core/override/applyOverride): when, and by whom when the API says. */
+  review?: { at: string; by: string | null };
 }
 
 export type Counts = Record<Verdict, number>;

@@ -6,6 +6,7 @@
  * submission. Each submission carries a unique run `name`; when the reply is lost after the
  * server may have processed it, the run is looked up by that name and adopted.
  */
+import { reviewOfResponse } from './override/applyOverride';
 import { ApiError, isApiError } from './apiError';
 import type { AymaraClient } from './client';
 import { EXTRA_SCORES_ALLOWED } from './paging';
@@ -321,6 +322,7 @@ export function matchResults(run: EvalRunResult, scored: readonly ScoredResponse
       response_text: e ? describeContent(e.response) : typeof s.content === 'string' ? s.content : null,
       entry_index: e?.index ?? null,
       location: e?.location ?? null,
+      ...reviewOfResponse(s),
     });
   }
   let missing = 0;

@@ -34,6 +34,8 @@ export const Command = {
   generateReport: 'aymara.generateReport',
   generateReportForRuns: 'aymara.generateReportForRuns',
   exportReportMarkdown: 'aymara.exportReportMarkdown',
+  overrideVerdict: 'aymara.overrideVerdict',
+  showVerdictHistory: 'aymara.showVerdictHistory',
 } as const;
 
 export type CommandId = (typeof Command)[keyof typeof Command];
@@ -75,6 +77,10 @@ export const TestCommand = {
   reportMessage: 'aymara._test.reportMessage',
   /** Cancel the report generations in flight, as the progress notification's Cancel button does. */
   cancelReport: 'aymara._test.cancelReport',
+  /** Answers for the next Override Verdict… form (see override/form.ts FormAnswers), instead of its quick pick and input boxes. */
+  overrideAnswers: 'aymara._test.overrideAnswers',
+  /** What the last review command's form asked (steps, problems, entries offered). */
+  overrideAsked: 'aymara._test.overrideAsked',
 } as const;
 
 /** Commands of VS Code itself that the extension runs or offers on a button. */

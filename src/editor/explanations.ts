@@ -13,6 +13,7 @@ import {
 import { oneLine } from '../core/present/text';
 import { COMPARE_STRINGS, type CompareModel, type WithCompare } from '../core/report/compareModel';
 import type { WithThumbnails } from '../core/files/thumbnails';
+import { parseReviewRequest, REVIEW_STRINGS, reviewsOf, type HistoryMessage, type WithReviews } from '../core/override/reviewView';
 import { notify, reportError, UserError } from './errors';
 import { thumbnailRoots, thumbnailsFor } from './images/thumbnails';
 import { entryOf, registerCommand, requireFile, type TreeNode } from './commandArgs';
@@ -66,7 +67,9 @@ interface Entry {
   focused?: string;
   disposables: vscode.Disposable[];
   /** The last message posted (kept only when the extension runs under test). */
-  lastPosted?: HostMessage;
+  lastPosted?: HostMessage | HistoryMessage;
+  /** A card's verdict history to post once the page is ready (see showHistory). */
+  pendingHistory?: HistoryMessage;
 }
 
 /** The feature's entry point: built with what it uses; disposing it removes all it registered. */
@@ -128,6 +131,15 @@ export class ExplanationsPanels implements vscode.Disposable {
       entry = this.adopt(panel, fileUri, run.eval_run_uuid);
     }
     if (focusKey !== undefined) this.focusEntry(entry, focusKey);
+  }
+
+  /** Show a response's verdict history in its card, opening the panel (scrolled to the card) when needed. */
+  async showHistory(fileUri: vscode.Uri, msg: HistoryMessage): Promise<void> {
+    await this.show(fileUri, msg.key, { preserveFocus: true });
+    const entry = this.byFile(fileUri);
+    if (!entry) return;
+    if (entry.ready) await this.post(entry, msg);
+    else entry.pendingHistory = msg;
   }
 
   /** Show a file's comparison in its panel (compare mode) while `source` gives one; panels follow `onDidChange`. */
@@ -356,7 +368,7 @@ export class ExplanationsPanels implements vscode.Disposable {
       const model = buildWebviewModel(input);
       const compare = this.compareSource?.(entry.fileUri, run, input);
       const thumbnails = await thumbnailsFor(entry.panel.webview, entry.fileUri, run);
-      const data: HostMessage & WithCompare & WithThumbnails = { type: 'data', model, strings: strings(), ...(compare ? { compare } : {}), ...(thumbnails ? { thumbnails } : {}) };
+      const data: HostMessage & WithCompare & WithThumbnails & WithReviews = { type: 'data', model, strings: strings(), ...(compare ? { compare } : {}), ...(thumbnails ? { thumbnails } : {}), ...reviewsOf(run.items, input.t) };
       msg = data;
       if (entry.pendingFocus !== undefined && entry.keys.has(entry.pendingFocus)) msg.focus = entry.pendingFocus;
       entry.pendingFocus = undefined;
@@ -364,9 +376,12 @@ export class ExplanationsPanels implements vscode.Disposable {
       if (ms > 200) this.s.log.info(`Explanations: built the view of ${model.cards.length} responses in ${ms} ms.`);
     }
     await this.post(entry, msg);
+    const history = entry.pendingHistory;
+    entry.pendingHistory = undefined;
+    if (history && run && entry.keys.has(history.key)) await this.post(entry, history);
   }
 
-  private async post(entry: Entry, msg: HostMessage): Promise<void> {
+  private async post(entry: Entry, msg: HostMessage | HistoryMessage): Promise<void> {
     try {
       // The one way data reaches the webview: never the API key, even where the server echoed it.
       const safe = this.s.log.redactDeep(msg);
@@ -387,6 +402,12 @@ export class ExplanationsPanels implements vscode.Disposable {
   }
 
   private async receive(entry: Entry, raw: unknown): Promise<boolean> {
+    // A card's review buttons run the review commands on the panel's own file and that response.
+    const review = parseReviewRequest(raw, (k) => entry.keys.has(k));
+    if (review) {
+      await vscode.commands.executeCommand(review.type === 'override' ? Command.overrideVerdict : Command.showVerdictHistory, entry.fileUri.toString(), review.key);
+      return true;
+    }
     const msg: WebviewMessage | undefined = parseWebviewMessage(raw, (k) => entry.keys.has(k));
     if (!msg) {
       entry.rejected++;
@@ -475,7 +496,7 @@ let cachedStrings: Record<string, string> | undefined;
 function strings(): Record<string, string> {
   if (!cachedStrings) {
     cachedStrings = {};
-    for (const s of [...WEBVIEW_STRINGS, ...COMPARE_STRINGS]) cachedStrings[s] = vscode.l10n.t(s);
+    for (const s of [...WEBVIEW_STRINGS, ...COMPARE_STRINGS, ...REVIEW_STRINGS]) cachedStrings[s] = vscode.l10n.t(s);
   }
   return cachedStrings;
 }

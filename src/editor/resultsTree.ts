@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { countsLine, formatLocalWhen, VERDICT_ICON, verdictLabel } from '../core/present/labels';
 import { inert, oneLine, shortId } from '../core/present/text';
 import { VERDICTS, formatPercent, itemIndex, runGroups, type ResultItem, type RunResult, type Verdict } from '../core/results';
+import { reviewLine } from '../core/override/reviewView';
 import { fileOrAll, registerCommand, type TreeNode } from './commandArgs';
 import { Command, WorkbenchCommand } from './commandIds';
 import type { FileRecord, RunSummary } from './runStore';
@@ -255,6 +256,7 @@ export class ResultsTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
         const bits: string[] = [];
         if (i?.confidence != null) bits.push(`${Math.round(i.confidence * 100)}%`);
         if (i && !i.location && !past) bits.push(t('not in file'));
+        if (i?.review) bits.push(t('reviewed by a person'));
         ti.description = bits.join(' · ');
         // Untrusted text only through appendText (escaped); no command links, HTML or theme icons.
         const md = new vscode.MarkdownString(undefined, false);
@@ -271,6 +273,8 @@ export class ResultsTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
         md.appendText(i?.explanation ? oneLine(i.explanation, 2000) : t('No explanation.'));
         md.appendMarkdown('\n\n');
         md.appendText(i?.prompt_uuid ?? '');
+        const reviewed = i ? reviewLine(i, t) : undefined;
+        if (reviewed) md.appendMarkdown('\n\n').appendText(inert(reviewed, 300));
         ti.tooltip = md;
         if (i?.location || past) ti.command = { command: Command.openResult, title: t('Go to Response'), arguments: [n.uri, n.key] };
         return ti;

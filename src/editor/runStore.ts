@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { AcceptedOverride } from '../core/override/applyOverride';
 import type { EntryLocation, RunResult } from '../core/results';
 import type { Log } from './log';
 // Types only: the checks (and zod) are loaded when saved records are first read, never at activation.
@@ -131,6 +132,11 @@ export class RunStore implements vscode.Disposable {
   /** New locations after an edit, by result key; results whose entry vanished lose their location. */
   remap(uri: vscode.Uri, locations: ReadonlyMap<string, { location: EntryLocation; index: number }>, stale: boolean): Promise<void> {
     return this.core.remap(key(uri), locations, stale);
+  }
+
+  /** Writes a person's accepted override into the file's latest run (see StoreCore.applyOverride); undefined when that run is no longer the latest. */
+  applyOverride(uri: vscode.Uri, runUuid: string, itemKey: string, accepted: AcceptedOverride): Promise<RunResult | undefined> {
+    return this.core.applyOverride(key(uri), runUuid, itemKey, accepted, new Date().toISOString());
   }
 
   /** Move a file's record when the file is renamed. */

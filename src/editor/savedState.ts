@@ -87,6 +87,7 @@ const Item = z.object({
   entry_index: count.nullable(),
   location: Location.nullable(),
   from_run: id.optional(),
+  review: z.object({ at: z.string().min(1), by: z.string().nullable() }).optional(),
 });
 
 const Run = z

@@ -9,6 +9,7 @@
  * log line. Records in the format before run files (results inside workspace state) are moved
  * to run files on load and the large values removed.
  */
+import { applyOverride, type AcceptedOverride } from '../../core/override/applyOverride';
 import type { EntryLocation, RunResult } from '../../core/results';
 import type { FileRecord, PendingRun, RunSummary, SavedRecord, SavedRun } from '../savedState';
 import { encodeRun, runFileName, RunFiles } from './runFiles';
@@ -410,6 +411,29 @@ export class StoreCore {
     const entry = rec.history.find((h) => h.eval_run_uuid === run.eval_run_uuid);
     if (entry) await this.storeRun(rec, run, entry);
     await this.saveRecord(rec);
+  }
+
+  /**
+   * Writes a person's accepted override into the file's latest results (the rule is
+   * core/override/applyOverride): shown at once, then its run file and the run's summary saved.
+   * Returns the new results, or undefined when the latest run is no longer `runUuid` or has no
+   * such item (nothing is changed then).
+   */
+  async applyOverride(uri: string, runUuid: string, key: string, accepted: AcceptedOverride, now: string): Promise<RunResult | undefined> {
+    await this.whenIndexed();
+    const rec = this.records.get(uri);
+    if (!rec) return undefined;
+    await this.latestOf(rec);
+    if (this.records.get(uri) !== rec || rec.latest?.eval_run_uuid !== runUuid) return undefined;
+    const run = applyOverride(rec.latest, key, this.host.log.redactDeep(accepted), now);
+    if (!run) return undefined;
+    rec.latest = run;
+    const entry = rec.history.find((h) => h.eval_run_uuid === runUuid);
+    if (entry) Object.assign(entry, { counts: run.counts, pass_rate: run.pass_rate });
+    this.host.changed(uri);
+    if (entry) await this.storeRun(rec, run, entry);
+    await this.saveRecord(rec, false);
+    return run;
   }
 
   /** Moves a file's record when the file is renamed (its run files keep their names). */

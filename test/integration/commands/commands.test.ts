@@ -13,6 +13,7 @@ import { exportCommands } from './export';
 import { reportCommands } from './report';
 import { failedOnlyCommands } from './failedOnly';
 import { keyCommands } from './keys';
+import { reviewCommands } from './review';
 import { scoringCommands } from './scoring';
 import { clearCommands, viewCommands } from './views';
 import { closeEditors, extensionManifest, ledger, settleProofs, Surface, surfacesFromManifest, world } from './world';
@@ -50,6 +51,7 @@ describe('every command with every argument its surfaces pass', () => {
   compareCommands();
   exportCommands();
   reportCommands();
+  reviewCommands();
 
   describe('coverage', () => {
     it('proved every command of package.json with every surface its menus, palette and keybindings give it', function () {

@@ -13,6 +13,7 @@ import { aymaraDiagnostics, waitFor } from '../util';
 import { COMPARE_COMMANDS } from './compare';
 import { expectRowExport } from './export';
 import { expectRowReport, expectRowReportForRuns } from './report';
+import { expectRowHistory, expectRowOverride } from './review';
 import {
   closeEditors,
   ensureScored,
@@ -60,6 +61,8 @@ const ROW_COMMANDS: Record<string, (node: TreeNode) => Promise<void>> = {
   [Command.exportResults]: expectRowExport,
   [Command.generateReport]: expectRowReport,
   [Command.generateReportForRuns]: expectRowReportForRuns,
+  [Command.overrideVerdict]: expectRowOverride,
+  [Command.showVerdictHistory]: expectRowHistory,
   [Command.clearResults]: async (node) => {
     const uri = fileOfNode(node);
     const others = (await snapshot()).records.length - 1;
