@@ -3,7 +3,7 @@
 // (test/e2e/workbench.ts -> test/harness/host.mjs), which also cleans them up.
 //
 // Usage: node test/harness/runE2E.mjs [extra mocha args, e.g. --grep "palette"]   (after `npm run build`)
-// Env: AYMARA_E2E_TIMEOUT_MINUTES (default 20) bounds the whole run.
+// Env: AYMARA_E2E_TIMEOUT_MINUTES (default 40) bounds the whole run.
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -27,7 +27,7 @@ async function main() {
   const files = findTests(e2eOut);
   if (!files.length) throw new Error('No out/test/e2e/**/*.test.js: run `npm run build` first.');
   await ensureHost();
-  const totalMs = Number(process.env.AYMARA_E2E_TIMEOUT_MINUTES ?? 20) * 60_000;
+  const totalMs = Number(process.env.AYMARA_E2E_TIMEOUT_MINUTES ?? 40) * 60_000;
   const mochaBin = join(repoRoot, 'node_modules', 'mocha', 'bin', 'mocha.js');
   const args = [
     mochaBin, '--ui', 'bdd', '--reporter', 'spec', '--timeout', '120000', '--exit', '--forbid-only',
