@@ -82,11 +82,12 @@ export function scoringCommands(): void {
     });
 
     it('palette with the focus on a panel that is not text (the walkthrough, explanations): the one file visible beside it', async () => {
+      await closeEditors();
       await openEditor(files.three());
-      await exec(Command.showExplanations, files.three());
-      // Focus the panel: no text editor is active, the file stays visible in its own group.
-      await exec('workbench.action.focusSecondEditorGroup');
-      await waitFor(() => vscode.window.activeTextEditor === undefined && vscode.window.visibleTextEditors.length === 1, 'the panel focused, the file still visible');
+      // With nothing: the active file's panel, opened beside it with the focus; the file stays visible.
+      await exec(Command.showExplanations);
+      const layout = () => ({ active: vscode.window.activeTextEditor?.document.uri.path.split('/').pop(), visible: vscode.window.visibleTextEditors.map((e) => e.document.uri.path.split('/').pop()).sort() });
+      await waitFor(() => vscode.window.activeTextEditor === undefined && vscode.window.visibleTextEditors.length === 1, 'the panel focused, the file still visible').catch(() => assert.fail(JSON.stringify(layout())));
       const was = await stateOf(files.three());
       await exec(Command.scoreFile);
       await expectScored(files.three(), was, THREE);
@@ -96,7 +97,6 @@ export function scoringCommands(): void {
       await vscode.window.showTextDocument(files.three(), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false });
       // With nothing: the panel of the active file, opened beside it with the focus.
       await exec(Command.showExplanations);
-      const layout = () => ({ active: vscode.window.activeTextEditor?.document.uri.path.split('/').pop(), visible: vscode.window.visibleTextEditors.map((e) => e.document.uri.path.split('/').pop()).sort() });
       await waitFor(() => vscode.window.activeTextEditor === undefined && vscode.window.visibleTextEditors.length === 2, 'the panel focused, two files visible').catch(() => assert.fail(JSON.stringify(layout())));
       const total = world.server.runs.count();
       const messages = await messagesOf(() => exec(Command.scoreFile));
