@@ -29,6 +29,8 @@ export const Command = {
   compareRuns: 'aymara.compareRuns',
   clearComparison: 'aymara.clearComparison',
   exportResults: 'aymara.exportResults',
+  continueConversation: 'aymara.continueConversation',
+  scoreNextTurn: 'aymara.scoreNextTurn',
 } as const;
 
 export type CommandId = (typeof Command)[keyof typeof Command];

@@ -3,7 +3,8 @@ import { applyEdits } from '../../src/core/authoring/jsonEdit';
 import { parseResponsesFile } from '../../src/core/responsesFile';
 import type { ResponsesFile } from '../../src/core/responsesFile';
 import type { RunResult } from '../../src/core/results';
-import { continueOffers, nextTurnEdit, nextTurnOf, threadTail, waitingTurns } from '../../src/core/turns/continueTurn';
+import { continueOffers, nextTurnOf, threadTail, waitingTurns } from '../../src/core/turns/continueTurn';
+import { nextTurnEdit } from '../../src/core/turns/turnEdit';
 import { selectNewTurns } from '../../src/core/turns/newTurns';
 import { item } from './resultItems';
 
