@@ -184,6 +184,10 @@ describe('multi-turn conversations: JSON Lines with CRLF, a lost reply, a delete
 
   before(async () => {
     server = await useLocalServer();
+    // Written here, not checked in: the repository stores text with LF line endings.
+    const body = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(workspaceFile('chat.responses.json')))) as { responses: object[] };
+    const lines = body.responses.map((r) => JSON.stringify({ ...r, continue_thread: true }));
+    await vscode.workspace.fs.writeFile(uri(), new TextEncoder().encode(`${lines.join('\r\n')}\r\n`));
     // JSON Lines name no eval: choose it as Select Eval would.
     await vscode.commands.executeCommand(TestCommand.setEval, uri().toString(), MULTITURN_EVAL_UUID);
   });
