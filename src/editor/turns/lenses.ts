@@ -36,8 +36,8 @@ export function codeLenses(s: Pick<TurnsDeps, 'store'>, doc: vscode.TextDocument
     const next = waiting.get(e.key);
     if (!next) continue;
     // The prompt is the server's text: inert, so it can neither render an icon nor a link.
-    lenses.push(new vscode.CodeLens(at(e.location.offset), { title: `${t('Turn {0} prompt:', next.turn_number)} ${inert(next.content || next.prompt_uuid, 160)}`, command: '' }));
     lenses.push(new vscode.CodeLens(at(e.location.offset), { title: `$(send) ${t('Score Next Turn')}`, command: Command.scoreNextTurn, arguments: [uri] }));
+    lenses.push(new vscode.CodeLens(at(e.location.offset), { title: `${t('Turn {0} prompt:', next.turn_number)} ${inert(next.content || next.prompt_uuid, 120)}`, command: '' }));
   }
   return lenses;
 }
