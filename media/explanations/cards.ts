@@ -69,6 +69,7 @@ export function cardEl(s: Session, c: CardModel, index: number): HTMLLIElement {
     field(s, c, 'explanation', t(s, 'Explanation'), c.explanation, t(s, 'No explanation.')),
   );
   if (c.nextPrompt) li.append(field(s, c, 'nextPrompt', t(s, 'Next prompt'), c.nextPrompt, ''));
+  if (c.canContinue) li.append(el('button', 'card-continue', t(s, 'Continue Conversation')));
   if (c.responseUuid) {
     const ids = el('p', 'card-ids mono');
     ids.append(bdi('response-uuid', c.responseUuid));

@@ -123,6 +123,17 @@ describe('multi-turn conversations', function () {
     assert.equal((await continueLenses(uri())).length, 0, 'every next turn is in the file now');
   });
 
+  it('continues from the explanations card\'s button (its message from the webview)', async () => {
+    await vscode.commands.executeCommand('aymara.showExplanations', uri());
+    const panel = await waitFor(async () => (await testSnapshot()).explanations.panels.find((p) => p.fileUri === uri().toString() && p.ready), 'the explanations panel', 30_000);
+    assert.match(panel.posted ?? '', /"canContinue":true/, 'the cards offer Continue');
+    const before = doc.getText();
+    // A card of a response whose next prompt is already in the file offers nothing new: Continue says so.
+    assert.equal(await vscode.commands.executeCommand(TestCommand.explanationsMessage, uri().toString(), { type: 'continue', key: first.items[0]!.key }), true);
+    assert.equal(doc.getText(), before);
+    assert.match((await lastMessage()).message, /Turn 2 of that conversation is already in the file/);
+  });
+
   it('changes nothing for foreign arguments and says so', async () => {
     const before = doc.getText();
     for (const args of [[{ kind: 'bogus', uri: 42 }], [42], ['not a uri', 7]]) {
@@ -151,7 +162,12 @@ describe('multi-turn conversations', function () {
     const para2 = r2.items.find((i) => i.prompt_uuid === T.paracetamol[1])!;
     assert.equal(para2.next_prompt, null);
     const ls = await waitFor(async () => ((await continueLenses(uri())).length === 2 ? continueLenses(uri()) : undefined), 'Continue on the two conversations that go on');
-    for (const l of ls) await vscode.commands.executeCommand(CONTINUE, ...l.command!.arguments!);
+    // One from the explanations card's button (the message its click posts), one from the lens.
+    const [viaCard, viaLens] = ls.map((l) => l.command!.arguments![1] as string);
+    await waitFor(async () => (await testSnapshot()).explanations.panels.find((p) => p.fileUri === uri().toString() && p.ready && p.runUuid === r2.eval_run_uuid && (p.posted ?? '').includes('"canContinue":true')), 'the cards of the new turns');
+    assert.equal(await vscode.commands.executeCommand(TestCommand.explanationsMessage, uri().toString(), { type: 'continue', key: viaCard }), true);
+    await vscode.commands.executeCommand(CONTINUE, uri().toString(), viaLens);
+    assert.equal((await continueLenses(uri())).length, 0);
     await vscode.commands.executeCommand(TestCommand.clearMessages);
     assert.equal(await vscode.commands.executeCommand(CONTINUE, uri().toString(), para2.key), undefined);
     assert.match((await lastMessage()).message, /last turn of its conversation/);
