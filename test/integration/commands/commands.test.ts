@@ -10,6 +10,7 @@ import { useLocalServer } from '../util';
 import { authoringCommands } from './authoring';
 import { compareCommands } from './compare';
 import { exportCommands } from './export';
+import { turnCommands } from './turns';
 import { failedOnlyCommands } from './failedOnly';
 import { keyCommands } from './keys';
 import { scoringCommands } from './scoring';
@@ -48,6 +49,7 @@ describe('every command with every argument its surfaces pass', () => {
   failedOnlyCommands();
   compareCommands();
   exportCommands();
+  turnCommands();
 
   describe('coverage', () => {
     it('proved every command of package.json with every surface its menus, palette and keybindings give it', function () {
