@@ -18,6 +18,7 @@ import { Services } from './editor/services';
 import * as statusBar from './editor/statusBar';
 import * as testCommands from './editor/testCommands';
 import * as testExplorer from './editor/testExplorer';
+import * as turns from './editor/turns';
 import * as walkthrough from './editor/walkthrough';
 
 /**
@@ -54,6 +55,7 @@ export function activate(context: vscode.ExtensionContext): AymaraEvalApi {
     uriHandler.register({ context, log: services.log, store: services.store, panels, tree }),
     scoreOnSave.register({ config: services.config, context, log: services.log, store: services.store, scoring: score }),
     walkthrough.register(services),
+    turns.register(services, score),
     tests,
     testCommands.register(services, { tree, status, explanations: panels, testExplorer: tests }),
     authoring.register({

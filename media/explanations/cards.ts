@@ -74,6 +74,7 @@ export function cardEl(s: Session, c: CardModel, index: number): HTMLLIElement {
   if (thumbnail) li.querySelector('.field-response')?.append(thumbnail);
   if (c.nextPrompt) li.append(field(s, c, 'nextPrompt', t(s, 'Next prompt'), c.nextPrompt, ''));
   li.append(reviewSection(s, c.key));
+  if (c.canContinue) li.append(el('button', 'card-continue', t(s, 'Continue Conversation')));
   if (c.responseUuid) {
     const ids = el('p', 'card-ids mono');
     ids.append(bdi('response-uuid', c.responseUuid));

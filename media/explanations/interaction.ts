@@ -50,6 +50,10 @@ export function onListClick(s: Session, ev: MouseEvent): void {
     toggleFull(s, key, showAll.dataset.field as TextField);
     return;
   }
+  if (target?.closest('button.card-continue')) {
+    post(s, { type: 'continue', key });
+    return;
+  }
   if (!target?.closest('button.card-reveal')) {
     // Selecting text in a card must not jump away.
     const sel = window.getSelection();

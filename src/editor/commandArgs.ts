@@ -17,6 +17,8 @@ export type TreeNode =
   | { kind: 'item'; uri: string; runUuid: string; verdict: Verdict; key: string }
   /** A prompt category's row (the tree grouped by category); null = Uncategorized. */
   | { kind: 'category'; uri: string; runUuid: string; category: string | null }
+  /** A conversation's row (a run with threads): its turns are under it. */
+  | { kind: 'thread'; uri: string; runUuid: string; thread: string }
   // A comparison of two runs (compare/treeRows.ts): its node, its change groups and their entries.
   | { kind: 'changes'; uri: string }
   | { kind: 'changeGroup'; uri: string; group: ChangeGroup }
@@ -243,6 +245,7 @@ function fromNode(n: TreeNode): Target | undefined {
     case 'changeGroup':
       return { kind: 'file', uri };
     case 'note':
+    case 'thread':
       return { kind: 'run', uri, runUuid: n.runUuid };
   }
 }

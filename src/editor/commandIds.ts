@@ -36,6 +36,8 @@ export const Command = {
   exportReportMarkdown: 'aymara.exportReportMarkdown',
   overrideVerdict: 'aymara.overrideVerdict',
   showVerdictHistory: 'aymara.showVerdictHistory',
+  continueConversation: 'aymara.continueConversation',
+  scoreNextTurn: 'aymara.scoreNextTurn',
 } as const;
 
 export type CommandId = (typeof Command)[keyof typeof Command];

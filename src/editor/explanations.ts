@@ -436,6 +436,10 @@ export class ExplanationsPanels implements vscode.Disposable {
       case 'error':
         this.s.log.warn(`Explanations webview: ${msg.message}`);
         return true;
+      case 'continue':
+        await this.activateFileColumn(entry, msg.key);
+        await vscode.commands.executeCommand(Command.continueConversation, entry.fileUri.toString(), msg.key);
+        return true;
     }
   }
 

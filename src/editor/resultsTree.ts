@@ -8,6 +8,9 @@ import { Command, WorkbenchCommand } from './commandIds';
 import type { FileRecord, RunSummary } from './runStore';
 import type { Services } from './services';
 import { CategoryGrouping } from './tree/categoryGroups';
+import { threadChildren, threaded, threadItem, threadParent, turnChildren } from './tree/threadRows';
+import { nextTurnOf } from '../core/turns/continueTurn';
+import { runThreads } from '../core/turns/threads';
 
 /** What this feature uses of the shared services. */
 type Deps = Pick<Services, 'context' | 'log' | 'prompts' | 'store'>;
@@ -160,6 +163,7 @@ export class ResultsTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
       if (!r) return (!n.latest && this.rows?.children(n)) || [];
       // Grouped by category: the latest run only (past runs keep their verdict groups).
       if (this.byCategory.active && n.latest) return this.byCategory.children(r, n.uri, this.failuresOnly);
+      if (threaded(r)) return threadChildren(r, n.uri, this.failuresOnly);
       const verdicts = this.failuresOnly ? VERDICTS.filter((v) => v === 'failed' || v === 'errored') : VERDICTS;
       return verdicts.filter((v) => r.counts[v] > 0).map((verdict) => ({ kind: 'group', uri: n.uri, runUuid: n.runUuid, verdict }));
     }
@@ -171,6 +175,10 @@ export class ResultsTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
     if (n.kind === 'category') {
       const r = this.run(n);
       return r ? this.byCategory.items(r, n, this.failuresOnly) : [];
+    }
+    if (n.kind === 'thread') {
+      const r = this.run(n);
+      return r ? turnChildren(r, n) : [];
     }
     return this.rows?.children(n) ?? [];
   }
@@ -185,9 +193,14 @@ export class ResultsTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
         return { kind: 'run', uri: n.uri, runUuid: n.runUuid, latest: this.record(n.uri)?.latest?.eval_run_uuid === n.runUuid };
       case 'category':
         return { kind: 'run', uri: n.uri, runUuid: n.runUuid, latest: true };
-      case 'item':
+      case 'thread':
+        return { kind: 'run', uri: n.uri, runUuid: n.runUuid, latest: this.record(n.uri)?.latest?.eval_run_uuid === n.runUuid };
+      case 'item': {
         if (this.byCategory.active && this.record(n.uri)?.latest?.eval_run_uuid === n.runUuid) return this.byCategory.parent(this.run(n), n);
+        const r = this.run(n);
+        if (r && threaded(r)) return threadParent(r, n) ?? { kind: 'run', uri: n.uri, runUuid: n.runUuid, latest: this.record(n.uri)?.latest === r };
         return { kind: 'group', uri: n.uri, runUuid: n.runUuid, verdict: n.verdict };
+      }
       default:
         return this.rows?.parent(n);
     }
@@ -242,16 +255,22 @@ export class ResultsTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
       }
       case 'category':
         return this.byCategory.treeItem(this.run(n), n, this.failuresOnly);
+      case 'thread': {
+        const r = this.run(n);
+        return threadItem(r, n, (p) => (r ? this.s.prompts.prompt(r.eval_uuid, p)?.content : undefined));
+      }
       case 'item': {
         const i = this.item(n);
         const r = this.run(n);
         const prompt = i && r ? this.s.prompts.prompt(r.eval_uuid, i.prompt_uuid) : undefined;
-        const text = prompt?.content ? inert(prompt.content, 120) : inert(i?.prompt_uuid ?? n.key, 120);
+        const promptText = prompt?.content ?? (i && r ? runThreads(r).turnPrompts.get(i.prompt_uuid) : undefined);
+        const text = promptText ? inert(promptText, 120) : inert(i?.prompt_uuid ?? n.key, 120);
         const ti = new vscode.TreeItem(i && i.turn_number > 1 ? `${text} (turn ${i.turn_number})` : text, vscode.TreeItemCollapsibleState.None);
         ti.id = `item|${n.uri}|${n.runUuid}|${n.key}`;
         // A past run's response is read-only; opening it goes to the entry with its key in the file as it is now.
         const past = r !== undefined && r !== this.record(n.uri)?.latest;
-        ti.contextValue = past ? 'aymara.pastItem' : i?.location ? 'aymara.item' : 'aymara.item.detached';
+        const next = i && r && !past && i.location ? nextTurnOf(i) : undefined;
+        ti.contextValue = past ? 'aymara.pastItem' : i?.location ? (next && !itemIndex(r!).has(next.key) ? 'aymara.item.continue' : 'aymara.item') : 'aymara.item.detached';
         ti.iconPath = verdictIcon(n.verdict);
         const bits: string[] = [];
         if (i?.confidence != null) bits.push(`${Math.round(i.confidence * 100)}%`);
@@ -266,8 +285,8 @@ export class ResultsTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
         md.appendMarkdown(`**${verdictLabel(n.verdict, t)}**`);
         if (i?.confidence != null) md.appendText(` (${Math.round(i.confidence * 100)}% confidence)`);
         md.appendMarkdown('\n\n');
-        if (prompt?.content) {
-          md.appendText(oneLine(prompt.content, 500));
+        if (promptText) {
+          md.appendText(oneLine(promptText, 500));
           md.appendMarkdown('\n\n');
         }
         md.appendText(i?.explanation ? oneLine(i.explanation, 2000) : t('No explanation.'));

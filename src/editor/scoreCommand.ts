@@ -19,7 +19,8 @@ import type { Services } from './services';
 /** What scoring uses of the shared services. */
 type Deps = Pick<Services, 'apiOrigin' | 'client' | 'config' | 'context' | 'diagnostics' | 'isLoopback' | 'keys' | 'log' | 'prompts' | 'store'>;
 
-const CONSENT_KEY = 'aymara.uploadConsent';
+/** Origins the user agreed to upload responses to (global state). */
+export const CONSENT_KEY = 'aymara.uploadConsent';
 const CONSENT_FILES_KEY = 'aymara.uploadFilesConsent';
 
 /** Scoring as the rest of the extension sees it: its commands, and picking up pending runs. */

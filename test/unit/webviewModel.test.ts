@@ -128,6 +128,9 @@ describe('webview model', () => {
     assert.equal(c?.line, undefined, 'a response not in the file has no line');
     assert.equal(c?.response, undefined, 'no response text');
     assert.equal(c?.thread, 'Turn 3');
+    assert.equal(a?.canContinue, undefined, 'no next prompt: no Continue');
+    assert.equal(b?.canContinue, true, 'a next prompt the run has not scored: Continue');
+    assert.equal(c?.canContinue, undefined);
     assert.deepEqual([0, 0.004, 0.5, 0.995, 1, 1.2, null, Number.NaN].map(confidenceLabel), ['0%', '0%', '50%', '100%', '100%', '120%', undefined, undefined]);
   });
 
@@ -285,6 +288,9 @@ describe('webview messages', () => {
 
   it('accepts exactly the allowed shapes', () => {
     assert.deepEqual(parseWebviewMessage({ type: 'ready' }, has), { type: 'ready' });
+    assert.deepEqual(parseWebviewMessage({ type: 'continue', key: 'question.a\u0000\u00001' }, has), { type: 'continue', key: 'question.a\u0000\u00001' });
+    assert.equal(parseWebviewMessage({ type: 'continue', key: 'question.zz' }, has), undefined, 'a key of another run');
+    assert.equal(parseWebviewMessage({ type: 'continue', key: 'question.a\u0000\u00001', command: 'x' }, has), undefined);
     assert.deepEqual(parseWebviewMessage({ type: 'reveal', key: 'question.a\u0000\u00001' }, has), { type: 'reveal', key: 'question.a\u0000\u00001' });
     assert.deepEqual(parseWebviewMessage({ type: 'expand', key: 'question.b\u0000t\u00002', field: 'response' }, has), { type: 'expand', key: 'question.b\u0000t\u00002', field: 'response' });
     assert.deepEqual(parseWebviewMessage({ type: 'rendered', cards: 100, matching: 10_000 }, has), { type: 'rendered', cards: 100, matching: 10_000 });

@@ -58,7 +58,7 @@ export function addEntriesEdit(text: string, form: 'body' | 'array' | 'jsonl', p
 }
 
 /** The whitespace that starts the line holding `offset`. */
-function indentOf(text: string, offset: number): string {
+export function indentOf(text: string, offset: number): string {
   const start = text.lastIndexOf('\n', offset - 1) + 1;
   return /^[ \t]*/.exec(text.slice(start, offset))?.[0] ?? '';
 }

@@ -5,7 +5,8 @@
  * formats numbers, dates or labels itself, and renders every string with textContent.
  */
 import { english, formatWhen, VERDICT_LABEL, verdictLabel, type Translate } from '../present/labels';
-import { VERDICTS, computedPassRate, formatPercent, runGroups, type Counts, type RunResult, type Verdict } from '../results';
+import { VERDICTS, computedPassRate, formatPercent, itemIndex, runGroups, type Counts, type ResultItem, type RunResult, type Verdict } from '../results';
+import { nextTurnOf } from '../turns/continueTurn';
 import { categoryKey, categoryRates, type CategoryRate } from './categories';
 import { trendPoints, type TrendPoint, type TrendRun } from './trend';
 
@@ -54,6 +55,8 @@ export interface CardModel {
   /** 1-based line of the entry in the file; absent when the response is not in the file. */
   line?: number;
   responseUuid?: string;
+  /** Multi-turn: the response has a next prompt the run has not scored yet (the card offers Continue Conversation). */
+  canContinue?: boolean;
 }
 
 export interface SummaryModel {
@@ -140,6 +143,11 @@ export function buildWebviewModel(input: ModelInput): WebviewModel {
   const budget = input.textBudget ?? TEXT_BUDGET;
   const labels = { failed: verdictLabel('failed', t), errored: verdictLabel('errored', t), refused: verdictLabel('refused', t), excluded: verdictLabel('excluded', t), passed: verdictLabel('passed', t) };
   const groups = runGroups(run);
+  const scored = itemIndex(run);
+  const continues = (i: ResultItem): boolean => {
+    const next = i.location ? nextTurnOf(i) : undefined;
+    return next !== undefined && !scored.has(next.key);
+  };
 
   // One pass: every card with its whole texts, the characters they take at the normal limit and
   // the longest text. Only when that exceeds the budget is the limit lowered, and only when a
@@ -182,6 +190,7 @@ export function buildWebviewModel(input: ModelInput): WebviewModel {
         thread: i.thread_uuid ? t('Thread {0}, turn {1}', i.thread_uuid, i.turn_number) : i.turn_number > 1 ? t('Turn {0}', i.turn_number) : undefined,
         line: i.location ? i.location.line : undefined,
         responseUuid: i.response_uuid ?? undefined,
+        canContinue: continues(i) || undefined,
       });
     }
   }
@@ -300,7 +309,8 @@ export type WebviewMessage =
   | { type: 'reveal'; key: string }
   | { type: 'expand'; key: string; field: TextField }
   | { type: 'rendered'; cards: number; matching: number }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  | { type: 'continue'; key: string };
 
 const SHAPES: Record<WebviewMessage['type'], Record<string, 'key' | 'field' | 'count' | 'text'>> = {
   ready: {},
@@ -308,6 +318,7 @@ const SHAPES: Record<WebviewMessage['type'], Record<string, 'key' | 'field' | 'c
   expand: { key: 'key', field: 'field' },
   rendered: { cards: 'count', matching: 'count' },
   error: { message: 'text' },
+  continue: { key: 'key' },
 };
 
 /**
@@ -396,6 +407,7 @@ export const WEBVIEW_STRINGS = [
   'Failing',
   'Excluded',
   'Charts could not be drawn.',
+  'Continue Conversation',
 ] as const;
 
 export const VERDICT_ORDER: readonly Verdict[] = VERDICTS;

@@ -11,6 +11,7 @@ import { authoringCommands } from './authoring';
 import { compareCommands } from './compare';
 import { exportCommands } from './export';
 import { reportCommands } from './report';
+import { turnCommands } from './turns';
 import { failedOnlyCommands } from './failedOnly';
 import { keyCommands } from './keys';
 import { reviewCommands } from './review';
@@ -52,6 +53,7 @@ describe('every command with every argument its surfaces pass', () => {
   exportCommands();
   reportCommands();
   reviewCommands();
+  turnCommands();
 
   describe('coverage', () => {
     it('proved every command of package.json with every surface its menus, palette and keybindings give it', function () {

@@ -36,6 +36,7 @@ import {
   snapshot,
   Surface,
   treeNodes,
+  world,
   type Row,
 } from './world';
 
@@ -73,6 +74,22 @@ const ROW_COMMANDS: Record<string, (node: TreeNode) => Promise<void>> = {
     await waitFor(() => aymaraDiagnostics(uri).length === 0, 'its diagnostics to go');
     await exec(Command.scoreFile, uri); // back, for the tests after this one
   },
+  // A response of chat.responses.json with a next prompt: its next turn is written into the file.
+  [Command.continueConversation]: async (node) => {
+    const doc = await vscode.workspace.openTextDocument(fileOfNode(node));
+    const before = doc.getText().length;
+    const added = await exec<{ key: string } | undefined>(Command.continueConversation, node);
+    assert.ok(added && doc.getText().length > before, 'the next turn is in the file');
+    assert.ok(doc.getText().includes('"turn_number": 2'));
+    await exec('workbench.action.files.revert');
+  },
+  // one.responses.json has no conversation: nothing is sent, and the message says what to do.
+  [Command.scoreNextTurn]: async (node) => {
+    const posts = world.server.stats.count('POST /v2/eval-runs/-/score-responses');
+    const messages = await messagesOf(() => exec(Command.scoreNextTurn, node));
+    assert.match(messages.map((m) => m.message).join('\n'), /has no answered next turn to score/);
+    assert.equal(world.server.stats.count('POST /v2/eval-runs/-/score-responses'), posts);
+  },
 };
 
 /** three.responses.json's latest run again, with its first response no longer in the file. */
@@ -96,10 +113,12 @@ export function viewCommands(): void {
   describe('results tree rows (view/item/context, inline and menu)', () => {
     let detachedKey = '';
     before(async () => {
-      await ensureScored(files.one(), files.three());
+      await ensureScored(files.one(), files.three(), files.chat());
       await exec(Command.showAll);
       detachedKey = await seedDetached();
     });
+    // chat.responses.json's run lists conversations, not verdict groups: the later tests of the tree read verdict groups.
+    after(() => exec(Command.clearResults, files.chat()));
     beforeEach(closeEditors);
 
     const entries = extensionManifest().contributes.menus['view/item/context'] ?? [];
@@ -116,7 +135,7 @@ export function viewCommands(): void {
           const run = ROW_COMMANDS[entry.command];
           assert.ok(run, `no effect check for ${entry.command} on a row: add one to ROW_COMMANDS`);
           // Rows of one.responses.json (it names its eval, so Clear's re-score asks nothing); the detached row is three's.
-          await run(await nodeOf(cv, cv === 'aymara.item.detached' ? files.three() : files.one()));
+          await run(await nodeOf(cv, cv === 'aymara.item.detached' ? files.three() : cv === 'aymara.item.continue' ? files.chat() : files.one()));
           prove(entry.command, Surface.row(entry.group, cv));
         });
       }

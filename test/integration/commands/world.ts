@@ -24,6 +24,8 @@ export const files = {
   three: () => workspaceFile('three.responses.json'),
   bare: () => workspaceFile('bare.json'),
   notes: () => workspaceFile('notes.txt'),
+  /** The first turns of the multi-turn eval's conversations (Continue Conversation, Score Next Turn). */
+  chat: () => workspaceFile('chat.responses.json'),
 };
 
 /** The prompts of the responses that failed or errored in a run, sorted. */
@@ -151,7 +153,7 @@ export interface Manifest {
 }
 
 /** Every context value a results-tree row can have. */
-export const ROW_CONTEXT_VALUES = ['aymara.file', 'aymara.run.latest', 'aymara.run', ...VERDICTS.map((v) => `aymara.group.${v}`), 'aymara.item', 'aymara.item.detached', 'aymara.changes'];
+export const ROW_CONTEXT_VALUES = ['aymara.file', 'aymara.run.latest', 'aymara.run', ...VERDICTS.map((v) => `aymara.group.${v}`), 'aymara.item', 'aymara.item.detached', 'aymara.changes', 'aymara.item.continue'];
 
 /** The surfaces that invoke a command with no arguments. */
 export const NOTHING_SURFACES = ['commandPalette', 'view/title', 'keybinding'];
