@@ -10,7 +10,7 @@ import {
   type ModelInput,
   type WebviewMessage,
 } from '../core/report/webviewModel';
-import { oneLine } from '../core/present/text';
+import { describeValue, htmlAttr, oneLine } from '../core/present/text';
 import { COMPARE_STRINGS, type CompareModel, type WithCompare } from '../core/report/compareModel';
 import type { WithThumbnails } from '../core/files/thumbnails';
 import { parseReviewRequest, REVIEW_STRINGS, reviewsOf, type HistoryMessage, type WithReviews } from '../core/override/reviewView';
@@ -411,7 +411,7 @@ export class ExplanationsPanels implements vscode.Disposable {
     const msg: WebviewMessage | undefined = parseWebviewMessage(raw, (k) => entry.keys.has(k));
     if (!msg) {
       entry.rejected++;
-      this.s.log.warn(`Explanations: ignored a message from the webview that is not allowed: ${describe(raw)}`);
+      this.s.log.warn(`Explanations: ignored a message from the webview that is not allowed: ${describeValue(raw)}`);
       return false;
     }
     switch (msg.type) {
@@ -480,17 +480,17 @@ export class ExplanationsPanels implements vscode.Disposable {
     ].join('; ');
     // A fixed template: no run data, file names or other text from outside goes in here.
     return `<!DOCTYPE html>
-<html lang="${attr(vscode.env.language)}">
+<html lang="${htmlAttr(vscode.env.language)}">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${attr(style.toString())}">
+<link rel="stylesheet" href="${htmlAttr(style.toString())}">
 <title>Aymara explanations</title>
 </head>
 <body>
 <main id="aymara-explanations" class="aymara-root" data-state="loading" aria-busy="true"></main>
-<script nonce="${nonce}" src="${attr(script.toString())}"></script>
+<script nonce="${nonce}" src="${htmlAttr(script.toString())}"></script>
 </body>
 </html>`;
   }
@@ -526,17 +526,4 @@ function title(uri: vscode.Uri): string {
   return vscode.l10n.t('Aymara: {0}', fileName(uri));
 }
 
-function attr(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
 
-/** A short, safe description of a rejected message for the log. */
-function describe(raw: unknown): string {
-  let s: string;
-  try {
-    s = JSON.stringify(raw) ?? String(raw);
-  } catch {
-    s = Object.prototype.toString.call(raw);
-  }
-  return oneLine(s, 200);
-}

@@ -52,3 +52,19 @@ export function redactor(secrets: Iterable<string | undefined>): (text: string) 
     return out;
   };
 }
+
+/** Text for a double-quoted HTML attribute (a webview page's script and style URLs). */
+export function htmlAttr(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** A short, one-line description of an untrusted value (a rejected webview message) for the log. */
+export function describeValue(raw: unknown, max = 200): string {
+  let s: string;
+  try {
+    s = JSON.stringify(raw) ?? String(raw);
+  } catch {
+    s = Object.prototype.toString.call(raw);
+  }
+  return oneLine(s, max);
+}

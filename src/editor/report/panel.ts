@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { oneLine } from '../../core/present/text';
+import { describeValue, htmlAttr, oneLine } from '../../core/present/text';
 import { buildReportModel, parseReportMessage, type LocalRunInfo, type ReportHostMessage, type ReportViewModel } from '../../core/report/reportModel';
 import type { EvalSuiteReport } from '../../core/reviewSchemas';
 import type { Services } from '../services';
@@ -129,7 +129,7 @@ export class ReportPanels implements vscode.Disposable {
     const msg = parseReportMessage(raw);
     if (!msg) {
       entry.rejected++;
-      this.s.log.warn(`Report view: ignored a message from the page that is not allowed: ${describe(raw)}`);
+      this.s.log.warn(`Report view: ignored a message from the page that is not allowed: ${describeValue(raw)}`);
       return false;
     }
     switch (msg.type) {
@@ -163,32 +163,20 @@ export class ReportPanels implements vscode.Disposable {
     const csp = ["default-src 'none'", `img-src ${webview.cspSource}`, `style-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`, `font-src ${webview.cspSource}`, "base-uri 'none'", "form-action 'none'"].join('; ');
     // A fixed template: no report text goes in here.
     return `<!DOCTYPE html>
-<html lang="${attr(vscode.env.language)}">
+<html lang="${htmlAttr(vscode.env.language)}">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${attr(style.toString())}">
+<link rel="stylesheet" href="${htmlAttr(style.toString())}">
 <title>Aymara report</title>
 </head>
 <body>
 <main id="aymara-report" data-state="loading" aria-busy="true"></main>
-<script nonce="${nonce}" src="${attr(script.toString())}"></script>
+<script nonce="${nonce}" src="${htmlAttr(script.toString())}"></script>
 </body>
 </html>`;
   }
 }
 
-function attr(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
 
-function describe(raw: unknown): string {
-  let s: string;
-  try {
-    s = JSON.stringify(raw) ?? String(raw);
-  } catch {
-    s = Object.prototype.toString.call(raw);
-  }
-  return oneLine(s, 200);
-}
