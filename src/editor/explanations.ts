@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { RunResult } from '../core/results';
 import {
@@ -10,7 +9,7 @@ import {
   type ModelInput,
   type WebviewMessage,
 } from '../core/report/webviewModel';
-import { describeValue, htmlAttr, oneLine } from '../core/present/text';
+import { describeValue, oneLine } from '../core/present/text';
 import { COMPARE_STRINGS, type CompareModel, type WithCompare } from '../core/report/compareModel';
 import type { WithThumbnails } from '../core/files/thumbnails';
 import { parseReviewRequest, REVIEW_STRINGS, reviewsOf, type HistoryMessage, type WithReviews } from '../core/override/reviewView';
@@ -19,6 +18,7 @@ import { thumbnailRoots, thumbnailsFor } from './images/thumbnails';
 import { entryOf, registerCommand, requireFile, type TreeNode } from './commandArgs';
 import { Command } from './commandIds';
 import type { Services } from './services';
+import { webviewPage } from './webviewPage';
 
 /** What this feature uses of the shared services. */
 type Deps = Pick<Services, 'context' | 'log' | 'prompts' | 'store'>;
@@ -466,33 +466,7 @@ export class ExplanationsPanels implements vscode.Disposable {
   }
 
   private html(webview: vscode.Webview): string {
-    const nonce = randomBytes(16).toString('base64');
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.mediaRoot, 'dist', 'explanations.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.mediaRoot, 'explanations.css'));
-    const csp = [
-      "default-src 'none'",
-      `img-src ${webview.cspSource}`,
-      `style-src ${webview.cspSource}`,
-      `script-src 'nonce-${nonce}'`,
-      `font-src ${webview.cspSource}`,
-      "base-uri 'none'",
-      "form-action 'none'",
-    ].join('; ');
-    // A fixed template: no run data, file names or other text from outside goes in here.
-    return `<!DOCTYPE html>
-<html lang="${htmlAttr(vscode.env.language)}">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${htmlAttr(style.toString())}">
-<title>Aymara explanations</title>
-</head>
-<body>
-<main id="aymara-explanations" class="aymara-root" data-state="loading" aria-busy="true"></main>
-<script nonce="${nonce}" src="${htmlAttr(script.toString())}"></script>
-</body>
-</html>`;
+    return webviewPage(webview, { mediaRoot: this.mediaRoot, script: 'explanations.js', style: 'explanations.css', title: 'Aymara explanations', rootId: 'aymara-explanations', rootClass: 'aymara-root' });
   }
 }
 

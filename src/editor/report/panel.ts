@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { describeValue, htmlAttr, oneLine } from '../../core/present/text';
+import { describeValue, oneLine } from '../../core/present/text';
 import { buildReportModel, parseReportMessage, type LocalRunInfo, type ReportHostMessage, type ReportViewModel } from '../../core/report/reportModel';
 import type { EvalSuiteReport } from '../../core/reviewSchemas';
 import type { Services } from '../services';
+import { webviewPage } from '../webviewPage';
 
 type Deps = Pick<Services, 'context' | 'log'>;
 
@@ -157,25 +157,7 @@ export class ReportPanels implements vscode.Disposable {
   }
 
   private html(webview: vscode.Webview): string {
-    const nonce = randomBytes(16).toString('base64');
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.mediaRoot, 'dist', 'report.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.mediaRoot, 'report.css'));
-    const csp = ["default-src 'none'", `img-src ${webview.cspSource}`, `style-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`, `font-src ${webview.cspSource}`, "base-uri 'none'", "form-action 'none'"].join('; ');
-    // A fixed template: no report text goes in here.
-    return `<!DOCTYPE html>
-<html lang="${htmlAttr(vscode.env.language)}">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${htmlAttr(style.toString())}">
-<title>Aymara report</title>
-</head>
-<body>
-<main id="aymara-report" data-state="loading" aria-busy="true"></main>
-<script nonce="${nonce}" src="${htmlAttr(script.toString())}"></script>
-</body>
-</html>`;
+    return webviewPage(webview, { mediaRoot: this.mediaRoot, script: 'report.js', style: 'report.css', title: 'Aymara report', rootId: 'aymara-report' });
   }
 }
 
