@@ -26,11 +26,16 @@ export async function answerSaveDialog(page: Page, title: string, fullPath: stri
   const widget = page.locator('.quick-input-widget').filter({ has: page.locator('.quick-input-title', { hasText: title }) });
   await widget.waitFor({ state: 'visible', timeout: timeoutMs });
   const input = widget.locator('.quick-input-box input');
-  await input.fill(fullPath);
-  // The dialog lists the folder's entries as the path is typed; let it settle, and make sure the
-  // box still holds the path (not an entry it completed), before accepting.
-  await page.waitForTimeout(500);
-  const value = await input.inputValue();
+  // The dialog fills in its suggested path after it shows, which can replace what was typed
+  // first: wait for the suggestion, then type the path, and type it again (up to 5 times) until
+  // the box still holds it after the folder's listing settled.
+  await page.waitForFunction((el) => (el as HTMLInputElement).value !== '', await input.elementHandle(), { timeout: timeoutMs }).catch(() => undefined);
+  let value = '';
+  for (let attempt = 0; attempt < 5 && value !== fullPath; attempt++) {
+    await input.fill(fullPath);
+    await page.waitForTimeout(500);
+    value = await input.inputValue();
+  }
   if (value !== fullPath) throw new Error(`the save dialog holds "${value}", not "${fullPath}"`);
   await input.press('Enter');
   await widget.waitFor({ state: 'hidden', timeout: timeoutMs });
