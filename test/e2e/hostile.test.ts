@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { Frame, Request } from 'playwright-core';
-import { openFile, repoRoot, runCommand, screenshot, useWorkbench, waitForWebview } from './workbench';
+import { openFile, repoRoot, runCommand, screenshot, useWorkbench, waitForActivation, waitForWebview } from './workbench';
 
 describe('e2e: hostile text in the explanations webview', function () {
   this.timeout(180_000);
@@ -20,10 +20,12 @@ describe('e2e: hostile text in the explanations webview', function () {
     page.context().on('request', onRequest);
 
     await openFile(page, 'hostile.responses.json');
+    await waitForActivation(wb().server, undefined, 60_000);
     await runCommand(page, 'Aymara: Score Responses File');
-    await page.waitForTimeout(1500);
+    // Scored = the status bar shows the file's pass rate (a fixed pause was too short on a busy machine).
+    await page.locator('.statusbar-item').filter({ hasText: /\d+(\.\d+)?%/ }).first().waitFor({ state: 'visible', timeout: 60_000 });
     await runCommand(page, 'Aymara: Show Explanations');
-    const frameLocator = await waitForWebview(page, '#aymara-explanations[data-state="ready"] li.card');
+    const frameLocator = await waitForWebview(page, '#aymara-explanations[data-state="ready"] li.card', 60_000);
     await frameLocator.locator('li.card').first().waitFor({ timeout: 20_000 });
 
     // The webview's own document: the frame that holds #aymara-explanations.
