@@ -58,6 +58,10 @@ describe('client: request bytes (jsonBytes)', () => {
       null,
       {},
       { big: Array.from({ length: 3000 }, (_, i) => ({ i, text: TEXTS[i % TEXTS.length]!.repeat(20) })) },
+      // Arrays are written a batch at a time: lengths around the batch size, with holes and
+      // undefined at the edges of a batch.
+      ...[255, 256, 257, 511, 512, 513].map((n) => ({ first: 1, edge: Array.from({ length: n }, (_, i) => (i % 255 === 0 ? undefined : TEXTS[i % TEXTS.length])), last: [] })),
+      { sparse: [1, , 3, ...Array.from({ length: 300 }, () => 'x'), , 'end'] }, // eslint-disable-line no-sparse-arrays
     ];
     for (let i = 0; i < 300; i++) cases.push(randomValue(next));
     for (const c of cases) {
