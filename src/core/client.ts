@@ -122,6 +122,17 @@ export interface SendOptions<S extends z.ZodType> extends CallOptions {
   retry: 'idempotent' | 'post';
   /** A body that is not JSON (a multipart form), sent as these bytes with this content type instead of `body`. */
   rawBody?: { bytes: Uint8Array; contentType: string };
+  /**
+   * Awaited once the body is built and before anything leaves (the caller saves what it needs to
+   * find the request again meanwhile); if it rejects, nothing is sent and that error is thrown.
+   */
+  beforeSend?: PromiseLike<unknown>;
+}
+
+/** Options of a scoring submission. */
+export interface SubmitOptions extends CallOptions {
+  sandbox?: boolean;
+  beforeSend?: PromiseLike<unknown>;
 }
 
 /** A run's scored responses, validated one by one as a large reply is parsed. */
@@ -208,19 +219,20 @@ export class AymaraClient {
   }
 
   /** The synchronous scoring call. Never re-sent once the server may have processed it. */
-  scoreResponses(body: ScoreRequest, opts: CallOptions & { sandbox?: boolean } = {}): Promise<EvalRunResult> {
+  scoreResponses(body: ScoreRequest, opts: SubmitOptions = {}): Promise<EvalRunResult> {
     return this.submit('/v2/eval-runs/-/score-responses', body, opts);
   }
 
   /** The asynchronous scoring call: returns a `created` run to poll. */
-  createRun(body: ScoreRequest, opts: CallOptions & { sandbox?: boolean } = {}): Promise<EvalRunResult> {
+  createRun(body: ScoreRequest, opts: SubmitOptions = {}): Promise<EvalRunResult> {
     return this.submit('/v2/eval-runs', body, opts);
   }
 
   /** POST responses for scoring; the reply is a run whose echoed contents share the sent strings. */
-  private submit(path: string, body: ScoreRequest, opts: CallOptions & { sandbox?: boolean }): Promise<EvalRunResult> {
+  private submit(path: string, body: ScoreRequest, opts: SubmitOptions): Promise<EvalRunResult> {
     return this.send('POST', path, {
-      ...opts,
+      signal: opts.signal,
+      beforeSend: opts.beforeSend,
       query: { is_sandbox: opts.sandbox ? true : undefined },
       body,
       schema: EvalRunResult,
@@ -378,6 +390,7 @@ export class AymaraClient {
       payload = jsonBytes(o.body);
       headers['content-type'] = 'application/json';
     }
+    if (o.beforeSend) await o.beforeSend;
     if (o.signal?.aborted) throw cancelled(what, false);
 
     // One deadline for the whole call (retries and their waits included): a reply that trickles

@@ -61,6 +61,8 @@ export async function scoreFile(o: ScoreFileOptions): Promise<RunResult> {
   }
   // The local path is never sent: every one must have become an uploaded file's id by now.
   if (localPaths(request.responses).length) throw new ResponsesFileError('A workspace file was not uploaded; nothing was sent.');
-  await beforeSubmit?.({ name: request.name, eval_uuid: request.eval_uuid, responses: request.responses.length });
-  return scoreRun({ ...run, request, entries });
+  // The caller saves the run's name while the request body is built; the request waits for it.
+  const saved = Promise.resolve(beforeSubmit?.({ name: request.name, eval_uuid: request.eval_uuid, responses: request.responses.length }));
+  saved.catch(() => undefined);
+  return scoreRun({ ...run, request, entries, beforeSend: saved });
 }

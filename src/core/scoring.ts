@@ -58,7 +58,15 @@ export interface ScoreRunOptions {
   signal?: AbortSignal;
   poll?: PollOptions;
   onProgress?: (p: Progress) => void;
-  /** Called as soon as the run id is known, before waiting on it, so a caller can persist it. */
+  /**
+   * Awaited after the request body is built and before it is sent (see SubmitOptions); if it
+   * rejects, nothing is sent.
+   */
+  beforeSend?: PromiseLike<unknown>;
+  /**
+   * Called as soon as the run id is known, before waiting on it, so a caller can persist it. The
+   * results are fetched and matched meanwhile; the run is returned only once it is done.
+   */
   onRunKnown?: (run: { eval_run_uuid: string; eval_uuid: string; name: string | null }) => void | Promise<void>;
 }
 
@@ -91,9 +99,8 @@ export async function scoreRun(o: ScoreRunOptions): Promise<RunResult> {
   let run: EvalRunResult;
   const submittedAt = Date.now();
   try {
-    run = o.mode === 'async'
-      ? await o.client.createRun(o.request, { signal: o.signal, sandbox: o.sandbox })
-      : await o.client.scoreResponses(o.request, { signal: o.signal, sandbox: o.sandbox });
+    const submit = { signal: o.signal, sandbox: o.sandbox, beforeSend: o.beforeSend };
+    run = o.mode === 'async' ? await o.client.createRun(o.request, submit) : await o.client.scoreResponses(o.request, submit);
   } catch (err) {
     if (!isApiError(err) || !err.ambiguous || !o.request.name) throw err;
     progress({ stage: 'recovering', message: 'The reply was lost; checking whether the server created the run…' });
@@ -117,8 +124,19 @@ export async function scoreRun(o: ScoreRunOptions): Promise<RunResult> {
     run = found;
   }
 
-  await o.onRunKnown?.({ eval_run_uuid: run.eval_run_uuid, eval_uuid: run.eval_uuid, name: run.name ?? null });
-  return finishRun({ ...o, run, notes, expected: total });
+  // Saved while the results are fetched and matched; done before the run is returned, so what the
+  // caller saves next (the results) always comes after it.
+  const known = Promise.resolve(o.onRunKnown?.({ eval_run_uuid: run.eval_run_uuid, eval_uuid: run.eval_uuid, name: run.name ?? null }));
+  known.catch(() => undefined);
+  let result: RunResult;
+  try {
+    result = await finishRun({ ...o, run, notes, expected: total });
+  } catch (err) {
+    await known.catch(() => undefined);
+    throw err;
+  }
+  await known;
+  return result;
 }
 
 /**

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { isApiError } from '../core/apiError';
+import type { AymaraClient } from '../core/client';
 import { countsLine } from '../core/present/labels';
 import { inert, shortId } from '../core/present/text';
 import type { ResponsesFile } from '../core/responsesFile';
@@ -137,6 +138,7 @@ class Scorer implements vscode.Disposable {
     let fileUri: vscode.Uri | undefined;
     let claim: AbortController | undefined;
     let cancelled: vscode.Disposable | undefined;
+    let clientReady: Promise<AymaraClient> | undefined;
     try {
       fileUri = uri;
       if (!vscode.workspace.isTrusted) {
@@ -147,9 +149,11 @@ class Scorer implements vscode.Disposable {
       claim = this.claim(fileUri);
       const stop = claim;
       cancelled = options.token?.onCancellationRequested(() => stop.abort());
-      await this.s.store.whenLoaded();
-
-      const { file, sent } = await this.readModel(fileUri);
+      // The key and the HTTP stack are read while the file is (a round trip to the window and a
+      // module load); a missing key is still reported only after the file's own problems.
+      clientReady = this.s.client();
+      clientReady.catch(() => undefined);
+      const [, { file, sent }] = await Promise.all([this.s.store.whenLoaded(), this.readModel(fileUri)]);
       this.s.diagnostics.setProblems(fileUri, file.problems, (o) => file.lines.positionAt(o));
       if (file.hasErrors) {
         const errors = file.problems.filter((p) => p.severity === 'error');
@@ -161,64 +165,60 @@ class Scorer implements vscode.Disposable {
       }
 
       const origin = this.s.apiOrigin();
-      const client = await this.s.client();
-      try {
-        const evalUuid = file.evalUuid ?? this.s.store.get(fileUri)?.evalUuid ?? (await this.chooseEval(fileUri, client));
-        if (!evalUuid) return undefined;
-        if (!(await this.consent(origin, file, fileUri))) return undefined;
+      const client = await clientReady;
+      const evalUuid = file.evalUuid ?? this.s.store.get(fileUri)?.evalUuid ?? (await this.chooseEval(fileUri, client));
+      if (!evalUuid) return undefined;
+      if (!(await this.consent(origin, file, fileUri))) return undefined;
 
-        const target = fileUri;
-        // Loaded on first use, not at activation: the scoring use case, the responses-file model and zod.
-        const { scoreFile } = await import('../core/scoreFile');
-        const local = (await import('./images/localFiles')).localFilesFor(this.s.context, target, origin);
-        return await this.withProgress(target, claim, t('Scoring {0}', label(target)), async (signal, report) => {
-          let pending: PendingRun | undefined;
-          let recovering = false;
-          let result: RunResult;
-          try {
-            result = await scoreFile({
-              file,
-              evalUuid,
-              fileName: target.path.split('/').pop() ?? '',
-              ...(options.only ? { only: options.only } : {}),
-              client,
-              sandbox: this.s.config.sandbox,
-              signal,
-              poll: { timeoutMs: this.s.config.runTimeoutMs },
-              localFiles: local.options,
-              beforeSubmit: async (sub) => {
-                this.s.log.info(`Scoring ${label(target)} (${sub.responses} responses) against ${evalUuid} at ${origin.origin}; run name "${sub.name}".`);
-                // On disk before the request leaves: a reload while it is in flight finds the run by this name.
-                pending = { eval_uuid: evalUuid, name: sub.name, started_at: new Date().toISOString() };
-                await this.s.store.setPending(target, pending);
-              },
-              onProgress: (p) => {
-                if (p.stage === 'recovering') recovering = true;
-                report(p);
-              },
-              onRunKnown: (run) => (pending ? this.s.store.setPending(target, { ...pending, eval_run_uuid: run.eval_run_uuid }) : undefined),
-            });
-          } catch (err) {
-            // Keep the name while the run may exist (the reply was lost and the lookup failed, or the
-            // window is closing with the request in flight): Refresh or the next window looks again.
-            if (pending && !this.disposed && (!recovering || lookedUpAndAbsent(err))) await this.s.store.clearPending(target, { name: pending.name });
-            throw err;
-          } finally {
-            await local.save();
-          }
-          if (options.only) {
-            const base = this.s.store.get(target)?.latest;
-            if (base && base.eval_uuid === result.eval_uuid) result = overlayRun(base, result);
-          }
-          await this.s.store.setResult(target, result);
-          await this.watcher.afterRun(target, sent);
-          void this.s.prompts.ensure(result.eval_uuid, () => this.s.client());
-          this.announce(target, result);
-          return result;
-        });
-      } finally {
-        void client.close();
-      }
+      const target = fileUri;
+      // Loaded on first use, not at activation: the scoring use case, the responses-file model and zod.
+      const { scoreFile } = await import('../core/scoreFile');
+      const local = (await import('./images/localFiles')).localFilesFor(this.s.context, target, origin);
+      return await this.withProgress(target, claim, t('Scoring {0}', label(target)), async (signal, report) => {
+        let pending: PendingRun | undefined;
+        let recovering = false;
+        let result: RunResult;
+        try {
+          result = await scoreFile({
+            file,
+            evalUuid,
+            fileName: target.path.split('/').pop() ?? '',
+            ...(options.only ? { only: options.only } : {}),
+            client,
+            sandbox: this.s.config.sandbox,
+            signal,
+            poll: { timeoutMs: this.s.config.runTimeoutMs },
+            localFiles: local.options,
+            beforeSubmit: async (sub) => {
+              this.s.log.info(`Scoring ${label(target)} (${sub.responses} responses) against ${evalUuid} at ${origin.origin}; run name "${sub.name}".`);
+              // On disk before the request leaves: a reload while it is in flight finds the run by this name.
+              pending = { eval_uuid: evalUuid, name: sub.name, started_at: new Date().toISOString() };
+              await this.s.store.setPending(target, pending);
+            },
+            onProgress: (p) => {
+              if (p.stage === 'recovering') recovering = true;
+              report(p);
+            },
+            onRunKnown: (run) => (pending ? this.s.store.setPending(target, { ...pending, eval_run_uuid: run.eval_run_uuid }) : undefined),
+          });
+        } catch (err) {
+          // Keep the name while the run may exist (the reply was lost and the lookup failed, or the
+          // window is closing with the request in flight): Refresh or the next window looks again.
+          if (pending && !this.disposed && (!recovering || lookedUpAndAbsent(err))) await this.s.store.clearPending(target, { name: pending.name });
+          throw err;
+        } finally {
+          await local.save();
+        }
+        if (options.only) {
+          const base = this.s.store.get(target)?.latest;
+          if (base && base.eval_uuid === result.eval_uuid) result = overlayRun(base, result);
+        }
+        await this.s.store.setResult(target, result);
+        await this.watcher.afterRun(target, sent);
+        void this.s.prompts.ensure(result.eval_uuid, () => this.s.client());
+        this.announce(target, result);
+        return result;
+      });
     } catch (err) {
       if (!this.disposed) {
         const { userFacing } = await import('./images/localFiles');
@@ -227,6 +227,7 @@ class Scorer implements vscode.Disposable {
       return undefined;
     } finally {
       cancelled?.dispose();
+      void clientReady?.then((c) => c.close(), () => undefined);
       if (fileUri && claim) this.release(fileUri, claim);
     }
   }

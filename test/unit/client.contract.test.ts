@@ -111,6 +111,40 @@ describe('client contract (local server, real HTTP)', function () {
       assert.equal(server.stats.count(SCORE), 1);
     });
 
+    it('waits for beforeSend before the request leaves, and sends nothing when it fails', async () => {
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      const scoring = client().scoreResponses(request(runName()), { beforeSend: gate });
+      await new Promise((r) => setTimeout(r, 150));
+      assert.equal(server.stats.count(SCORE), 0, 'nothing was sent while the caller was still saving');
+      release();
+      const run = await scoring;
+      assert.equal(server.stats.count(SCORE), 1);
+      assert.equal(run.status, 'finished');
+
+      const failed = Promise.reject(new Error('could not save the run name'));
+      await assert.rejects(client().scoreResponses(request(runName()), { beforeSend: failed }), /could not save the run name/);
+      assert.equal(server.stats.count(SCORE), 1, 'a failed beforeSend sends nothing');
+      assert.equal(server.runs.count(), 1);
+    });
+
+    it('returns the run only once onRunKnown has finished saving, and a failed save is not hidden', async () => {
+      let saved = false;
+      const r = await scoreRun({
+        client: client(),
+        request: request(runName()),
+        entries: demo,
+        onRunKnown: () => new Promise<void>((done) => setTimeout(() => ((saved = true), done()), 200)),
+      });
+      assert.ok(saved, 'the run came back after onRunKnown finished');
+      assert.equal(r.items.length, 4);
+      await assert.rejects(
+        scoreRun({ client: client(), request: request(runName()), entries: demo, onRunKnown: () => Promise.reject(new Error('disk full')) }),
+        /disk full/,
+        'a failed save is not hidden',
+      );
+    });
+
     it('retries a 429 on the scoring POST after Retry-After, creating exactly one run', async () => {
       server.faults.add({ route: SCORE, kind: 'status', status: 429, code: 'quota.limit_exceeded', retryAfterMs: 120 });
       const r = await scoreRun({ client: client(), request: request(runName()), entries: demo });
