@@ -3,7 +3,7 @@ import type { AymaraClient } from '../core/client';
 import type { Log } from './log';
 import type { SavedPrompts } from './savedState';
 import type { Disk } from './store/seams';
-import { WorkspaceDisk } from './store/workspaceDisk';
+import { diskAt } from './store/workspaceDisk';
 
 export interface PromptInfo {
   content: string;
@@ -49,7 +49,7 @@ export class PromptCache implements vscode.Disposable {
     storage: vscode.Uri,
     private readonly log: Pick<Log, 'warn' | 'redactDeep'>,
   ) {
-    this.disk = new WorkspaceDisk(storage);
+    this.disk = diskAt(storage);
   }
 
   /** Resolves when the saved prompts are read (starts reading on first call). */

@@ -6,7 +6,7 @@ import type { Log } from './log';
 import type { FileRecord, PendingRun, RunSummary } from './savedState';
 import type { Limits } from './store/seams';
 import { StoreCore } from './store/storeCore';
-import { WorkspaceDisk } from './store/workspaceDisk';
+import { diskAt } from './store/workspaceDisk';
 
 export type { FileRecord, PendingRun, RunSummary };
 
@@ -42,7 +42,7 @@ export class RunStore implements vscode.Disposable {
     const root = storage.workspace ?? vscode.Uri.joinPath(storage.global, 'no-workspace');
     this.core = new StoreCore({
       state: memento,
-      disk: new WorkspaceDisk(root),
+      disk: diskAt(root),
       pendingFile: storage.workspace !== undefined,
       ownsStorage: storage.workspace !== undefined,
       log,

@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { NodeDisk } from './nodeDisk';
 import type { Disk } from './seams';
+
+/** The disk for a storage folder: Node's file system for a `file:` folder, `workspace.fs` for any other. */
+export function diskAt(root: vscode.Uri): Disk {
+  return root.scheme === 'file' ? new NodeDisk(root.fsPath) : new WorkspaceDisk(root);
+}
 
 /** Files under the storage folder through `workspace.fs` (local or remote alike). */
 export class WorkspaceDisk implements Disk {
