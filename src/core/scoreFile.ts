@@ -64,5 +64,8 @@ export async function scoreFile(o: ScoreFileOptions): Promise<RunResult> {
   // The caller saves the run's name while the request body is built; the request waits for it.
   const saved = Promise.resolve(beforeSubmit?.({ name: request.name, eval_uuid: request.eval_uuid, responses: request.responses.length }));
   saved.catch(() => undefined);
+  // One turn of the event loop, so the save's I/O is under way before building the body holds
+  // the thread (about 0.1 s at 10,000 responses).
+  await new Promise<void>((resolve) => setImmediate(resolve));
   return scoreRun({ ...run, request, entries, beforeSend: saved });
 }

@@ -25,9 +25,12 @@ export function localFilesFor(context: vscode.ExtensionContext, fileUri: vscode.
   const folder = fileUri.scheme === 'file' ? vscode.workspace.getWorkspaceFolder(fileUri) : undefined;
   const root = folder?.uri.scheme === 'file' ? folder.uri.fsPath : null;
   const cache = UploadCache.fromJSON(context.globalState.get<unknown>(CACHE_KEY));
+  const before = JSON.stringify(cache.toJSON());
   return {
     options: { root, base: root ? vscode.Uri.joinPath(fileUri, '..').fsPath : undefined, origin: origin.origin, cache },
     save: async () => {
+      // Nothing uploaded: nothing to save (an update is a round trip to the window, ~45 ms after every run).
+      if (JSON.stringify(cache.toJSON()) === before) return;
       // Merged with what another window may have saved meanwhile.
       const merged = UploadCache.fromJSON(context.globalState.get<unknown>(CACHE_KEY));
       for (const [o, files] of Object.entries(cache.toJSON())) for (const [sha, e] of Object.entries(files)) merged.set(o, sha, e);
