@@ -20,10 +20,11 @@ export function runFileName(fileUri: string, runUuid: string): string {
 const ITEMS_PER_SLICE = 1000;
 
 /**
- * A run as JSON bytes (its items last), built a slice of items at a time and yielding between
- * slices, so that saving 10,000 results never holds the extension host for the whole encoding
- * (messages to the window, such as new diagnostics, go out in between), and no string of the
- * whole run is ever made.
+ * A run as JSON bytes (its items last), built a slice of items at a time and yielding before
+ * each slice, so that saving 10,000 results never holds the extension host for the whole encoding
+ * (messages to the window, such as new diagnostics, go out first and in between), and no string
+ * of the whole run is ever made. A slice is stringified as one array and its brackets cut from
+ * its bytes: a string per item joined and then encoded cost about twice as much.
  */
 export async function encodeRun(run: RunResult): Promise<Uint8Array> {
   const encoder = new TextEncoder();
@@ -31,9 +32,11 @@ export async function encodeRun(run: RunResult): Promise<Uint8Array> {
   const head = JSON.stringify({ ...rest, items: [] });
   const parts: Uint8Array[] = [encoder.encode(head.slice(0, -2))];
   for (let i = 0; i < items.length; i += ITEMS_PER_SLICE) {
-    if (i > 0) await new Promise((resolve) => setImmediate(resolve));
-    const slice = items.slice(i, i + ITEMS_PER_SLICE).map((item) => JSON.stringify(item)).join(',');
-    parts.push(encoder.encode(i > 0 ? `,${slice}` : slice));
+    await new Promise((resolve) => setImmediate(resolve));
+    const slice = encoder.encode(JSON.stringify(items.slice(i, i + ITEMS_PER_SLICE)));
+    // "[a,b]" → "a,b" for the first slice, ",a,b" after it (brackets are one ASCII byte each).
+    if (i > 0) slice[0] = 0x2c;
+    parts.push(slice.subarray(i > 0 ? 0 : 1, slice.length - 1));
   }
   parts.push(encoder.encode(']}'));
   return concat(parts);
