@@ -3,7 +3,8 @@
  * 10,000- (and 100,000-) entry bench files against the local server, timed to the diagnostics
  * being set (see scoreUi/scoreUi.test.ts), next to the command line scoring the same 10,000-entry
  * file against the same kind of server as a whole process (`cli.e2e.10k`). Both servers run in
- * their own process with no added latency.
+ * their own process with no added latency. The 10,000-entry figure is the median of three tries in
+ * one window (the first, cold, is also reported on its own).
  */
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -21,6 +22,8 @@ import { boundRow, failedRow, log, median, ratioRow, row, type Row } from './lib
 import { startServerChild } from './lib/serverChild';
 
 const TARGET_MS = 1500;
+/** Tries of the 10,000-entry file in one window. */
+const TRIES = 3;
 
 /** The command line, as a whole process, scoring `file` (median of `reps`), in ms. */
 function cliMs(repoRoot: string, file: string, url: string, reps: number): number {
@@ -46,8 +49,12 @@ export async function benchScoreUi(repoRoot: string, extensionDir: string, files
     const cli = cliMs(repoRoot, files[0]!, server.url, 3);
     const workspace = join(tmp, 'workspace');
     mkdirSync(workspace);
-    const copies = files.map((f) => {
-      const to = join(workspace, basename(f));
+    // The 10,000-entry file is scored TRIES times in the same window, each time as a copy with its
+    // own name (as a user tries twice): the first try loads the scoring code (cold), the figure is
+    // the median of all tries, the cold one included.
+    const [first, ...rest] = files;
+    const copies = [...Array.from({ length: TRIES }, (_, i) => [first!, `try${i + 1}-${basename(first!)}`] as const), ...rest.map((f) => [f, basename(f)] as const)].map(([f, name]) => {
+      const to = join(workspace, name);
       copyFileSync(f, to);
       return to;
     });
@@ -74,15 +81,21 @@ export async function benchScoreUi(repoRoot: string, extensionDir: string, files
     const results = (JSON.parse(readFileSync(outFile, 'utf8')) as ScoreUiResult[]).map((r, i) => ({ ...r, renderedMs: rendered.get(i) }));
     details.scoreUi = { results, cliMs: cli };
     for (const r of results) log(`  ${r.entries} entries: diagnostics after ${Math.round(r.diagnosticsMs)} ms, errors in the status bar after ${r.renderedMs === undefined ? '(not seen)' : `${Math.round(r.renderedMs)} ms`}, command done after ${Math.round(r.commandMs)} ms (${r.diagnostics} diagnostics)`);
-    const [small, large] = results;
+    const tries = results.slice(0, TRIES);
+    const large = results[TRIES];
     const rows: Row[] = [row('cli.e2e.10k', 'aymara-eval score, 10,000 entries, whole process against the local server (median of 3)', cli, 'ms')];
+    const shown = tries.map((t) => t.renderedMs);
+    const small = tries.length === TRIES
+      ? { diagnosticsMs: median(tries.map((t) => t.diagnosticsMs)), renderedMs: shown.every((v) => v !== undefined) ? median(shown as number[]) : undefined, coldMs: tries[0]!.diagnosticsMs }
+      : undefined;
     if (small) {
       rows.push(
-        boundRow('ui.scoreToDiagnostics.10k', 'Score command → diagnostics set, 10,000 entries, real extension host + local server', small.diagnosticsMs, 'ms', { max: TARGET_MS }),
+        boundRow('ui.scoreToDiagnostics.10k', `Score command → diagnostics set, 10,000 entries, real extension host + local server (median of ${TRIES} tries in one window)`, small.diagnosticsMs, 'ms', { max: TARGET_MS }),
+        row('ui.scoreToDiagnostics.10k.cold', '  the first try alone (the scoring code loaded on first use)', small.coldMs, 'ms'),
         ratioRow('ui.scoreToDiagnostics.10k.vsCli', '  the same vs the command line scoring the file (cli.e2e.10k)', small.diagnosticsMs, cli, 'ms', { max: 2.5 }),
         small.renderedMs === undefined
           ? failedRow('ui.scoreToProblems.10k', 'Score command → the error count in the status bar (Chromium), 10,000 entries', 'ms', `≤ ${TARGET_MS} ms`, 'the window never showed the errors')
-          : boundRow('ui.scoreToProblems.10k', 'Score command → the error count in the status bar (Chromium), 10,000 entries', small.renderedMs, 'ms', { max: TARGET_MS }),
+          : boundRow('ui.scoreToProblems.10k', `Score command → the error count in the status bar (Chromium), 10,000 entries (median of ${TRIES})`, small.renderedMs, 'ms', { max: TARGET_MS }),
       );
     }
     if (large && small) {
