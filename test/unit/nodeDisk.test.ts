@@ -18,6 +18,18 @@ describe('run store disk (NodeDisk)', () => {
     assert.deepEqual(readdirSync(join(root, 'storage', 'runs')), ['a.json'], 'no temporary file is left');
   });
 
+  it('writes a large file the same way as a small one', async () => {
+    const disk = new NodeDisk(root);
+    const big = new Uint8Array(200 * 1024).fill(7);
+    await disk.writeAtomic('runs/big.json', big);
+    await disk.writeAtomic('runs/big.json', big.subarray(1));
+    assert.equal((await disk.read('runs/big.json')).length, 200 * 1024 - 1);
+    assert.deepEqual(readdirSync(join(root, 'runs')), ['big.json']);
+    rmSync(join(root, 'runs'), { recursive: true });
+    await disk.writeAtomic('runs/big.json', big);
+    assert.equal((await disk.read('runs/big.json')).length, 200 * 1024);
+  });
+
   it('makes the folder again when it was deleted after a write', async () => {
     const disk = new NodeDisk(root);
     await disk.writeAtomic('runs/a.json', new Uint8Array([1]));

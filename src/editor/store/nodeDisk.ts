@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Disk } from './seams';
@@ -10,6 +11,9 @@ import type { Disk } from './seams';
  * a run's name before its request leaves took 70–300 ms that way (folder check, write, rename),
  * and a few milliseconds here.
  */
+/** Files up to this size are written synchronously (see writeSmall). */
+const SMALL_BYTES = 64 * 1024;
+
 export class NodeDisk implements Disk {
   /** Folders made (or found) once already: they are not checked again before every write. */
   private readonly made = new Set<string>();
@@ -38,6 +42,7 @@ export class NodeDisk implements Disk {
   }
 
   private async write(dir: string, target: string, data: Uint8Array, makeDir: boolean): Promise<void> {
+    if (data.byteLength <= SMALL_BYTES) return this.writeSmall(dir, target, data, makeDir);
     if (makeDir) {
       await mkdir(dir, { recursive: true });
       this.made.add(dir);
@@ -48,6 +53,27 @@ export class NodeDisk implements Disk {
       await rename(tmp, target);
     } catch (err) {
       await rm(tmp, { force: true }).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /**
+   * A small file (the pending runs, a few hundred bytes) is written on this thread: well under a
+   * millisecond, where the asynchronous calls wait for Node's thread pool, which other extensions'
+   * file work may hold (the first save after the window opened waited 260 ms for it, with the
+   * request held until it was saved).
+   */
+  private writeSmall(dir: string, target: string, data: Uint8Array, makeDir: boolean): void {
+    if (makeDir) {
+      mkdirSync(dir, { recursive: true });
+      this.made.add(dir);
+    }
+    const tmp = `${target}.${randomBytes(4).toString('hex')}.tmp`;
+    try {
+      writeFileSync(tmp, data);
+      renameSync(tmp, target);
+    } catch (err) {
+      rmSync(tmp, { force: true });
       throw err;
     }
   }
