@@ -19,8 +19,9 @@ export interface VerdictOverride {
   explanation?: string;
 }
 
-export const MAX_EXPLANATION_CHARS = 10_000;
-export const MAX_REPORT_RUNS = 100;
+import { MAX_EXPLANATION_CHARS, MAX_REPORT_RUNS } from './reviewLimits';
+
+export { MAX_EXPLANATION_CHARS, MAX_REPORT_RUNS };
 
 function invalidInput(message: string): ApiError {
   return new ApiError({ kind: 'validation', message });

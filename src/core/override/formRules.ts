@@ -3,7 +3,7 @@
  * validation) and by anything else that asks the same questions. Each returns the value, or a
  * sentence saying what to type instead.
  */
-import { MAX_EXPLANATION_CHARS } from '../review';
+import { MAX_EXPLANATION_CHARS } from '../reviewLimits';
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; problem: string };
 

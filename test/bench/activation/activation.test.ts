@@ -152,12 +152,20 @@ function installProbes(bundle: string): Probes {
     if (typeof activate !== 'function') return exports;
     // The bundle's exports are getters that cannot be redefined: hand VS Code a view of them
     // whose activate() is timed.
+    // Activation ends when activate() has returned (or its promise settled), as VS Code's
+    // didActivate mark says; work it leaves to a timer is 'after' (reported, not counted), even
+    // when it starts before ext.activate() resolves for the caller (VS Code answers that later).
     const timed = function (this: unknown, ...a: unknown[]) {
       const t2 = clock();
+      let result: unknown;
       try {
-        return activate.apply(this, a);
+        result = activate.apply(this, a);
+        return result;
       } finally {
         p.timing.activate = clock(t2);
+        const done = () => (p.phase = 'after');
+        if (result && typeof (result as PromiseLike<unknown>).then === 'function') (result as PromiseLike<unknown>).then(done, done);
+        else done();
       }
     };
     return new Proxy(exports, { get: (target, key, receiver) => (key === 'activate' ? timed : Reflect.get(target, key, receiver)) });
