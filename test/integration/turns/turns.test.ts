@@ -164,7 +164,12 @@ describe('multi-turn conversations', function () {
     const ls = await waitFor(async () => ((await continueLenses(uri())).length === 2 ? continueLenses(uri()) : undefined), 'Continue on the two conversations that go on');
     // One from the explanations card's button (the message its click posts), one from the lens.
     const [viaCard, viaLens] = ls.map((l) => l.command!.arguments![1] as string);
-    await waitFor(async () => (await testSnapshot()).explanations.panels.find((p) => p.fileUri === uri().toString() && p.ready && p.runUuid === r2.eval_run_uuid && (p.posted ?? '').includes('"canContinue":true')), 'the cards of the new turns');
+    // The run keeps its id, and its first cards could already be continued: wait for the card of
+    // this very turn, not for any card that can be.
+    await waitFor(
+      async () => (await testSnapshot()).explanations.panels.find((p) => p.fileUri === uri().toString() && p.ready && p.runUuid === r2.eval_run_uuid && (p.posted ?? '').includes('"canContinue":true') && (p.posted ?? '').includes(JSON.stringify(viaCard))),
+      'the cards of the new turns',
+    );
     assert.equal(await vscode.commands.executeCommand(TestCommand.explanationsMessage, uri().toString(), { type: 'continue', key: viaCard }), true);
     await vscode.commands.executeCommand(CONTINUE, uri().toString(), viaLens);
     assert.equal((await continueLenses(uri())).length, 0);
