@@ -98,7 +98,7 @@ export function activationRowsOf(results: readonly ActivationRun[]): Row[] {
   ];
   const cpu = nums((r) => (r.probed?.load && r.probed.activate ? r.probed.load.cpuMs + r.probed.activate.cpuMs : null));
   const cpuName = `  CPU time of load + activate() on the extension host's thread (not inflated by a busy machine)`;
-  rows.push(cpu.length ? row('activation.cpu', cpuName, median(cpu), 'ms') : failedRow('activation.cpu', cpuName, 'ms', '–', 'the probes timed no load and activate()'));
+  rows.push(cpu.length ? boundRow('activation.cpu', cpuName, median(cpu), 'ms', { max: 15 }) : failedRow('activation.cpu', cpuName, 'ms', '–', 'the probes timed no load and activate()'));
   rows.push(
     row('activation.wall.context', '  from load to activated, with VS Code preparing the extension context', median(nums((r) => r.totalMs)), 'ms'),
     row('activation.api', '  ext.activate() as a caller sees it', median(nums((r) => r.apiMs)), 'ms'),

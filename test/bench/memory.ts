@@ -2,7 +2,7 @@
  * Memory: score a 100,000-entry file the way the command line does (read, decode, parse and
  * validate, build the request, score through the client, match, diagnostics) against the local
  * server running in a child process, and compare the growth of the memory it uses with the
- * file's size (target: peak growth ≤ 5 ×).
+ * file's size (target: peak growth ≤ 3 ×).
  *
  * Memory is the JavaScript heap in use plus external memory (Buffers and ArrayBuffers, which hold
  * the file's bytes, the request body and the reply outside the heap): heapUsed + external. The
@@ -126,7 +126,7 @@ export async function benchMemory(path: string, baseUrl: string, apiKey: string,
   };
   const label = entries.toLocaleString('en-US');
   return [
-    ratioRow('memory.peak', `memory: peak growth of heap + external (Buffers, ArrayBuffers) scoring a ${label}-entry file vs file size`, growth / MB, fileBytes / MB, 'MB', { max: 5 }),
+    ratioRow('memory.peak', `memory: peak growth of heap + external (Buffers, ArrayBuffers) scoring a ${label}-entry file vs file size`, growth / MB, fileBytes / MB, 'MB', { max: 3 }),
     row('memory.live', `memory: largest heap + external left after a collection while scoring vs file size`, (live - base) / MB, 'MB', { baseline: fileBytes / MB }),
     row('memory.retained', `memory: heap + external still held afterwards (results + diagnostics only) vs file size`, retained / MB, 'MB', { baseline: fileBytes / MB }),
   ];

@@ -1,6 +1,6 @@
 /**
  * Read, locate and validate a responses file (parseResponsesFile) against JSON.parse of the same
- * text: 10,000 entries (target ≤ 2.0 ×) and 100,000 entries (reported).
+ * text: 10,000 entries (target ≤ 1.4 ×) and 100,000 entries (reported).
  */
 import { parseResponsesFile } from '../../src/core/responsesFile';
 import { interleave, median, ratioRow, row, type Row } from './lib/measure';

@@ -113,11 +113,11 @@ async function main(): Promise<void> {
     await section('parse', 'parse.10k', () =>
       benchParse(
         [
-          { id: 'parse.10k', label: '10,000 entries', text: small.text, entries: 10_000, warmup: 3, reps: 9, maxRatio: 2.0 },
+          { id: 'parse.10k', label: '10,000 entries', text: small.text, entries: 10_000, warmup: 3, reps: 9, maxRatio: 1.4 },
           { id: 'parse.100k', label: '100,000 entries', text: large!, entries: 100_000, warmup: 1, reps: 3 },
         ],
         details,
-      ), 'ratio ≤ 2.0');
+      ), 'ratio ≤ 1.4');
   }
   large = undefined;
 
@@ -152,7 +152,7 @@ async function main(): Promise<void> {
       if (on('compare')) await section('compare', 'compare.10k', () => benchCompare(viewsInput!, details), 'ratio ≤ 1.0');
       if (on('fetch')) {
         const fetchInput = { apiKey: DEFAULT_API_KEY, expected: 10_000, latencyMs: LATENCY_MS, pageSize: PAGE_SIZE, concurrency: PAGE_CONCURRENCY };
-        await section('fetch', 'paging.floor', () => benchFetch({ ...fetchInput, baseUrl: child!.url, runUuid: run.eval_run_uuid }, details), 'ratio ≤ 0.25 and ≤ 1.5 × floor');
+        await section('fetch', 'paging.floor', () => benchFetch({ ...fetchInput, baseUrl: child!.url, runUuid: run.eval_run_uuid }, details), 'ratio ≤ 0.25 and ≤ 1.3 × floor');
         await section('fetch (server in this process)', 'paging.floor.inProcess', async () => {
           const server = await startServer({ port: 0, latencyMs: LATENCY_MS });
           try {
@@ -180,7 +180,7 @@ async function main(): Promise<void> {
       } finally {
         await child.stop();
       }
-    }, 'ratio ≤ 5');
+    }, 'ratio ≤ 3');
   }
 
   // ---- reopening the run store (its logic in this process, a real storage folder)
