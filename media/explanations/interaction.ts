@@ -24,9 +24,16 @@ export function setHighlight(s: Session, key: string | undefined): void {
 export function focusCard(s: Session, key: string): void {
   const { ui, model } = s;
   if (!ui || !model) return;
+  if (s.loading?.held) {
+    s.loading.focus = key; // the list comes once every card is there
+    return;
+  }
   let index = s.filtered.findIndex((c) => c.key === key);
   if (index < 0) {
-    if (!model.cards.some((c) => c.key === key)) return;
+    if (!model.cards.some((c) => c.key === key)) {
+      if (s.loading) s.loading.focus = key; // in a part still to come
+      return;
+    }
     s.saved.filter = 'all';
     s.saved.search = '';
     ui.search.value = '';

@@ -49,6 +49,31 @@ export interface Ui {
   status: HTMLElement;
 }
 
+/** Where the page goes once the cards it needs are there (messages.ts). */
+export interface Positioning {
+  /** A card to scroll to and highlight. */
+  focus?: string;
+  /** An update of the run on screen: keep the window and the scroll offset. */
+  live: boolean;
+  /** The page came back (reload, shown again): go back to the saved position. */
+  reloaded: boolean;
+  scroll: number;
+  keep?: { from: number; to: number };
+}
+
+/** A data message whose cards are still arriving in `cards` messages (webviewParts.ts). */
+export interface Loading {
+  seq: number;
+  /** Cards still to come. */
+  more: number;
+  /** Set when the view (filter, search, sort) is not the model's order: the list waits for every card. */
+  held?: Positioning;
+  /** A card asked for that has not arrived yet. */
+  focus?: string;
+  /** The card a reloaded page was at, not in the parts so far. */
+  anchor?: string;
+}
+
 export interface Session {
   readonly api: VsCodeApi;
   /** #aymara-explanations */
@@ -71,6 +96,8 @@ export interface Session {
   /** The rendered cards by key. */
   readonly cardEls: Map<string, HTMLLIElement>;
   ui: Ui | undefined;
+  /** Set while the model's cards are still arriving. */
+  loading?: Loading;
   /** Watches the "show more" / "show earlier" sentinels. */
   readonly observer: IntersectionObserver;
   /** The charts section (charts.ts): its element, the canvases to draw, the drawing bundle's load, what they show. */

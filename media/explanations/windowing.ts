@@ -121,17 +121,39 @@ export function rearm(s: Session): void {
   }
 }
 
-function updateWindow(s: Session): void {
-  const { ui, model, filtered, start, end } = s;
+/** Counts, sentinels and the no-match line for the current window; tells the extension. */
+export function updateWindow(s: Session): void {
+  const { ui, model, filtered, start, end, loading } = s;
   if (!ui || !model) return;
   ui.more.hidden = end >= filtered.length;
   ui.earlier.hidden = start <= 0;
   ui.moreText.textContent = t(s, 'Showing {0}–{1} of {2}', filtered.length ? start + 1 : 0, end, filtered.length);
   ui.earlierText.textContent = t(s, '{0} earlier responses', start);
-  ui.matchCount.textContent = t(s, '{0} of {1} responses', filtered.length, model.cards.length);
-  ui.noMatch.hidden = filtered.length > 0;
-  ui.noMatch.textContent = model.cards.length ? t(s, 'No responses match.') : t(s, 'No responses in this run.');
+  ui.matchCount.textContent = t(s, '{0} of {1} responses', filtered.length, model.cards.length + (loading?.more ?? 0));
+  ui.noMatch.hidden = filtered.length > 0 && !loading?.held;
+  ui.noMatch.textContent = loading
+    ? t(s, 'Loading {0} more responses…', loading.more)
+    : model.cards.length ? t(s, 'No responses match.') : t(s, 'No responses in this run.');
   post(s, { type: 'rendered', cards: end - start, matching: filtered.length });
+}
+
+/** True when the view lists the model's cards in the model's order (no filter, search or sort). */
+export function modelOrder(s: Session): boolean {
+  return s.saved.filter === 'all' && !s.saved.search.trim() && s.saved.sort === 'verdict';
+}
+
+/** More of the model's cards arrived (already in model.cards): list them where they belong. */
+export function addCards(s: Session, cards: CardModel[]): void {
+  if (!s.ui || !s.model || s.loading?.held) return;
+  if (modelOrder(s)) {
+    for (const c of cards) s.filtered.push(c);
+    updateWindow(s);
+    rearm(s);
+  } else {
+    const scroll = window.scrollY;
+    applyFilter(s, false, { from: s.start, to: s.end });
+    window.scrollTo(0, scroll);
+  }
 }
 
 /** Recompute the matching cards and render from the top, or keep the window [keep.from, keep.to) (live updates). */
@@ -139,6 +161,13 @@ export function applyFilter(s: Session, userChange: boolean, keep?: { from: numb
   const { ui, model } = s;
   if (!ui || !model) return;
   const q = s.saved.search.trim().toLowerCase();
+  if (s.loading?.held) {
+    // The view is not the model's order: it is listed once every card is there.
+    s.filtered = [];
+    clearWindow(s, 0);
+    updateWindow(s);
+    return;
+  }
   s.filtered = sortCards(model.cards.filter((c) => matchesFilter(c, s.saved.filter) && (!q || haystack(s, c).includes(q))), s.saved.sort);
   clearWindow(s, Math.min(keep?.from ?? 0, s.filtered.length));
   appendCards(s, Math.max(s.start + PAGE, keep?.to ?? 0));

@@ -5,11 +5,13 @@ import {
   buildWebviewModel,
   fullText,
   parseWebviewMessage,
+  type CardsMessage,
   type HostMessage,
   type ModelInput,
   type WebviewMessage,
 } from '../core/report/webviewModel';
 import { describeValue, oneLine } from '../core/present/text';
+import { splitData } from '../core/report/webviewParts';
 import { COMPARE_STRINGS, type CompareModel, type WithCompare } from '../core/report/compareModel';
 import type { WithThumbnails } from '../core/files/thumbnails';
 import { parseReviewRequest, REVIEW_STRINGS, reviewsOf, type HistoryMessage, type WithReviews } from '../core/override/reviewView';
@@ -70,6 +72,10 @@ interface Entry {
   lastPosted?: HostMessage | HistoryMessage;
   /** A card's verdict history to post once the page is ready (see showHistory). */
   pendingHistory?: HistoryMessage;
+  /** The number of the latest data message: the parts of an older one are never posted. */
+  seq: number;
+  /** The parts of data message `seq` the page has not asked for yet. */
+  parts?: { seq: number; rest: CardsMessage[] };
 }
 
 /** The feature's entry point: built with what it uses; disposing it removes all it registered. */
@@ -262,7 +268,7 @@ export class ExplanationsPanels implements vscode.Disposable {
   }
 
   private adopt(panel: vscode.WebviewPanel, fileUri: vscode.Uri, runUuid: string): Entry {
-    const entry: Entry = { panel, fileUri, runUuid, ready: false, keys: new Set(), rejected: 0, disposables: [] };
+    const entry: Entry = { panel, fileUri, runUuid, ready: false, keys: new Set(), rejected: 0, disposables: [], seq: 0 };
     this.panels.set(runUuid, entry);
     panel.iconPath = vscode.Uri.joinPath(this.mediaRoot, 'aymara.svg');
     panel.webview.html = this.html(panel.webview);
@@ -375,21 +381,47 @@ export class ExplanationsPanels implements vscode.Disposable {
       const ms = Date.now() - started;
       if (ms > 200) this.s.log.info(`Explanations: built the view of ${model.cards.length} responses in ${ms} ms.`);
     }
-    await this.post(entry, msg);
+    if (msg.type === 'data') await this.postParts(entry, msg);
+    else await this.post(entry, msg);
     const history = entry.pendingHistory;
     entry.pendingHistory = undefined;
     if (history && run && entry.keys.has(history.key)) await this.post(entry, history);
   }
 
-  private async post(entry: Entry, msg: HostMessage | HistoryMessage): Promise<void> {
+  /**
+   * A data message in parts (webviewParts.ts): the first cards now, the rest a part each time the
+   * page asks for more (after it painted what it has), so no part delays the first cards.
+   */
+  private async postParts(entry: Entry, msg: Extract<HostMessage, { type: 'data' }>): Promise<void> {
+    const seq = ++entry.seq;
+    const [first, ...rest] = splitData(this.s.log.redactDeep(msg), seq);
+    entry.parts = rest.length ? { seq, rest } : undefined;
+    await this.post(entry, first, msg);
+  }
+
+  /** The page asked for the next part of data message `seq`: post it, unless a newer one replaced it. */
+  private async postNextPart(entry: Entry, seq: number): Promise<void> {
+    const parts = entry.parts;
+    if (!parts || parts.seq !== seq || seq !== entry.seq) return;
+    const part = parts.rest.shift();
+    if (!parts.rest.length) entry.parts = undefined;
+    if (part) await this.post(entry, part, undefined, true);
+  }
+
+  /**
+   * Posts `msg` (redacted unless `redacted`); under test, records `whole` (default `msg`) as what
+   * was posted. False when the panel is gone.
+   */
+  private async post(entry: Entry, msg: HostMessage | HistoryMessage, whole?: HostMessage, redacted = false): Promise<boolean> {
     try {
       // The one way data reaches the webview: never the API key, even where the server echoed it.
-      const safe = this.s.log.redactDeep(msg);
-      if (this.s.context.extensionMode === vscode.ExtensionMode.Test) entry.lastPosted = safe;
-      await entry.panel.webview.postMessage(safe);
+      const safe = redacted ? msg : this.s.log.redactDeep(msg);
+      if (this.s.context.extensionMode === vscode.ExtensionMode.Test && (whole || safe.type !== 'cards')) entry.lastPosted = whole ? this.s.log.redactDeep(whole) : safe;
+      return await entry.panel.webview.postMessage(safe);
     } catch (err) {
       // The panel was closed meanwhile.
       this.s.log.warn(`Explanations: could not post to the panel: ${err instanceof Error ? err.message : String(err)}`);
+      return false;
     }
   }
 
@@ -432,6 +464,9 @@ export class ExplanationsPanels implements vscode.Disposable {
       }
       case 'rendered':
         entry.rendered = { cards: msg.cards, matching: msg.matching };
+        return true;
+      case 'more':
+        await this.postNextPart(entry, msg.seq);
         return true;
       case 'error':
         this.s.log.warn(`Explanations webview: ${msg.message}`);

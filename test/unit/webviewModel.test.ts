@@ -295,6 +295,7 @@ describe('webview messages', () => {
     assert.deepEqual(parseWebviewMessage({ type: 'expand', key: 'question.b\u0000t\u00002', field: 'response' }, has), { type: 'expand', key: 'question.b\u0000t\u00002', field: 'response' });
     assert.deepEqual(parseWebviewMessage({ type: 'rendered', cards: 100, matching: 10_000 }, has), { type: 'rendered', cards: 100, matching: 10_000 });
     assert.deepEqual(parseWebviewMessage({ type: 'error', message: 'x'.repeat(2000) }, has), { type: 'error', message: 'x'.repeat(500) });
+    assert.deepEqual(parseWebviewMessage({ type: 'more', seq: 3 }, has), { type: 'more', seq: 3 });
   });
 
   it('rejects everything else', () => {
@@ -315,6 +316,9 @@ describe('webview messages', () => {
       { type: 'expand', key: 'question.a\u0000\u00001', field: '__proto__' },
       { type: 'expand', key: 'question.a\u0000\u00001', field: 'constructor' },
       { type: 'rendered', cards: -1, matching: 0 },
+      { type: 'more' },
+      { type: 'more', seq: '1' },
+      { type: 'more', seq: -1 },
       { type: 'rendered', cards: 1.5, matching: 0 },
       { type: 'rendered', cards: '1', matching: 0 },
       { type: 'toString' },

@@ -296,9 +296,22 @@ export function matchesFilter(c: Pick<CardModel, 'verdict'>, f: Filter): boolean
 // ---------------------------------------------------------------------------------------------
 // Messages
 
+/**
+ * The rest of a data message's cards (webviewParts.ts), one part each time the page asks for it
+ * with `{ type: 'more', seq }`: `seq` names the data message they belong to, `more` is how many
+ * cards are still to come after these.
+ */
+export interface CardsMessage {
+  type: 'cards';
+  seq: number;
+  cards: CardModel[];
+  more: number;
+}
+
 /** Extension → webview. */
 export type HostMessage =
-  | { type: 'data'; model: WebviewModel; strings: Record<string, string>; focus?: string }
+  | { type: 'data'; model: WebviewModel; strings: Record<string, string>; focus?: string; more?: number; seq?: number }
+  | CardsMessage
   | { type: 'focus'; key: string }
   | { type: 'full'; key: string; field: TextField; text: string }
   | { type: 'empty'; message: string; strings: Record<string, string> };
@@ -310,7 +323,8 @@ export type WebviewMessage =
   | { type: 'expand'; key: string; field: TextField }
   | { type: 'rendered'; cards: number; matching: number }
   | { type: 'error'; message: string }
-  | { type: 'continue'; key: string };
+  | { type: 'continue'; key: string }
+  | { type: 'more'; seq: number };
 
 const SHAPES: Record<WebviewMessage['type'], Record<string, 'key' | 'field' | 'count' | 'text'>> = {
   ready: {},
@@ -319,6 +333,7 @@ const SHAPES: Record<WebviewMessage['type'], Record<string, 'key' | 'field' | 'c
   rendered: { cards: 'count', matching: 'count' },
   error: { message: 'text' },
   continue: { key: 'key' },
+  more: { seq: 'count' },
 };
 
 /**
@@ -377,6 +392,7 @@ export const WEBVIEW_STRINGS = [
   'Show earlier',
   'No responses match.',
   'No responses in this run.',
+  'Loading {0} more responses…',
   'Prompt',
   'Prompt id (text not loaded)',
   'Category',

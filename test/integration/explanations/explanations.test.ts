@@ -93,6 +93,29 @@ function result(runUuid: string, items: ResultItem[]): RunResult {
   };
 }
 
+/** `n` results not in any file, every verdict in turn. */
+function manyItems(n: number): ResultItem[] {
+  const verdicts: Verdict[] = ['passed', 'failed', 'refused', 'passed', 'errored', 'excluded'];
+  const items: ResultItem[] = [];
+  for (let i = 0; i < n; i++) {
+    items.push({
+      key: responseKey({ prompt_uuid: `question.${i}` }),
+      prompt_uuid: `question.${i}`,
+      thread_uuid: null,
+      turn_number: 1,
+      verdict: verdicts[i % verdicts.length] ?? 'passed',
+      confidence: 0.5,
+      explanation: `Explanation ${i}: ${'because '.repeat(10)}`,
+      response_uuid: null,
+      next_prompt: null,
+      response_text: `Response ${i}: ${'text '.repeat(30)}`,
+      entry_index: null,
+      location: null,
+    });
+  }
+  return items;
+}
+
 async function closeAllEditors(): Promise<void> {
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   await waitFor('all panels to close', async () => (await panels()).length === 0, 10_000);
@@ -228,24 +251,7 @@ describe('explanations panel (real VS Code)', () => {
   it('renders only a window of cards for 10,000 responses', async function () {
     this.timeout(120_000);
     const big = vscode.Uri.joinPath(folder(), 'big.responses.json');
-    const verdicts: Verdict[] = ['passed', 'failed', 'refused', 'passed', 'errored', 'excluded'];
-    const items: ResultItem[] = [];
-    for (let i = 0; i < 10_000; i++) {
-      items.push({
-        key: responseKey({ prompt_uuid: `question.${i}` }),
-        prompt_uuid: `question.${i}`,
-        thread_uuid: null,
-        turn_number: 1,
-        verdict: verdicts[i % verdicts.length] ?? 'passed',
-        confidence: 0.5,
-        explanation: `Explanation ${i}: ${'because '.repeat(10)}`,
-        response_uuid: null,
-        next_prompt: null,
-        response_text: `Response ${i}: ${'text '.repeat(30)}`,
-        entry_index: null,
-        location: null,
-      });
-    }
+    const items = manyItems(10_000);
     await vscode.commands.executeCommand('aymara._test.seedRun', big.toString(), result('score_run.big', items));
     const t0 = Date.now();
     await vscode.commands.executeCommand('aymara.showExplanations', big.toString());
@@ -262,6 +268,26 @@ describe('explanations panel (real VS Code)', () => {
     const after = await panelFor(big, (x) => x.rendered !== undefined && x.rendered.cards !== before, 'the webview to report its window around the last card', 30_000);
     assert.equal(after.rendered?.matching, 10_000);
     assert.ok(after.rendered && after.rendered.cards < 500, `a window around the last card, not everything before it: ${after.rendered?.cards} cards in the DOM`);
+  });
+
+  it('10,000 responses arrive in parts: a card asked for before its part arrived is shown once it does', async function () {
+    this.timeout(120_000);
+    const big = vscode.Uri.joinPath(folder(), 'parts.responses.json');
+    const items = manyItems(10_000);
+    await vscode.commands.executeCommand('aymara._test.seedRun', big.toString(), result('score_run.parts', items));
+    await vscode.commands.executeCommand('aymara.showExplanations', big.toString());
+    // As soon as the page has its first cards (the last card is in the last part).
+    const first = await panelFor(big, (x) => x.ready === true && x.rendered !== undefined, 'the first cards', 60_000);
+    const last = items[items.length - 1]?.key ?? '';
+    assert.equal(await vscode.commands.executeCommand('aymara.focusExplanation', big.toString(), last), true);
+    // The window around the last card: the 20 cards before it and itself, out of all 10,000.
+    const p = await panelFor(big, (x) => x.rendered?.matching === 10_000 && x.rendered.cards === 21, 'the window around the last card', 60_000);
+    assert.ok(first.rendered && first.rendered.matching <= 10_000);
+    assert.equal(p.rendered?.matching, 10_000);
+    // What the panel posted before the focus, its parts taken together, is the whole run.
+    const posted = JSON.parse(first.posted ?? '{}') as { type?: string; model?: { cards?: unknown[] } };
+    assert.equal(posted.type, 'data');
+    assert.equal(posted.model?.cards?.length, 10_000);
   });
 
   it('closing the panel forgets it', async () => {
