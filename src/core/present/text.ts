@@ -4,8 +4,15 @@
  * webview data) calls the same rule instead of its own copy.
  */
 
-// eslint-disable-next-line no-control-regex
-const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]+/g;
+/** C0/C1 controls (terminal escape sequences) and bidi marks and overrides, as a character class's body. */
+const CONTROL_CLASS = '\\u0000-\\u001f\\u007f-\\u009f\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069';
+const CONTROLS = new RegExp(`[${CONTROL_CLASS}]+`, 'g');
+
+/**
+ * One character from U+007F up that `oneLine` does not keep as it is: a control, bidi mark or
+ * override (CONTROLS) or whitespace (which oneLine folds or trims), the same rule as oneLine's.
+ */
+export const ACTIVE_ABOVE_ASCII = new RegExp(`(?![\\u0000-\\u007e])[${CONTROL_CLASS}\\s]`, 'g');
 
 /**
  * One line of UI text: C0/C1 controls (terminal escape sequences) and bidi marks and overrides
