@@ -86,6 +86,24 @@ const undiciBundle = (outfile) => ({
 });
 
 /**
+ * Each external module the bundle imports (vscode, Node's built-ins) is required once: its
+ * importers import a module of the bundle that re-exports it. Otherwise every importing module
+ * has its own require() and its own copy of the exports (esbuild's interop for a CommonJS
+ * module), and in the extension host each require('vscode') goes through VS Code's module
+ * interceptors (with a realpath of the caller): some 40 of them while dist/extension.js loads.
+ * @returns {import('esbuild').Plugin}
+ */
+function requireOnce() {
+  return {
+    name: 'require-once',
+    setup(b) {
+      b.onResolve({ filter: /^(vscode|node:.+)$/ }, (args) => (args.namespace === 'require-once' ? { path: args.path, external: true } : { path: args.path, namespace: 'require-once' }));
+      b.onLoad({ filter: /.*/, namespace: 'require-once' }, (args) => ({ contents: `export * from ${JSON.stringify(args.path)};`, loader: 'js' }));
+    },
+  };
+}
+
+/**
  * The extension in two bundles. esbuild inlines `await import(...)` targets in a cjs bundle: they
  * are initialised on first use but V8 still reads and compiles them when VS Code loads the file.
  * So the extension is first built whole (not written), and from that build's module graph:
@@ -96,8 +114,9 @@ const undiciBundle = (outfile) => ({
  *     the extension hands its own instances to dist/lazy.js when it loads it, so every module
  *     exists once (one cache, one class for `instanceof`).
  * In dist/extension.js a dynamic import of a lazy module becomes
- * `require('lazy-apart:host').lazyModule(<key>)`, which loads dist/lazy.js on first use.
- * Keys are the modules' paths as esbuild's metafile names them (relative to this folder).
+ * `require('lazy-apart:host').lazyModule(<i>)`, which loads dist/lazy.js on first use. Modules
+ * are named by their paths as esbuild's metafile names them (relative to this folder) in the
+ * plan and the metafile, and by their index in `lazy` or `shared` in the bundles.
  * @param {import('esbuild').Metafile} meta @param {string} entry
  */
 export function planSplit(meta, entry) {
@@ -139,11 +158,10 @@ async function keyOf(b, args) {
  * @param {ReturnType<typeof planSplit>} plan @returns {import('esbuild').Plugin}
  */
 function lazyApart(plan) {
-  const lazy = new Set(plan.lazy);
   const host = [
     ...plan.shared.map((f, i) => `import * as m${i} from ${JSON.stringify(resolve(f))};`),
     'let lazy;',
-    `export function lazyModule(key) { lazy ??= require('./lazy.js')({ ${plan.shared.map((f, i) => `${JSON.stringify(f)}: m${i}`).join(', ')} }); return lazy[key]; }`,
+    `export function lazyModule(i) { lazy ??= require('./lazy.js')([${plan.shared.map((_, i) => `m${i}`).join(', ')}]); return lazy[i]; }`,
   ].join('\n');
   return {
     name: 'lazy-apart',
@@ -152,12 +170,12 @@ function lazyApart(plan) {
       b.onResolve({ filter: /.*/ }, async (args) => {
         if (args.kind !== 'dynamic-import' || args.pluginData === RESOLVING) return undefined;
         const key = await keyOf(b, args);
-        return key && lazy.has(key) ? { path: key, namespace: 'lazy-apart' } : undefined;
+        return key && plan.lazy.includes(key) ? { path: key, namespace: 'lazy-apart' } : undefined;
       });
       b.onLoad({ filter: /.*/, namespace: 'lazy-apart' }, (args) =>
         args.path === 'host'
           ? { contents: host, loader: 'js', resolveDir: process.cwd() }
-          : { contents: `module.exports = require('lazy-apart:host').lazyModule(${JSON.stringify(args.path)});`, loader: 'js' },
+          : { contents: `module.exports = require('lazy-apart:host').lazyModule(${plan.lazy.indexOf(args.path)});`, loader: 'js' },
       );
     },
   };
@@ -170,7 +188,6 @@ function lazyApart(plan) {
  * @param {ReturnType<typeof planSplit>} plan @returns {import('esbuild').Plugin}
  */
 function fromExtension(plan) {
-  const shared = new Set(plan.shared);
   return {
     name: 'from-extension',
     setup(b) {
@@ -179,14 +196,14 @@ function fromExtension(plan) {
         if (args.pluginData === RESOLVING) return undefined;
         const key = await keyOf(b, args);
         if (!key || !plan.eager.has(key)) return undefined;
-        if (!shared.has(key)) return { errors: [{ text: `${key} is in dist/extension.js but the split did not plan to share it` }] };
+        if (!plan.shared.includes(key)) return { errors: [{ text: `${key} is in dist/extension.js but the split did not plan to share it` }] };
         return { path: key, namespace: 'from-extension' };
       });
       b.onLoad({ filter: /.*/, namespace: 'from-extension' }, (args) => ({
         contents: args.path === 'modules'
-          ? 'module.exports = { of: undefined };'
           // The extension's namespace object, marked as an ES module (its getters, so live bindings stay live).
-          : `module.exports = Object.defineProperties({}, { __esModule: { value: true }, ...Object.getOwnPropertyDescriptors(require('from-extension:modules').of[${JSON.stringify(args.path)}]) });`,
+          ? 'module.exports = { of: undefined, get(i) { return Object.defineProperties({}, { __esModule: { value: true }, ...Object.getOwnPropertyDescriptors(this.of[i]) }); } };'
+          : `module.exports = require('from-extension:modules').get(${plan.shared.indexOf(args.path)});`,
         loader: 'js',
       }));
     },
@@ -209,12 +226,12 @@ function splitLazy() {
         const outdir = /** @type {string} */ (options.outdir);
         const entry = [
           "const modules = require('from-extension:modules');",
-          `module.exports = (shared) => { modules.of = shared; return { ${plan.lazy.map((f) => `get ${JSON.stringify(f)}() { return require(${JSON.stringify(resolve(f))}); }`).join(', ')} }; };`,
+          `module.exports = (shared) => { modules.of = shared; return { ${plan.lazy.map((f, i) => `get ${i}() { return require(${JSON.stringify(resolve(f))}); }`).join(', ')} }; };`,
         ].join('\n');
         try {
           const built = await Promise.all([
-            esbuild.build({ ...options, external: [...(options.external ?? []), './lazy.js'], plugins: [undiciApart(undiciUsed), lazyApart(plan)] }),
-            esbuild.build({ ...common, logLevel: options.logLevel, stdin: { contents: entry, resolveDir: '.', loader: 'js', sourcefile: 'lazy-entry.js' }, outfile: join(outdir, 'lazy.js'), external: ['vscode', './undici.js'], plugins: [undiciApart(undiciUsed), fromExtension(plan)], metafile: true }),
+            esbuild.build({ ...options, external: [...(options.external ?? []), './lazy.js'], plugins: [undiciApart(undiciUsed), requireOnce(), lazyApart(plan)] }),
+            esbuild.build({ ...common, logLevel: options.logLevel, stdin: { contents: entry, resolveDir: '.', loader: 'js', sourcefile: 'lazy-entry.js' }, outfile: join(outdir, 'lazy.js'), external: ['vscode', './undici.js'], plugins: [undiciApart(undiciUsed), requireOnce(), fromExtension(plan)], metafile: true }),
           ]);
           result.metafile = { inputs: {}, outputs: {} };
           for (const r of built) {
