@@ -1,5 +1,8 @@
 // Builds every bundle the project ships or tests:
-//   dist/extension.js  the extension (vscode external)
+//   dist/extension.js  the extension (vscode external): what activation runs
+//   dist/lazy.js       the modules the extension reaches only through `await import(...)`, loaded
+//                      on the first such import (see splitLazy)
+//   dist/undici.js     the HTTP stack, loaded on the first request (see undiciApart)
 //   dist/cli.js        the `aymara-eval` command line
 //   dist/server.js     the local Aymara-compatible server (never part of the extension bundle)
 //   media/*.js         webview scripts (browser)
@@ -10,7 +13,7 @@
 //   --metafile=<file> (write esbuild's metafile of every bundle built, for size reports).
 import * as esbuild from 'esbuild';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 
 const version = JSON.parse(readFileSync('package.json', 'utf8')).version;
 
@@ -82,9 +85,172 @@ const undiciBundle = (outfile) => ({
   metafile: true,
 });
 
+/**
+ * Each external module the bundle imports (vscode, Node's built-ins) is required once: its
+ * importers import a module of the bundle that re-exports it. Otherwise every importing module
+ * has its own require() and its own copy of the exports (esbuild's interop for a CommonJS
+ * module), and in the extension host each require('vscode') goes through VS Code's module
+ * interceptors (with a realpath of the caller): some 40 of them while dist/extension.js loads.
+ * @returns {import('esbuild').Plugin}
+ */
+function requireOnce() {
+  return {
+    name: 'require-once',
+    setup(b) {
+      b.onResolve({ filter: /^(vscode|node:.+)$/ }, (args) => (args.namespace === 'require-once' ? { path: args.path, external: true } : { path: args.path, namespace: 'require-once' }));
+      b.onLoad({ filter: /.*/, namespace: 'require-once' }, (args) => ({ contents: `export * from ${JSON.stringify(args.path)};`, loader: 'js' }));
+    },
+  };
+}
+
+/**
+ * The extension in two bundles. esbuild inlines `await import(...)` targets in a cjs bundle: they
+ * are initialised on first use but V8 still reads and compiles them when VS Code loads the file.
+ * So the extension is first built whole (not written), and from that build's module graph:
+ *   - `eager`: the modules src/extension.ts reaches through static imports: dist/extension.js;
+ *   - the rest: dist/lazy.js, whose entry exports each `lazy` module (one the eager part imports
+ *     dynamically) through a getter, so each is still initialised only on first use;
+ *   - `shared`: the eager modules that lazy ones import. They are not copied into dist/lazy.js:
+ *     the extension hands its own instances to dist/lazy.js when it loads it, so every module
+ *     exists once (one cache, one class for `instanceof`).
+ * In dist/extension.js a dynamic import of a lazy module becomes
+ * `require('lazy-apart:host').lazyModule(<i>)`, which loads dist/lazy.js on first use. Modules
+ * are named by their paths as esbuild's metafile names them (relative to this folder) in the
+ * plan and the metafile, and by their index in `lazy` or `shared` in the bundles.
+ * @param {import('esbuild').Metafile} meta @param {string} entry
+ */
+export function planSplit(meta, entry) {
+  const eager = new Set([entry]);
+  const stack = [entry];
+  while (stack.length) {
+    for (const imp of meta.inputs[/** @type {string} */ (stack.pop())]?.imports ?? []) {
+      if (imp.kind === 'dynamic-import' || imp.external || eager.has(imp.path)) continue;
+      eager.add(imp.path);
+      stack.push(imp.path);
+    }
+  }
+  const lazy = new Set();
+  const shared = new Set();
+  for (const [file, input] of Object.entries(meta.inputs)) {
+    for (const imp of input.imports) {
+      if (imp.external || !(imp.path in meta.inputs)) continue;
+      if (eager.has(file) && !eager.has(imp.path)) lazy.add(imp.path);
+      else if (!eager.has(file) && eager.has(imp.path)) shared.add(imp.path);
+    }
+  }
+  return { eager, lazy: [...lazy].sort(), shared: [...shared].sort() };
+}
+
+/** A resolve done from inside an onResolve callback, which that callback lets through. */
+const RESOLVING = Symbol('resolving');
+/**
+ * The key of what `args` resolves to, when it is a file (else undefined).
+ * @param {import('esbuild').PluginBuild} b @param {import('esbuild').OnResolveArgs} args
+ */
+async function keyOf(b, args) {
+  const r = await b.resolve(args.path, { kind: args.kind, importer: args.importer, namespace: args.namespace, resolveDir: args.resolveDir, pluginData: RESOLVING });
+  if (r.errors.length || r.external || r.namespace !== 'file') return undefined;
+  return relative(process.cwd(), r.path).split('\\').join('/');
+}
+
+/**
+ * dist/extension.js: lazy modules come from dist/lazy.js, loaded by the `host` module on first use.
+ * @param {ReturnType<typeof planSplit>} plan @returns {import('esbuild').Plugin}
+ */
+function lazyApart(plan) {
+  const host = [
+    ...plan.shared.map((f, i) => `import * as m${i} from ${JSON.stringify(resolve(f))};`),
+    'let lazy;',
+    `export function lazyModule(i) { lazy ??= require('./lazy.js')([${plan.shared.map((_, i) => `m${i}`).join(', ')}]); return lazy[i]; }`,
+  ].join('\n');
+  return {
+    name: 'lazy-apart',
+    setup(b) {
+      b.onResolve({ filter: /^lazy-apart:host$/ }, () => ({ path: 'host', namespace: 'lazy-apart' }));
+      b.onResolve({ filter: /.*/ }, async (args) => {
+        if (args.kind !== 'dynamic-import' || args.pluginData === RESOLVING) return undefined;
+        const key = await keyOf(b, args);
+        return key && plan.lazy.includes(key) ? { path: key, namespace: 'lazy-apart' } : undefined;
+      });
+      b.onLoad({ filter: /.*/, namespace: 'lazy-apart' }, (args) =>
+        args.path === 'host'
+          ? { contents: host, loader: 'js', resolveDir: process.cwd() }
+          : { contents: `module.exports = require('lazy-apart:host').lazyModule(${plan.lazy.indexOf(args.path)});`, loader: 'js' },
+      );
+    },
+  };
+}
+
+/**
+ * dist/lazy.js: its entry takes the extension's instances of the shared modules and returns the
+ * lazy modules, each behind a getter; every import of a shared (eager) module reads the instance
+ * handed over. An eager module that is not in the plan's shared list stops the build.
+ * @param {ReturnType<typeof planSplit>} plan @returns {import('esbuild').Plugin}
+ */
+function fromExtension(plan) {
+  return {
+    name: 'from-extension',
+    setup(b) {
+      b.onResolve({ filter: /^from-extension:modules$/ }, () => ({ path: 'modules', namespace: 'from-extension' }));
+      b.onResolve({ filter: /.*/ }, async (args) => {
+        if (args.pluginData === RESOLVING) return undefined;
+        const key = await keyOf(b, args);
+        if (!key || !plan.eager.has(key)) return undefined;
+        if (!plan.shared.includes(key)) return { errors: [{ text: `${key} is in dist/extension.js but the split did not plan to share it` }] };
+        return { path: key, namespace: 'from-extension' };
+      });
+      b.onLoad({ filter: /.*/, namespace: 'from-extension' }, (args) => ({
+        contents: args.path === 'modules'
+          // The extension's namespace object, marked as an ES module (its getters, so live bindings stay live).
+          ? 'module.exports = { of: undefined, get(i) { return Object.defineProperties({}, { __esModule: { value: true }, ...Object.getOwnPropertyDescriptors(this.of[i]) }); } };'
+          : `module.exports = require('from-extension:modules').get(${plan.shared.indexOf(args.path)});`,
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+/**
+ * The whole-graph build's end: plans the split from its metafile, builds dist/extension.js and
+ * dist/lazy.js, and reports their metafile (and any error) as the build's.
+ * @returns {import('esbuild').Plugin}
+ */
+function splitLazy() {
+  return {
+    name: 'split-lazy',
+    setup(b) {
+      const { plugins: _plugins, write: _write, ...options } = b.initialOptions;
+      b.onEnd(async (result) => {
+        if (result.errors.length || !result.metafile) return;
+        const plan = planSplit(result.metafile, 'src/extension.ts');
+        const outdir = /** @type {string} */ (options.outdir);
+        const entry = [
+          "const modules = require('from-extension:modules');",
+          `module.exports = (shared) => { modules.of = shared; return { ${plan.lazy.map((f, i) => `get ${i}() { return require(${JSON.stringify(resolve(f))}); }`).join(', ')} }; };`,
+        ].join('\n');
+        try {
+          const built = await Promise.all([
+            esbuild.build({ ...options, external: [...(options.external ?? []), './lazy.js'], plugins: [undiciApart(undiciUsed), requireOnce(), lazyApart(plan)] }),
+            esbuild.build({ ...common, logLevel: options.logLevel, stdin: { contents: entry, resolveDir: '.', loader: 'js', sourcefile: 'lazy-entry.js' }, outfile: join(outdir, 'lazy.js'), external: ['vscode', './undici.js'], plugins: [undiciApart(undiciUsed), requireOnce(), fromExtension(plan)], metafile: true }),
+          ]);
+          result.metafile = { inputs: {}, outputs: {} };
+          for (const r of built) {
+            result.warnings.push(...r.warnings);
+            Object.assign(result.metafile.inputs, r.metafile?.inputs);
+            Object.assign(result.metafile.outputs, r.metafile?.outputs);
+          }
+        } catch (e) {
+          result.errors.push(...(/** @type {{ errors?: import('esbuild').Message[] }} */ (e).errors ?? [{ id: '', pluginName: 'split-lazy', text: String(e), location: null, notes: [], detail: undefined }]));
+        }
+      });
+    },
+  };
+}
+
 /** @type {import('esbuild').BuildOptions[]} */
 const builds = [
-  { ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: join(root, 'dist'), external: ['vscode', './undici.js'], plugins: [undiciApart(undiciUsed)], metafile: true },
+  // Written in two bundles by splitLazy (when this whole-graph build ends); not written itself.
+  { ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: join(root, 'dist'), external: ['vscode', './undici.js'], plugins: [undiciApart(undiciUsed), splitLazy()], metafile: true, write: false },
   { ...common, entryPoints: { cli: 'src/cli.ts' }, outdir: join(root, 'dist'), banner: { js: '#!/usr/bin/env node' }, metafile: true },
   { ...common, entryPoints: { server: 'src/server/main.ts' }, outdir: join(root, 'dist'), metafile: true },
 ];

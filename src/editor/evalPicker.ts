@@ -2,10 +2,8 @@ import * as vscode from 'vscode';
 import type { AymaraClient } from '../core/client';
 import { isApiError } from '../core/apiError';
 import { inert } from '../core/present/text';
+import { lastPicker } from './lastPicker';
 import type { Log } from './log';
-
-/** What the eval quick pick (or compare's run pick) last showed (placeholder and items), for the integration suites. */
-export const lastPicker: { placeholder?: string; items: { label: string; description?: string; detail?: string }[] } = { items: [] };
 
 function record(qp: vscode.QuickPick<vscode.QuickPickItem>): void {
   lastPicker.placeholder = qp.placeholder;

@@ -10,7 +10,6 @@ import { overlayRun } from '../core/overlayRun';
 import { resumeRun, type Progress } from '../core/scoring';
 import { fileOrAll, forEachResponsesFile, registerCommand, requireFile } from './commandArgs';
 import { Command, TestCommand, WorkbenchCommand } from './commandIds';
-import { pickEval } from './evalPicker';
 import { notify, reportError, UserError } from './errors';
 import { label, readFileText } from './fileText';
 import { digestOf, diskStamp, type FileWatcher, type SentText } from './fileWatcher';
@@ -338,6 +337,7 @@ class Scorer implements vscode.Disposable {
 
   private async chooseEval(fileUri: vscode.Uri, client: Awaited<ReturnType<Services['client']>>): Promise<string | undefined> {
     await this.s.store.whenLoaded();
+    const { pickEval } = await import('./evalPicker');
     const chosen = await pickEval(client, this.s.log, this.s.store.get(fileUri)?.evalUuid);
     if (chosen) await this.s.store.setEval(fileUri, chosen);
     return chosen;

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { RunResult } from '../core/results';
 import { TestCommand } from './commandIds';
 import { recentMessages } from './errors';
-import { lastPicker } from './evalPicker';
+import { lastPicker } from './lastPicker';
 import type { ExplanationsPanels, ExplanationsSnapshot } from './explanations';
 import type { Node, ResultsTree } from './resultsTree';
 import type { FileRecord } from './savedState';

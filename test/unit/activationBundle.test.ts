@@ -6,7 +6,10 @@
  * window's start (the activation bench's CPU figure tripled).
  */
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { build, type Metafile } from 'esbuild';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const repoRoot = join(__dirname, '..', '..', '..');
@@ -51,5 +54,33 @@ describe('activation bundle: what loading the extension runs', function () {
     assert.ok(seen.size > 50, `the extension's static imports were followed (${seen.size} modules)`);
     const lazy = [...seen.keys()].filter((f) => /node_modules\/(zod|undici)\/|^src\/core\/(responsesFile|schemas|client)\.ts$/.test(f));
     assert.deepEqual(lazy.map((f) => chain(seen, f)).slice(0, 3), [], 'loaded at activation through these imports');
+  });
+
+  it('dist/extension.js and dist/lazy.js share no module: the lazy part takes the eager modules it imports from the extension', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aymara-split-'));
+    try {
+      execFileSync(process.execPath, ['esbuild.mjs', '--production', '--no-tests', `--outdir=${dir}`, `--metafile=${join(dir, 'meta.json')}`], { cwd: repoRoot, stdio: 'pipe' });
+      const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as Metafile;
+      const inputsOf = (name: string) => {
+        const o = Object.entries(meta.outputs).find(([f]) => f.split('\\').join('/').endsWith(`/dist/${name}`));
+        assert.ok(o, `esbuild.mjs built dist/${name}`);
+        return Object.keys(o[1].inputs);
+      };
+      const eager = inputsOf('extension.js');
+      const lazy = inputsOf('lazy.js');
+      // Shims name the module they stand for after a namespace prefix; real modules have none.
+      const real = (files: string[]) => files.filter((f) => !/^[a-z-]+:/.test(f));
+      const inEager = new Set(real(eager));
+      assert.deepEqual(real(lazy).filter((f) => inEager.has(f)), [], 'modules compiled into both bundles (two instances, two classes)');
+      const taken = lazy.filter((f) => f.startsWith('from-extension:src/')).map((f) => f.slice('from-extension:'.length));
+      assert.ok(taken.includes('src/core/apiError.ts'), 'ApiError, thrown by the client and checked with instanceof by the editor, comes from the extension');
+      assert.deepEqual(taken.filter((f) => !inEager.has(f)), [], 'taken from the extension but not in it');
+      const redirected = eager.filter((f) => f.startsWith('lazy-apart:src/')).map((f) => f.slice('lazy-apart:'.length));
+      assert.ok(redirected.includes('src/core/client.ts') && redirected.includes('src/core/responsesFile/index.ts'), 'the client and the file model are loaded from dist/lazy.js');
+      assert.deepEqual(redirected.filter((f) => !lazy.includes(f)), [], 'loaded from dist/lazy.js but not in it');
+      assert.deepEqual(real(eager).filter((f) => /node_modules\/(zod|undici|jsonc-parser|csv-stringify)\//.test(f)), [], 'packages in dist/extension.js');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
