@@ -61,8 +61,10 @@ function onData(s: Session, m: WebviewModel, focus: string | undefined, more: nu
   s.root.dataset.state = 'ready';
   s.root.dataset.run = m.runUuid;
   s.root.removeAttribute('aria-busy');
-  // The rest of the cards follow in `cards` messages; a view in another order waits for them.
-  s.loading = more && more > 0 && seq !== undefined ? { seq, more, ...(modelOrder(s) ? {} : { held: at }) } : undefined;
+  // The rest of the cards follow in `cards` messages. A new run in the model's order is listed as
+  // they come; a view in another order waits for them, and so does an update of the run on
+  // screen (its cards stay as they are until the update is complete).
+  s.loading = more && more > 0 && seq !== undefined ? { seq, more, ...(modelOrder(s) && !live ? {} : { held: at }) } : undefined;
   if (s.loading) s.root.dataset.loading = 'true';
   else delete s.root.dataset.loading;
   renderSummary(s, m);

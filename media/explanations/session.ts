@@ -66,7 +66,10 @@ export interface Loading {
   seq: number;
   /** Cards still to come. */
   more: number;
-  /** Set when the view (filter, search, sort) is not the model's order: the list waits for every card. */
+  /**
+   * Set when the list waits for every card: the view (filter, search, sort) is not the model's
+   * order, or this updates the run on screen (whose cards then stay until the update is complete).
+   */
   held?: Positioning;
   /** A card asked for that has not arrived yet. */
   focus?: string;

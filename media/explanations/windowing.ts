@@ -130,7 +130,8 @@ export function updateWindow(s: Session): void {
   ui.moreText.textContent = t(s, 'Showing {0}–{1} of {2}', filtered.length ? start + 1 : 0, end, filtered.length);
   ui.earlierText.textContent = t(s, '{0} earlier responses', start);
   ui.matchCount.textContent = t(s, '{0} of {1} responses', filtered.length, model.cards.length + (loading?.more ?? 0));
-  ui.noMatch.hidden = filtered.length > 0 && !loading?.held;
+  const waiting = !!loading?.held && !loading.held.live;
+  ui.noMatch.hidden = filtered.length > 0 && !waiting;
   ui.noMatch.textContent = loading
     ? t(s, 'Loading {0} more responses…', loading.more)
     : model.cards.length ? t(s, 'No responses match.') : t(s, 'No responses in this run.');
@@ -162,6 +163,8 @@ export function applyFilter(s: Session, userChange: boolean, keep?: { from: numb
   if (!ui || !model) return;
   const q = s.saved.search.trim().toLowerCase();
   if (s.loading?.held) {
+    // An update of the run on screen keeps its cards until every card of the update is there.
+    if (s.loading.held.live) return;
     // The view is not the model's order: it is listed once every card is there.
     s.filtered = [];
     clearWindow(s, 0);
