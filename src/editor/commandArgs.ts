@@ -176,7 +176,15 @@ export function noTarget(t: Target, purpose: Purpose, log: Log): UserError {
  * walkthrough, an explanations panel) and exactly one text editor is visible, that one: the
  * walkthrough's "Score Active File" then scores the file shown beside it.
  */
+/**
+ * The file the user is looking at: the active tab when it is a text file. Its tab is active as soon
+ * as it opens, while `activeTextEditor` changes only once the file is read (on a slow remote, a
+ * command run right after opening a file would otherwise act on the file before it, or on none).
+ * Then the active text editor (focus in a panel, a diff), then the only visible editor.
+ */
 function activeDocument(): vscode.Uri | undefined {
+  const tab = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  if (tab instanceof vscode.TabInputText) return tab.uri;
   const visible = vscode.window.visibleTextEditors.filter((e) => e.document.uri.scheme !== 'output');
   const uri = vscode.window.activeTextEditor?.document.uri ?? (visible.length === 1 ? visible[0]!.document.uri : undefined);
   return uri && uri.scheme !== 'output' ? uri : undefined;

@@ -3,7 +3,7 @@ import { countsLine, formatLocalWhen } from '../../core/present/labels';
 import { inert, shortId } from '../../core/present/text';
 import { headline } from '../../core/report/compareModel';
 import { formatPercent, type RunResult } from '../../core/results';
-import { noTarget, type Target } from '../commandArgs';
+import { fileOf, noTarget, type Target } from '../commandArgs';
 import { WorkbenchCommand } from '../commandIds';
 import { notify, reportError, UserError } from '../errors';
 import { lastPicker } from '../lastPicker';
@@ -73,8 +73,8 @@ export function compareCommands(deps: Deps, model: ComparisonModel, past: PastRu
 
   /** The file a compare command is for, with its runs; undefined after saying why not. */
   const fileRuns = (target: Target): { uri: vscode.Uri; runs: RunSummary[] } | undefined => {
-    const uri = target.kind === 'files' || target.kind === 'unknown' ? undefined : target.kind === 'none' ? vscode.window.activeTextEditor?.document.uri : target.uri;
-    if (!uri || uri.scheme === 'output') {
+    const uri = target.kind === 'files' ? undefined : fileOf(target);
+    if (!uri) {
       void reportError(noTarget(target.kind === 'files' ? { kind: 'unknown', what: 'several files' } : target, 'compare', log), log);
       return undefined;
     }

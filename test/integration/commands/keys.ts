@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { Command, TestCommand } from '../../../src/editor/commandIds';
 import { waitFor } from '../util';
-import { exec, messagesOf, proveNothing, world } from './world';
+import { closeEditors, exec, messagesOf, proveNothing, world } from './world';
 
 const origin = () => new URL(world.server.url).origin;
 const hasKey = async () => (await exec(TestCommand.hasKey, origin())) as boolean;
@@ -46,6 +46,7 @@ export function keyCommands(): void {
     });
 
     it('a palette command run while the log has focus does not take the log for a responses file', async () => {
+      await closeEditors(); // with a file's tab active, that file is scored (see Score Responses File)
       await exec(Command.showLog);
       await exec('workbench.panel.output.focus');
       await waitFor(() => vscode.window.activeTextEditor?.document.uri.scheme === 'output', 'the log to be the active editor');

@@ -104,6 +104,21 @@ export function scoringCommands(): void {
       assert.match(messages.map((m) => m.message).join('\n'), /Open a responses file/);
     });
 
+    it('palette with two files side by side and the focus in the Output panel: the file of the active tab', async () => {
+      await openEditor(files.one(), vscode.ViewColumn.One);
+      await openEditor(files.three(), vscode.ViewColumn.Two); // the active tab
+      await exec('workbench.action.output.toggleOutput');
+      await exec('workbench.panel.output.focus');
+      // The Output's own editor has the focus: the extension host's active editor is not a file.
+      await waitFor(() => vscode.window.activeTextEditor?.document.uri.scheme !== 'file', 'the Output focused');
+      const was = await stateOf(files.three());
+      const one = await stateOf(files.one());
+      await exec(Command.scoreFile);
+      await expectScored(files.three(), was, THREE);
+      assert.equal(serverRuns(files.one()), one.serverRuns, 'the other visible file was not scored');
+      await exec('workbench.action.closePanel');
+    });
+
     it('nothing and no editor open: says what to do and sends nothing', async () => {
       const total = world.server.runs.count();
       const messages = await messagesOf(() => exec(Command.scoreFile));
