@@ -405,6 +405,8 @@ export async function openFile(page: Page, name: string, timeoutMs = 20_000): Pr
   // The active tab, not just a tab: the file may already be open behind another one, and a
   // command run next acts on the active editor.
   await expectVisible(editorTab(page, path.basename(name)).and(page.locator('.tab.active')), timeoutMs, `"${name}" as the active editor tab`);
+  // Its text on screen, as a person sees it before acting on it (the tab shows before the file is read).
+  await expectVisible(page.locator('.editor-group-container.active .monaco-editor .view-lines .view-line').first(), timeoutMs, `the text of "${name}"`);
 }
 
 /** The editor tab of a file by name (tabs split the name into "responses" + ".json"; match the resource name). */
