@@ -4,6 +4,7 @@
  * and echoed response contents that share the strings that were sent (shareEchoedContent).
  * Each path gives exactly what JSON.stringify / JSON.parse would.
  */
+import { parseUtf8Json } from './utf8Json';
 
 /** The reply's text as undici's body.text() gives it: UTF-8, a leading byte order mark skipped. */
 export function replyText(bytes: Buffer): string {
@@ -31,7 +32,7 @@ export type ElementHook = (key: string, element: unknown, index: number) => unkn
 export function parseReply(bytes: Buffer, hook?: ElementHook): unknown {
   const piecewise = bytes.length >= PIECEWISE_MIN_BYTES ? parseJsonPiecewise(bytes, hook) : NOT_PIECEWISE;
   if (piecewise !== NOT_PIECEWISE) return piecewise;
-  const json: unknown = JSON.parse(replyText(bytes));
+  const json = parseUtf8Json(bytes, hasBom(bytes) ? 3 : 0);
   if (hook) forEachTopLevelElement(json, hook);
   return json;
 }
@@ -118,7 +119,12 @@ export function jsonBytes(value: unknown): Buffer {
   chunks.push(Buffer.from('}'));
   return Buffer.concat(chunks);
 }
-const ARRAY_BATCH = 256;
+/**
+ * Elements stringified and encoded at once. Encoding a fresh two-byte string as UTF-8 costs about
+ * four times more per character once it is past about 64 kB (a page of 100 scored responses:
+ * 1.1 ms in one piece, 0.2 ms in batches of 32), so batches stay well under that.
+ */
+const ARRAY_BATCH = 32;
 const PIECE_BYTES = 1024 * 1024;
 export const NOT_PIECEWISE: unique symbol = Symbol('not piecewise');
 
@@ -166,7 +172,7 @@ export function parseJsonPiecewise(b: Buffer, eachElement?: ElementHook): unknow
             const last = b[j] === 0x5d;
             if (!last && b[j] !== 0x2c) return NOT_PIECEWISE;
             if (last || e - runStart >= PIECE_BYTES) {
-              for (const v of JSON.parse(`[${b.toString('utf8', runStart, e)}]`) as unknown[]) arr.push(eachElement ? eachElement(key, v, arr.length) : v);
+              for (const v of parseUtf8Json(b, runStart, e, true) as unknown[]) arr.push(eachElement ? eachElement(key, v, arr.length) : v);
               runStart = skipWs(b, j + 1);
             }
             if (last) break;
@@ -178,7 +184,7 @@ export function parseJsonPiecewise(b: Buffer, eachElement?: ElementHook): unknow
       } else {
         end = valueEnd(b, i);
         if (end < 0) return NOT_PIECEWISE;
-        value = JSON.parse(b.toString('utf8', i, end));
+        value = parseUtf8Json(b, i, end);
       }
       Object.defineProperty(out, key, { value, writable: true, enumerable: true, configurable: true });
       i = skipWs(b, end);

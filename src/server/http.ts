@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ErrorCode } from '../core/schemas';
+import { jsonBytes } from '../core/jsonBody';
 
 export interface Reply {
   status: number;
@@ -90,9 +91,15 @@ export function send(res: ServerResponse, reply: Reply, requestId: string): void
   if (res.headersSent || res.destroyed) return;
   const headers: Record<string, string | number> = { 'x-request-id': requestId, 'cache-control': 'no-store', ...reply.headers };
   let payload: string | undefined;
-  if (reply.json !== undefined) {
-    payload = JSON.stringify(reply.json);
+  if (reply.json !== undefined && reply.status !== 204 && reply.status !== 304) {
+    // A list's elements are written a batch at a time (see jsonBytes): the same bytes as
+    // JSON.stringify, without encoding a large two-byte string at once.
+    const body = jsonBytes(reply.json);
     headers['content-type'] ??= 'application/json; charset=utf-8';
+    headers['content-length'] = body.length;
+    res.writeHead(reply.status, headers);
+    res.end(body);
+    return;
   } else if (reply.text !== undefined) {
     payload = reply.text;
   } else if (reply.bytes !== undefined && reply.status !== 204 && reply.status !== 304) {

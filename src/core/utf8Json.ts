@@ -1,0 +1,74 @@
+/**
+ * JSON.parse of UTF-8 bytes, faster than decoding them first. Decoding UTF-8 text that is mostly
+ * ASCII with characters beyond it here and there (an answer in French, an emoji) runs at about
+ * 110 MB/s in V8, eight times slower than JSON.parse of the decoded text, and makes one two-byte
+ * string of the whole. Bytes decoded as Latin-1 instead are copied as they are into a one-byte
+ * string; JSON.parse of that gives the right structure, numbers and ASCII, and only the strings
+ * holding bytes ≥ 0x80 then need decoding as UTF-8 (the bytes of one JSON string lie between two
+ * ASCII quotes, and an ASCII byte ends any UTF-8 sequence, so each decodes exactly as it does
+ * within the whole). The result is exactly JSON.parse(bytes.toString('utf8')).
+ *
+ * That holds only when no escape in the text stands for a character ≥ U+0080 (`\u00e9` would be
+ * taken for raw bytes) and no object key holds such bytes; then, and when the text is not JSON
+ * at all (for JSON.parse's own message), the whole text is decoded as UTF-8 and parsed as before.
+ */
+import * as buffer from 'node:buffer';
+
+const HIGH = /[\u0080-\u00ff]/;
+/** Thrown by the walk when a key holds bytes ≥ 0x80: two different byte keys may decode to one, which JSON.parse merges. */
+const HIGH_KEY: unique symbol = Symbol('high key');
+const isAscii: ((b: Uint8Array) => boolean) | undefined = (buffer as { isAscii?: (b: Uint8Array) => boolean }).isAscii;
+
+/**
+ * JSON.parse of bytes `start` to `end` decoded as UTF-8; with `elements`, of those bytes in
+ * brackets (a run of an array's elements, "a,b,c", parsed as "[a,b,c]").
+ */
+export function parseUtf8Json(b: Buffer, start = 0, end = b.length, elements = false): unknown {
+  const bytes = start === 0 && end === b.length ? b : b.subarray(start, end);
+  const parse = (encoding: 'latin1' | 'utf8') => JSON.parse(elements ? `[${bytes.toString(encoding)}]` : bytes.toString(encoding)) as unknown;
+  if (isAscii?.(bytes)) return parse('latin1');
+  if (!isAscii || !escapesBelow0x80(bytes)) return parse('utf8');
+  try {
+    return redecode(parse('latin1'));
+  } catch (e) {
+    // Not JSON (JSON.parse's message is then about the UTF-8 text), a key to decode, nesting too deep for the walk.
+    if (e === HIGH_KEY || e instanceof SyntaxError || e instanceof RangeError) return parse('utf8');
+    throw e;
+  }
+}
+
+/** True when every `\u` escape in the bytes stands for an ASCII character (an escaped backslash followed by "u" counts too: a needless fallback at worst). */
+function escapesBelow0x80(b: Buffer): boolean {
+  for (let i = b.indexOf('\\u', 0, 'latin1'); i >= 0; i = b.indexOf('\\u', i + 2, 'latin1')) {
+    const code = Number.parseInt(b.toString('latin1', i + 2, i + 6), 16);
+    if (!(code < 0x80)) return false;
+  }
+  return true;
+}
+
+function utf8(s: string): string {
+  return HIGH.test(s) ? Buffer.from(s, 'latin1').toString('utf8') : s;
+}
+
+function redecode(v: unknown): unknown {
+  if (typeof v === 'string') return utf8(v);
+  if (typeof v === 'object' && v !== null) walk(v as Record<string, unknown>);
+  return v;
+}
+
+function walk(o: Record<string, unknown> | unknown[]): void {
+  if (Array.isArray(o)) {
+    for (let i = 0; i < o.length; i++) {
+      const x = o[i];
+      if (typeof x === 'string') o[i] = utf8(x);
+      else if (typeof x === 'object' && x !== null) walk(x as Record<string, unknown>);
+    }
+    return;
+  }
+  for (const k in o) {
+    if (HIGH.test(k)) throw HIGH_KEY;
+    const x = o[k];
+    if (typeof x === 'string') o[k] = utf8(x);
+    else if (typeof x === 'object' && x !== null) walk(x as Record<string, unknown>);
+  }
+}

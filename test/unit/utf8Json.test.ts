@@ -1,0 +1,94 @@
+import * as assert from 'node:assert/strict';
+import { parseUtf8Json } from '../../src/core/utf8Json';
+
+/** What parseUtf8Json must equal: the bytes decoded as UTF-8, then JSON.parse. */
+function reference(b: Buffer, start = 0, end = b.length, elements = false): unknown {
+  const text = b.toString('utf8', start, end);
+  return JSON.parse(elements ? `[${text}]` : text);
+}
+
+function outcome(f: () => unknown): { ok: unknown } | { error: string } {
+  try {
+    return { ok: f() };
+  } catch (e) {
+    return { error: `${(e as Error).name}: ${(e as Error).message}` };
+  }
+}
+
+function same(b: Buffer, start?: number, end?: number, elements?: boolean): void {
+  const want = outcome(() => reference(b, start, end, elements));
+  const got = outcome(() => parseUtf8Json(b, start, end, elements));
+  assert.deepEqual(got, want, `bytes ${b.toString('hex').slice(0, 200)}`);
+}
+
+/** A deterministic generator (mulberry32), so a failure names its seed. */
+function rng(seed: number): () => number {
+  return () => {
+    seed |= 0;
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('parseUtf8Json: JSON.parse of UTF-8 bytes', () => {
+  it('reads ASCII, accented text, emoji, CJK and escapes exactly as JSON.parse of the decoded text', () => {
+    const values = [
+      { a: 'plain', n: [1, 2.5, -3e2, true, false, null] },
+      { content: 'Réponse: café crème — “quoted” 🙂 漢字', nested: [{ k: 'ümlaut' }, ['ß', 'é\\n\\t']] },
+      { esc: 'tab\there "q" \\ back \u0001 ctl', mixed: 'é then \u0041 then é' },
+      ['é', 'e', { x: 'ñ' }],
+      'just a string: ç',
+      { __proto__: 'own', ['é']: 1 } as unknown,
+    ];
+    for (const v of values) same(Buffer.from(JSON.stringify(v), 'utf8'));
+    // "__proto__" from the text stays an own property, as JSON.parse makes it.
+    const parsed = parseUtf8Json(Buffer.from('{"__proto__": "é", "x": 1}')) as Record<string, unknown>;
+    assert.equal(Object.getPrototypeOf(parsed), Object.prototype);
+    assert.equal(Object.getOwnPropertyDescriptor(parsed, '__proto__')?.value, 'é');
+  });
+
+  it('takes the UTF-8 path for escapes beyond ASCII, keys beyond ASCII and text that is not JSON, with JSON.parse\'s own errors', () => {
+    same(Buffer.from('{"a": "\\u00e9 and é", "b": "\\ud83d\\ude00 é"}'));
+    same(Buffer.from('{"\\\\u00e9": "é"}')); // an escaped backslash followed by u00e9
+    same(Buffer.from('{"é": 1, "e": "é"}'));
+    same(Buffer.from([...Buffer.from('{"'), 0xc3, ...Buffer.from('": 1, "'), 0xc4, ...Buffer.from('": 2}')])); // two invalid keys, both U+FFFD
+    same(Buffer.from('{"a": "é",}'));
+    same(Buffer.from('{"a": é}'));
+    same(Buffer.from([...Buffer.from('{"a": 1'), 0xc3, 0xa9, ...Buffer.from('}')]));
+    // Nesting deeper than the walk goes: parsed whole as UTF-8.
+    const deep = Buffer.from('['.repeat(20_000) + '"é"' + ']'.repeat(20_000));
+    const innermost = (v: unknown) => {
+      let depth = 0;
+      while (Array.isArray(v)) [v, depth] = [v[0], depth + 1];
+      return { v, depth };
+    };
+    assert.deepEqual(innermost(parseUtf8Json(deep)), { v: 'é', depth: 20_000 });
+  });
+
+  it('decodes invalid UTF-8 inside strings to the same replacement characters', () => {
+    const bad = [[0xc3], [0xe2, 0x82], [0xf0, 0x9f, 0x99], [0x80], [0xff, 0xfe], [0xed, 0xa0, 0x80], [0xc0, 0xaf], [0xf4, 0x90, 0x80, 0x80], [0xe2, 0x82, 0x41]];
+    for (const seq of bad) {
+      same(Buffer.from([...Buffer.from('{"a": "x'), ...seq, ...Buffer.from('", "b": ["'), ...seq, ...Buffer.from('"]}')]));
+      same(Buffer.from([...Buffer.from('["'), ...seq, ...Buffer.from('\\"', 'latin1'), ...seq, ...Buffer.from('"]')]));
+    }
+  });
+
+  it('parses a slice of the bytes, and a run of elements in brackets', () => {
+    const b = Buffer.from('xx{"a": "é"}, {"b": "ü"}yy');
+    same(b, 2, b.length - 2, true);
+    same(b, 2, 12);
+  });
+
+  it('matches JSON.parse on 3,000 random byte strings inside JSON strings and keys', () => {
+    const next = rng(20_261_207);
+    const pick = (xs: readonly number[]) => xs[Math.floor(next() * xs.length)]!;
+    const pieces = [0x41, 0x20, 0x22, 0x5c, 0x6e, 0x75, 0x30, 0x80, 0xbf, 0xc2, 0xc3, 0xa9, 0xe2, 0x82, 0xac, 0xf0, 0x9f, 0x98, 0x80, 0xed, 0xff, 0x01];
+    for (let n = 0; n < 3000; n++) {
+      const str = () => Array.from({ length: Math.floor(next() * 12) }, () => pick(pieces));
+      const bytes = [...Buffer.from('{"k'), ...(next() < 0.2 ? str() : []), ...Buffer.from('": ["'), ...str(), ...Buffer.from('", "'), ...str(), ...Buffer.from('"], "v": "'), ...str(), ...Buffer.from('"}')];
+      same(Buffer.from(bytes));
+    }
+  });
+});
