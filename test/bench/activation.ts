@@ -32,7 +32,7 @@ async function oneRun(host: typeof HostLib, repoRoot: string, extensionDir: stri
   const outFile = join(tmp, 'activation.json');
   const tests = join(repoRoot, 'out', 'test', 'bench', 'activation', 'index.js');
   try {
-    await runSuiteInHost(host, { label, extensionDir, testsModule: tests, workspace, env: { AYMARA_BENCH_ACTIVATION_OUT: outFile }, timeoutMs: 120_000 });
+    await runSuiteInHost(host, { label, extensionDir, testsModule: tests, workspace, env: { AYMARA_BENCH_ACTIVATION_OUT: outFile, ...(process.env.AYMARA_BENCH_ACTIVATION_PROFILE ? { AYMARA_BENCH_ACTIVATION_PROFILE: process.env.AYMARA_BENCH_ACTIVATION_PROFILE } : {}) }, timeoutMs: 120_000 });
     if (!existsSync(outFile)) throw new Error('the activation suite wrote no results');
     return JSON.parse(readFileSync(outFile, 'utf8')) as ActivationRun;
   } finally {

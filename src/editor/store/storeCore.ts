@@ -60,15 +60,24 @@ export class StoreCore {
     await this.whenLoaded();
   }
 
+  /** The checks of what is read back (they load zod and the schemas: only once something saved is read). */
+  private async checker(): Promise<Checks> {
+    return (this.checks ??= await import('../savedState'));
+  }
+
   private async loadIndex(): Promise<void> {
-    const c = (this.checks ??= await import('../savedState'));
+    // Read after activation has returned: activation does no I/O.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     const { state, log } = this.host;
-    const index = c.checkIndex(state.get(INDEX_KEY));
+    const saved = state.get(INDEX_KEY);
+    // A workspace where nothing was ever scored has no index: nothing to check, nothing loaded.
+    const c = saved === undefined ? undefined : await this.checker();
+    const index = c ? c.checkIndex(saved) : { ok: true as const, value: [] as string[] };
     if (!index.ok) log.warn(`Ignored the saved list of scored files: it is not valid (${index.problem}).`);
     const migrate: FileRecord[] = [];
     for (const key of index.ok ? index.value : []) {
       const raw = state.get(RECORD_PREFIX + key);
-      if (raw === undefined) continue;
+      if (raw === undefined || !c) continue;
       const rec = c.checkRecord(raw);
       if (!rec.ok || rec.value.uri !== key) {
         log.warn(`Dropped the saved results of ${key}: they are not valid (${rec.ok ? 'the record names another file' : rec.problem}). Score the file again.`);
@@ -114,7 +123,7 @@ export class StoreCore {
       return;
     }
     for (const [uri, raw] of Object.entries(data as Record<string, unknown>)) {
-      const p = this.checks!.checkPending(raw);
+      const p = (await this.checker()).checkPending(raw);
       if (!p.ok) {
         this.host.log.warn(`Dropped a saved pending run for ${uri}: it is not valid (${p.problem}).`);
         continue;
@@ -190,7 +199,7 @@ export class StoreCore {
       this.host.log.warn(`Dropped the saved results of ${uri} (run ${entry.eval_run_uuid}): ${why}. Score the file again.`);
       return undefined;
     }
-    const r = this.checks!.checkRun(raw);
+    const r = (await this.checker()).checkRun(raw);
     if (r.ok && r.value.eval_run_uuid === entry.eval_run_uuid) return r.value;
     this.host.log.warn(`Dropped the saved results of ${uri} (run ${entry.eval_run_uuid}): its run file is not valid (${r.ok ? 'it holds another run' : r.problem}). Score the file again.`);
     return undefined;

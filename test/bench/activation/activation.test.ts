@@ -23,6 +23,7 @@ import * as dns from 'node:dns';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
+import * as inspector from 'node:inspector';
 import Module from 'node:module';
 import * as net from 'node:net';
 import * as path from 'node:path';
@@ -193,11 +194,26 @@ describe('activation (benchmark)', () => {
     const bundle = path.join(ext.extensionUri.fsPath, 'dist', 'extension.js');
     const wasActive = ext.isActive;
     const probes = installProbes(bundle);
+    // AYMARA_BENCH_ACTIVATION_PROFILE=file: a CPU profile of the activation (for finding its costs, not for the figures).
+    const profileTo = process.env.AYMARA_BENCH_ACTIVATION_PROFILE;
+    const session = profileTo ? new inspector.Session() : undefined;
+    const post = (method: string, params?: object) => new Promise<unknown>((resolve, reject) => session!.post(method, params ?? {}, (err, res) => (err ? reject(err) : resolve(res))));
+    if (session) {
+      session.connect();
+      await post('Profiler.enable');
+      await post('Profiler.setSamplingInterval', { interval: 100 });
+      await post('Profiler.start');
+    }
     let apiMs: number;
     try {
       const t0 = performance.now();
       await ext.activate();
       apiMs = performance.now() - t0;
+      if (session) {
+        const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+        fs.writeFileSync(profileTo!, JSON.stringify(profile));
+        session.disconnect();
+      }
       probes.phase = 'after';
       await new Promise((r) => setTimeout(r, 500));
     } finally {
