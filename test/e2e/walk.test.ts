@@ -101,7 +101,7 @@ describe('e2e walk: score → tree → entry → explanation → next failure', 
     assert.match(after.activeTab, /Aymara/, JSON.stringify(after));
   });
 
-  it('keeps the results after the window reloads', async () => {
+  it('keeps the results and the explanations panel after the window reloads', async () => {
     const { page } = wb();
     await page.reload();
     await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
@@ -111,6 +111,10 @@ describe('e2e walk: score → tree → entry → explanation → next failure', 
     assert.equal(rows.filter((r) => /Failed \(\d+%\)/.test(r)).length, 2, rows.join('\n'));
     await runCommand(page, 'Aymara: Focus on Results View');
     await treeRow(page, /Failed \(2\)/);
+    // The explanations panel that was open comes back with the run's summary and cards.
+    const frame = await waitForWebview(page, '#aymara-explanations[data-state="ready"]');
+    assert.match((await frame.locator('#aymara-summary').textContent()) ?? '', /60%/);
+    assert.ok((await frame.locator('li.card').count()) >= 4, 'the cards are listed again');
     await screenshot(page, 'e2e-walk-4-after-reload');
   });
 });
