@@ -34,6 +34,7 @@ import { jsonBytes, parseReply, replyText, shareEchoedContent, type ElementHook,
 import { EXTRA_SCORES_ALLOWED, fetchAllPages, type PagedResult } from './paging';
 import { inert } from './present/text';
 import { proxyLabel, type ProxyRoute } from './proxy';
+import { ReplyBytes } from './replyBytes';
 import { Eval, EvalPrompt, EvalRunResult, Page, ScoredResponse, describeIssues, describeZodError, type PageOf, type ScoreRequest } from './schemas';
 
 export type { ElementHook, SentResponse } from './jsonBody';
@@ -427,15 +428,14 @@ export class AymaraClient {
       res.body.destroy();
       return tooLarge(wire, max, res.statusCode, headerString(res.headers['x-request-id']));
     };
-    if (Number(headerString(res.headers['content-length'])) > max) throw refuse();
-    const chunks: Buffer[] = [];
-    let size = 0;
+    const declared = Number(headerString(res.headers['content-length']));
+    if (declared > max) throw refuse();
+    const body = new ReplyBytes(declared);
     for await (const chunk of res.body as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > max) throw refuse();
-      chunks.push(chunk);
+      if (body.length + chunk.length > max) throw refuse();
+      body.add(chunk);
     }
-    return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+    return body.bytes();
   }
 
   /** A reply's bytes as the validated value `o.schema` describes (an error reply as its ApiError). */
