@@ -170,17 +170,14 @@ export function noTarget(t: Target, purpose: Purpose, log: Log): UserError {
 
 // ---------------------------------------------------------------------------------------------
 
-/** The active editor's document, unless it is an output channel (the log is no responses file). */
 /**
- * The active editor's document; when the focus is on an editor that is not text (the Get Started
- * walkthrough, an explanations panel) and exactly one text editor is visible, that one: the
- * walkthrough's "Score Active File" then scores the file shown beside it.
- */
-/**
- * The file the user is looking at: the active tab when it is a text file. Its tab is active as soon
- * as it opens, while `activeTextEditor` changes only once the file is read (on a slow remote, a
- * command run right after opening a file would otherwise act on the file before it, or on none).
- * Then the active text editor (focus in a panel, a diff), then the only visible editor.
+ * The file the user is looking at. First the active tab when it is a text file: its tab is active
+ * as soon as it opens, while `activeTextEditor` changes only once the file is read (on a slow
+ * remote, a command run right after opening a file acted on the file before it, or on none), and
+ * it stays the file when the focus is in a panel. Then the active text editor unless it is an
+ * output channel (the log is no responses file). Then, when the focus is on an editor that is not
+ * text (the Get Started walkthrough, an explanations panel beside the file) and exactly one text
+ * editor is visible, that one: the walkthrough's "Score Active File" scores the file beside it.
  */
 function activeDocument(): vscode.Uri | undefined {
   const tab = vscode.window.tabGroups.activeTabGroup.activeTab?.input;

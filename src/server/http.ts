@@ -4,8 +4,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ErrorCode } from '../core/schemas';
 import { jsonBytes } from '../core/jsonBody';
+import type { ErrorCode } from '../core/schemas';
 
 export interface Reply {
   status: number;
