@@ -26,6 +26,8 @@ import { webviewPage } from './webviewPage';
 type Deps = Pick<Services, 'context' | 'log' | 'prompts' | 'store'>;
 
 export const VIEW_TYPE = 'aymara.explanations';
+/** Workspace state: the files and runs of the open panels (see rememberOpen). */
+const OPEN_KEY = 'aymara.explanations.open';
 /** How long updates from the store and prompt cache are coalesced before one post. */
 const UPDATE_DELAY_MS = 150;
 
@@ -94,6 +96,8 @@ export class ExplanationsPanels implements vscode.Disposable {
   /** Open panels by eval_run_uuid. */
   private readonly panels = new Map<string, Entry>();
   private readonly disposables: vscode.Disposable[] = [];
+  /** Set while the extension stops: its panels close, but they were open for the next window. */
+  private stopping = false;
   private readonly mediaRoot: vscode.Uri;
   /** The compare mode's model of a panel's file (see setCompareSource). */
   private compareSource: ((fileUri: vscode.Uri, run: RunResult, input: ModelInput) => CompareModel | undefined) | undefined;
@@ -170,7 +174,9 @@ export class ExplanationsPanels implements vscode.Disposable {
   private registerSerializer(): vscode.Disposable {
     return vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
       deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown) => {
-        const saved = persistedState(state);
+        // The page's own state can be missing after a reload (the workbench did not write it in
+        // time): then the first panel this window had open that is not restored yet.
+        const saved = persistedState(state) ?? this.unclaimed();
         if (!saved) {
           this.s.log.warn('Closing a restored explanations panel whose saved state is not usable.');
           panel.dispose();
@@ -248,6 +254,7 @@ export class ExplanationsPanels implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.stopping = true;
     for (const e of [...this.panels.values()]) e.panel.dispose();
     this.panels.clear();
     vscode.Disposable.from(...this.disposables).dispose();
@@ -281,6 +288,7 @@ export class ExplanationsPanels implements vscode.Disposable {
       panel.onDidDispose(() => this.forget(entry)),
     );
     this.refreshKeys(entry);
+    this.rememberOpen();
     return entry;
   }
 
@@ -288,6 +296,22 @@ export class ExplanationsPanels implements vscode.Disposable {
     clearTimeout(entry.timer);
     vscode.Disposable.from(...entry.disposables).dispose();
     if (this.panels.get(entry.runUuid) === entry) this.panels.delete(entry.runUuid);
+    if (!this.stopping) this.rememberOpen();
+  }
+
+  /** The open panels' files and runs, in workspace state: what a reload restores when a page's own state is lost. */
+  private rememberOpen(): void {
+    const open: PersistedState[] = [...this.panels.values()].map((e) => ({ fileUri: e.fileUri.toString(), runUuid: e.runUuid }));
+    void this.s.context.workspaceState.update(OPEN_KEY, open);
+  }
+
+  private unclaimed(): PersistedState | undefined {
+    const open = this.s.context.workspaceState.get<unknown>(OPEN_KEY);
+    for (const o of Array.isArray(open) ? open : []) {
+      const p = persistedState(o);
+      if (p && !this.byFile(vscode.Uri.parse(p.fileUri))) return p;
+    }
+    return undefined;
   }
 
   private byFile(fileUri: vscode.Uri): Entry | undefined {
@@ -316,6 +340,7 @@ export class ExplanationsPanels implements vscode.Disposable {
     entry.fileUri = fileUri;
     entry.panel.title = title(fileUri);
     this.refreshKeys(entry);
+    this.rememberOpen();
   }
 
   private refreshKeys(entry: Entry): void {
