@@ -76,12 +76,50 @@ function undiciApart(used) {
     },
   };
 }
+
+/**
+ * The parts of undici that undici's own modules load but the extension never runs, left out of
+ * dist/undici.js (about 130 of its 317 kB):
+ *   - llhttp-wasm.js: the HTTP parser built without WebAssembly SIMD, undici's fallback when
+ *     SIMD is unavailable or UNDICI_NO_WASM_SIMD=1. Electron's V8 has SIMD on every platform
+ *     VS Code ships for; the SIMD build (llhttp_simd-wasm.js) stays.
+ *   - client-h2.js: HTTP/2, used only for a connection whose ALPN chose h2, which undici offers
+ *     only when a dispatcher has `allowH2`; ours never do (core/client.ts).
+ *   - socks5-proxy-agent.js: SOCKS proxies; core/proxy.ts accepts only http:// and https:// ones.
+ *   - web/fetch/body.js, and with it undici's fetch, FormData and WebIDL code: a FormData request
+ *     body; core/files/upload.ts serialises its form to bytes before undici sees it.
+ * Each becomes a module that fails loudly, naming the part left out, if it is ever used. The
+ * command line (dist/cli.js) keeps all of undici: it runs on any Node, and its size ships nowhere.
+ * @returns {import('esbuild').Plugin}
+ */
+function undiciTrim() {
+  /** @type {Record<string, string>} */
+  const stubs = {
+    'llhttp-wasm.js': `throw new Error('The HTTP client needs WebAssembly SIMD, which this JavaScript engine has turned off (is UNDICI_NO_WASM_SIMD=1 set?). Unset UNDICI_NO_WASM_SIMD, or use the aymara-eval command line.');`,
+    'client-h2.js': `module.exports = function connectH2() { throw new Error('HTTP/2 was negotiated, but the extension speaks HTTP/1.1 only.'); };`,
+    'socks5-proxy-agent.js': `module.exports = class Socks5ProxyAgent { constructor() { throw new Error('SOCKS proxies are not supported; use an http:// or https:// proxy.'); } };`,
+    'body.js': `module.exports = { extractBody() { throw new Error('A FormData request body reached the HTTP client; serialise it to bytes first.'); } };`,
+  };
+  const filter = /(^|\/)(llhttp\/llhttp-wasm\.js|client-h2\.js|socks5-proxy-agent(\.js)?|web\/fetch\/body\.js)$/;
+  return {
+    name: 'undici-trim',
+    setup(b) {
+      b.onResolve({ filter }, (args) => {
+        if (!/[\\/]node_modules[\\/]undici[\\/]/.test(args.importer)) return undefined;
+        const file = args.path.split('/').pop() ?? '';
+        return { path: file.endsWith('.js') ? file : `${file}.js`, namespace: 'undici-trim' };
+      });
+      b.onLoad({ filter: /.*/, namespace: 'undici-trim' }, (args) => ({ contents: stubs[args.path], loader: 'js' }));
+    },
+  };
+}
 const undiciUsed = new Set();
 /** @param {string} outfile @returns {import('esbuild').BuildOptions} */
 const undiciBundle = (outfile) => ({
   ...common,
   stdin: { contents: `module.exports = {${[...undiciUsed].map((u) => `${JSON.stringify(u)}: require(${JSON.stringify(u)})`).join(',')}};`, resolveDir: '.', loader: 'js' },
   outfile,
+  plugins: [undiciTrim()],
   metafile: true,
 });
 
