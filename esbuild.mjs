@@ -5,7 +5,8 @@
 //   dist/undici.js     the HTTP stack, loaded on the first request (see undiciApart)
 //   dist/cli.js        the `aymara-eval` command line
 //   dist/server.js     the local Aymara-compatible server (never part of the extension bundle)
-//   media/*.js         webview scripts (browser)
+//   media/*.js         webview scripts (browser); media/dist/charts.css beside charts.js, the
+//                      style sheet its chart library imports
 //   out/test/**        unit, integration and e2e suites (node_modules stay external)
 // Flags: --production (minify, no sourcemaps; without it every bundle has a .map beside it),
 //   --watch (rebuild on change; see watchReport for what it prints), --no-tests,

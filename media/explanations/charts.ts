@@ -2,11 +2,12 @@
  * The charts under the run header (#aymara-charts): the file's pass rate across its runs (trend)
  * and this run's pass rate per prompt category. The section, its captions and the text
  * alternative (a visually hidden table per chart with every number, and a one-sentence label on
- * each canvas) are built with the rest of the page; the drawing bundle (media/charts.ts, chart.js)
- * is loaded with the page script's nonce only after the first cards are painted, then draws.
+ * each canvas) are built with the rest of the page; the drawing bundle (media/charts.ts, uPlot)
+ * and its style sheet are loaded only after the first cards are painted, then draw in each frame.
  *
  * DOM hooks: #aymara-charts[data-drawn=true|false|error]; figure.chart[data-chart=trend|categories]
- * holding canvas.chart-canvas and table.chart-data (visually hidden).
+ * holding div.chart-frame (its canvas.chart-canvas: the page's placeholder, then the chart's own)
+ * and table.chart-data (visually hidden).
  */
 import type { ChartSpec } from '../charts';
 import type { WebviewModel } from '../../src/core/report/webviewModel';
@@ -101,7 +102,7 @@ export function renderCharts(s: Session, m: WebviewModel): void {
     s.ui.summary.after(box);
   }
   box.dataset.drawn = 'false';
-  const canvases: { canvas: HTMLCanvasElement; spec: ChartSpec }[] = [];
+  const frames: { frame: HTMLElement; spec: ChartSpec }[] = [];
   box.replaceChildren(
     ...figs.map((f) => {
       const fig = el('figure', `chart chart-${f.id}`);
@@ -112,13 +113,13 @@ export function renderCharts(s: Session, m: WebviewModel): void {
       canvas.setAttribute('role', 'img');
       canvas.setAttribute('aria-label', f.summary);
       frame.append(canvas);
-      canvases.push({ canvas, spec: f.spec });
+      frames.push({ frame, spec: f.spec });
       fig.append(caption, frame, table(f));
       return fig;
     }),
   );
-  s.charts = { box, pending: canvases, loading: s.charts?.loading, signature };
-  // Two frames: the first cards are painted before chart.js is even loaded.
+  s.charts = { box, pending: frames, loading: s.charts?.loading, signature };
+  // Two animation frames: the first cards are painted before the chart library is even loaded.
   requestAnimationFrame(() => requestAnimationFrame(() => void drawPending(s, box)));
 }
 
@@ -130,7 +131,7 @@ async function drawPending(s: Session, box: HTMLElement): Promise<void> {
     // A newer model may have replaced the figures meanwhile: draw what is there now.
     const pending = s.charts?.box === box ? s.charts.pending : [];
     if (!api || !pending.length) return;
-    for (const { canvas, spec } of pending) api.draw(canvas, spec);
+    for (const { frame, spec } of pending) api.draw(frame, spec);
     box.dataset.drawn = 'true';
   } catch {
     box.dataset.drawn = 'error';
@@ -138,9 +139,16 @@ async function drawPending(s: Session, box: HTMLElement): Promise<void> {
   }
 }
 
-/** Load media/dist/charts.js once, beside the page script, with its nonce. */
+/** Set once both the drawing bundle and its style sheet have loaded. */
+let drawingLoaded = false;
+
+/**
+ * Load media/dist/charts.js (with the page script's nonce) and its style sheet charts.css (an
+ * extension file, which the CSP's style source allows) once, both beside the page script. Drawing
+ * waits for both: uPlot's canvas takes its displayed size from that style sheet.
+ */
 function loadDrawing(s: Session): Promise<void> {
-  if (window.aymaraCharts) return Promise.resolve();
+  if (drawingLoaded) return Promise.resolve();
   const charts = s.charts;
   if (!charts) return Promise.reject(new Error('no charts'));
   charts.loading ??= new Promise<void>((resolve, reject) => {
@@ -148,15 +156,34 @@ function loadDrawing(s: Session): Promise<void> {
       reject(new Error('no script address'));
       return;
     }
-    const script = document.createElement('script');
-    script.nonce = SELF.nonce ?? '';
-    script.src = new URL('charts.js', SELF.src).href;
-    script.addEventListener('load', () => resolve());
-    script.addEventListener('error', () => {
-      if (s.charts) s.charts.loading = undefined; // a later model tries again
-      reject(new Error('charts.js did not load'));
-    });
-    document.head.append(script);
+    const style = document.createElement('link');
+    style.rel = 'stylesheet';
+    style.href = new URL('charts.css', SELF.src).href;
+    // After a failed try the bundle may be in already (only its style sheet failed): not run twice.
+    const script = window.aymaraCharts ? undefined : document.createElement('script');
+    if (script) {
+      script.nonce = SELF.nonce ?? '';
+      script.src = new URL('charts.js', SELF.src).href;
+    }
+    const loaded = (e: HTMLElement, name: string) =>
+      new Promise<void>((ok, fail) => {
+        e.addEventListener('load', () => ok());
+        e.addEventListener('error', () => fail(new Error(`${name} did not load`)));
+      });
+    Promise.all([loaded(style, 'charts.css'), script && loaded(script, 'charts.js')]).then(
+      () => {
+        drawingLoaded = true;
+        resolve();
+      },
+      (e: unknown) => {
+        // A later model tries again, with fresh elements.
+        style.remove();
+        script?.remove();
+        if (s.charts) s.charts.loading = undefined;
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+    document.head.append(style, ...(script ? [script] : []));
   });
   return charts.loading;
 }

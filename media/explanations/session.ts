@@ -103,10 +103,10 @@ export interface Session {
   loading?: Loading;
   /** Watches the "show more" / "show earlier" sentinels. */
   readonly observer: IntersectionObserver;
-  /** The charts section (charts.ts): its element, the canvases to draw, the drawing bundle's load, what they show. */
   /** Reviews by a person and verdict histories (review.ts). */
   review?: ReviewState;
-  charts?: { box: HTMLElement; pending: { canvas: HTMLCanvasElement; spec: ChartSpec }[]; loading: Promise<void> | undefined; signature: string };
+  /** The charts section (charts.ts): its element, the frames to draw in, the drawing bundle's load, what they show. */
+  charts?: { box: HTMLElement; pending: { frame: HTMLElement; spec: ChartSpec }[]; loading: Promise<void> | undefined; signature: string };
 }
 
 /**
