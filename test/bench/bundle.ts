@@ -109,6 +109,7 @@ export function buildProduction(
   rows.push(row('bundle.undici', 'bundle: dist/undici.js (minified; loaded on the first request)', undiciBytes / kB, 'kB'));
   rows.push(row('bundle.webview', 'bundle: media/dist/explanations.js (webview, minified)', webBytes / kB, 'kB'));
   rows.push(row('bundle.webview.charts', 'bundle: media/dist/charts.js (webview charts, minified; loaded after the first cards)', output('media/dist/charts.js').bytes / kB, 'kB'));
+  rows.push(row('bundle.webview.chartsCss', '  and media/dist/charts.css (the chart library\'s style sheet, loaded with it)', output('media/dist/charts.css').bytes / kB, 'kB'));
   rows.push(row('bundle.cli', 'bundle: dist/cli.js (minified; not part of the extension)', cliBytes / kB, 'kB'));
   return { dir, rows };
 }
