@@ -13,7 +13,8 @@
 //   --outdir=<dir> (write dist/, media/dist/ and out/ under <dir> instead of here),
 //   --metafile=<file> (write esbuild's metafile of every bundle built, for size reports).
 import * as esbuild from 'esbuild';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, relative, resolve } from 'node:path';
 
 const version = JSON.parse(readFileSync('package.json', 'utf8')).version;
@@ -91,6 +92,9 @@ function undiciApart(used) {
  *     body; core/files/upload.ts serialises its form to bytes before undici sees it.
  * Each becomes a module that fails loudly, naming the part left out, if it is ever used. The
  * command line (dist/cli.js) keeps all of undici: it runs on any Node, and its size ships nowhere.
+ * The parser that stays (llhttp_simd-wasm.js, WebAssembly as base64 text) is read from
+ * dist/llhttp_simd.wasm instead, the same bytes as a binary file: 54 kB instead of 72, read once,
+ * on the first request (see writeParserWasm).
  * @returns {import('esbuild').Plugin}
  */
 function undiciTrim() {
@@ -100,8 +104,9 @@ function undiciTrim() {
     'client-h2.js': `module.exports = function connectH2() { throw new Error('HTTP/2 was negotiated, but the extension speaks HTTP/1.1 only.'); };`,
     'socks5-proxy-agent.js': `module.exports = class Socks5ProxyAgent { constructor() { throw new Error('SOCKS proxies are not supported; use an http:// or https:// proxy.'); } };`,
     'body.js': `module.exports = { extractBody() { throw new Error('A FormData request body reached the HTTP client; serialise it to bytes first.'); } };`,
+    [PARSER_JS]: `module.exports = require('node:fs').readFileSync(require('node:path').join(__dirname, ${JSON.stringify(PARSER_WASM)}));`,
   };
-  const filter = /(^|\/)(llhttp\/llhttp-wasm\.js|client-h2\.js|socks5-proxy-agent(\.js)?|web\/fetch\/body\.js)$/;
+  const filter = /(^|\/)(llhttp\/llhttp(_simd)?-wasm\.js|client-h2\.js|socks5-proxy-agent(\.js)?|web\/fetch\/body\.js)$/;
   return {
     name: 'undici-trim',
     setup(b) {
@@ -113,6 +118,15 @@ function undiciTrim() {
       b.onLoad({ filter: /.*/, namespace: 'undici-trim' }, (args) => ({ contents: stubs[args.path], loader: 'js' }));
     },
   };
+}
+const PARSER_JS = 'llhttp_simd-wasm.js';
+const PARSER_WASM = 'llhttp_simd.wasm';
+/** Writes undici's HTTP parser beside dist/undici.js as the binary its module holds in base64 (see undiciTrim). */
+function writeParserWasm() {
+  const bytes = createRequire(import.meta.url)(`undici/lib/llhttp/${PARSER_JS}`);
+  if (!(bytes instanceof Uint8Array) || !WebAssembly.validate(bytes)) throw new Error(`undici/lib/llhttp/${PARSER_JS} no longer exports the parser's WebAssembly bytes`);
+  mkdirSync(join(root, 'dist'), { recursive: true });
+  writeFileSync(join(root, 'dist', PARSER_WASM), bytes);
 }
 const undiciUsed = new Set();
 /** @param {string} outfile @returns {import('esbuild').BuildOptions} */
@@ -295,7 +309,8 @@ const builds = [
 ];
 
 // Each media/*.ts is a webview script; its modules live in subfolders (media/explanations/) and are bundled into it.
-const webviewEntries = readdirSync('media').filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).map((f) => join('media', f));
+// Each media/*.css is a page's style sheet, minified beside the scripts in production like them.
+const webviewEntries = readdirSync('media').filter((f) => (f.endsWith('.ts') && !f.endsWith('.d.ts')) || f.endsWith('.css')).map((f) => join('media', f));
 if (webviewEntries.length) {
   builds.push({ ...common, platform: 'browser', target: 'es2022', format: 'iife', entryPoints: webviewEntries, outdir: join(root, 'media', 'dist'), metafile: true });
 }
@@ -372,6 +387,7 @@ function undiciFollows(outfile) {
   };
 }
 
+writeParserWasm();
 if (watch) {
   const report = watchReport(present.length);
   for (const b of present) {

@@ -8,7 +8,7 @@ export interface PageParts {
   mediaRoot: vscode.Uri;
   /** The page's script under `media/dist/`, e.g. `explanations.js`. */
   script: string;
-  /** The page's style sheet under `media/`, e.g. `explanations.css`. */
+  /** The page's style sheet under `media/dist/` (built from `media/`), e.g. `explanations.css`. */
   style: string;
   title: string;
   /** The root element's id and classes; the page script fills it. */
@@ -25,7 +25,7 @@ export interface PageParts {
 export function webviewPage(webview: vscode.Webview, p: PageParts): string {
   const nonce = randomBytes(16).toString('base64');
   const script = webview.asWebviewUri(vscode.Uri.joinPath(p.mediaRoot, 'dist', p.script));
-  const style = webview.asWebviewUri(vscode.Uri.joinPath(p.mediaRoot, p.style));
+  const style = webview.asWebviewUri(vscode.Uri.joinPath(p.mediaRoot, 'dist', p.style));
   const csp = [
     "default-src 'none'",
     `img-src ${webview.cspSource}`,

@@ -98,7 +98,10 @@ export function buildProduction(
   const cliBytes = output('dist/cli.js').bytes;
   const undiciBytes = output('dist/undici.js').bytes;
   details.bundle = { extensionBytes: extBytes, byPackage, undiciBytes, webviewBytes: webBytes, cliBytes, packaged: Object.fromEntries(packaged.map((f) => [f, size(f)])), totalBytes: total };
-  for (const f of ['dist/extension.js', 'dist/undici.js']) if (!packaged.includes(f)) throw new Error(`.vscodeignore leaves ${f} out of the package`);
+  const lazyOut = output('dist/lazy.js');
+  const lazyZod = Object.entries(lazyOut.inputs).reduce((sum, [input, v]) => sum + (packageOf(input) === 'zod' ? v.bytesInOutput : 0), 0);
+  const parserBytes = statSync(join(dir, 'dist', 'llhttp_simd.wasm')).size;
+  for (const f of ['dist/extension.js', 'dist/lazy.js', 'dist/undici.js', 'dist/llhttp_simd.wasm']) if (!packaged.includes(f)) throw new Error(`.vscodeignore leaves ${f} out of the package`);
 
   const rows: Row[] = [
     boundRow('bundle.packaged', 'bundle: whole packaged extension (minified)', total / kB, 'kB', { below: 800 }),
@@ -106,7 +109,10 @@ export function buildProduction(
   ];
   const part: Record<string, string> = { zod: 'zod', 'jsonc-parser': 'jsoncParser', ours: 'ours', other: 'other' };
   for (const p of ['zod', 'jsonc-parser', 'ours', 'other']) rows.push(row(`bundle.extension.${part[p]}`, `  of which ${p === 'other' ? 'esbuild runtime and other' : p}`, (byPackage[p] ?? 0) / kB, 'kB'));
+  rows.push(row('bundle.lazy', 'bundle: dist/lazy.js (minified; loaded on first use: file model, validation, client, reports)', lazyOut.bytes / kB, 'kB'));
+  rows.push(row('bundle.lazy.zod', '  of which zod', lazyZod / kB, 'kB'));
   rows.push(row('bundle.undici', 'bundle: dist/undici.js (minified; loaded on the first request)', undiciBytes / kB, 'kB'));
+  rows.push(row('bundle.undici.parser', '  and dist/llhttp_simd.wasm (its HTTP parser, read with it)', parserBytes / kB, 'kB'));
   rows.push(row('bundle.webview', 'bundle: media/dist/explanations.js (webview, minified)', webBytes / kB, 'kB'));
   rows.push(row('bundle.webview.charts', 'bundle: media/dist/charts.js (webview charts, minified; loaded after the first cards)', output('media/dist/charts.js').bytes / kB, 'kB'));
   rows.push(row('bundle.webview.chartsCss', '  and media/dist/charts.css (the chart library\'s style sheet, loaded with it)', output('media/dist/charts.css').bytes / kB, 'kB'));

@@ -203,7 +203,7 @@ async function main(): Promise<void> {
     }
     if (on('webview') && viewsInput && prod) {
       const model = webviewModel(viewsInput);
-      await section('webview', 'webview.firstCard.10k', () => benchWebview(repoRoot, join(prod!.dir, 'media', 'dist', 'explanations.js'), join(prod!.dir, 'media', 'explanations.css'), model, details));
+      await section('webview', 'webview.firstCard.10k', () => benchWebview(repoRoot, join(prod!.dir, 'media', 'dist', 'explanations.js'), join(prod!.dir, 'media', 'dist', 'explanations.css'), model, details));
     }
     if (on('activation') && prod) {
       const runs = Math.max(1, Number(process.env.AYMARA_BENCH_ACTIVATION_RUNS || 3));
