@@ -4,7 +4,7 @@
  * only, never a key or a path; the editor keeps it in its storage (read back through `fromJSON`,
  * which keeps only well-formed entries), the command line for one run.
  */
-import * as z from 'zod';
+import * as z from '../zod';
 
 export interface CachedUpload {
   file_uuid: string;
@@ -14,7 +14,12 @@ export interface CachedUpload {
   used_at: string;
 }
 
-const Entry = z.object({ file_uuid: z.string().min(1).max(500), remote_file_path: z.string().max(2000).nullable(), size: z.number().int().min(0), used_at: z.string().max(40) });
+const Entry = z.object({
+  file_uuid: z.string().check(z.minLength(1), z.maxLength(500)),
+  remote_file_path: z.nullable(z.string().check(z.maxLength(2000))),
+  size: z.number().check(z.int(), z.gte(0)),
+  used_at: z.string().check(z.maxLength(40)),
+});
 const SHA256 = /^[0-9a-f]{64}$/;
 
 /** Most files remembered per origin; the least recently used are dropped first. */
