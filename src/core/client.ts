@@ -14,7 +14,7 @@
  * - An HTTP proxy (proxy.ts) is used through undici's ProxyAgent: CONNECT for https origins.
  */
 import type { Agent as UndiciAgent, Dispatcher, Pool as UndiciPool, ProxyAgent as UndiciProxyAgent, RetryAgent as UndiciRetryAgent } from 'undici';
-import type { z } from 'zod';
+import type * as z from './zod';
 import { ApiError } from './apiError';
 import {
   NOT_SENT_ERRORS,
@@ -106,7 +106,7 @@ export interface CallOptions {
 type Query = Record<string, string | number | boolean | null | undefined>;
 
 /** One request for an endpoint module (review.ts) through `AymaraClient.request`. */
-export interface SendOptions<S extends z.ZodType> extends CallOptions {
+export interface SendOptions<S extends z.ZodMiniType> extends CallOptions {
   query?: Query;
   body?: unknown;
   schema: S | null;
@@ -116,7 +116,7 @@ export interface SendOptions<S extends z.ZodType> extends CallOptions {
    * Validate the elements of the reply's array `key` one by one as they are parsed, so that on a
    * large reply the parsed objects do not all wait for the end to be validated (and copied).
    */
-  elements?: { key: string; schema: z.ZodType };
+  elements?: { key: string; schema: z.ZodMiniType };
   /** Top-level fields the reply must have with exactly these values (it must answer this request). */
   answers?: { eval_uuid?: string; eval_run_uuid?: string };
   /** 'idempotent': full retries; 'post': retry only when the server cannot have processed it. */
@@ -293,7 +293,7 @@ export class AymaraClient {
    * transport (origin check, deadline, size cap, zod validation, error mapping, retry rules).
    * `retry: 'post'` (POST and PATCH) is only retried when the server cannot have processed it.
    */
-  request<S extends z.ZodType>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, o: SendOptions<S>): Promise<z.infer<S>> {
+  request<S extends z.ZodMiniType>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, o: SendOptions<S>): Promise<z.infer<S>> {
     return this.send(method, path, o);
   }
 
@@ -331,7 +331,7 @@ export class AymaraClient {
   // ------------------------------------------------------------------ paging
 
   /** Every page of a `{items, count}` list, bounded (see paging.ts). */
-  async listAll<S extends z.ZodType>(
+  async listAll<S extends z.ZodMiniType>(
     path: string,
     item: S,
     query: Query,
@@ -361,7 +361,7 @@ export class AymaraClient {
 
   // ------------------------------------------------------------------ transport
 
-  private async send<S extends z.ZodType>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, o: SendOptions<S>): Promise<z.infer<S>> {
+  private async send<S extends z.ZodMiniType>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, o: SendOptions<S>): Promise<z.infer<S>> {
     const url = new URL(this.base + path);
     const query: Query = { ...o.query, workspace_uuid: this.opts.workspaceUuid ?? undefined };
     for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null) url.searchParams.set(k, String(v));
@@ -439,7 +439,7 @@ export class AymaraClient {
   }
 
   /** A reply's bytes as the validated value `o.schema` describes (an error reply as its ApiError). */
-  private decode<S extends z.ZodType>(what: string, res: Dispatcher.ResponseData, bytes: Buffer, o: SendOptions<S>): z.infer<S> {
+  private decode<S extends z.ZodMiniType>(what: string, res: Dispatcher.ResponseData, bytes: Buffer, o: SendOptions<S>): z.infer<S> {
     const status = res.statusCode;
     if (status >= 300) throw this.scrub(errorFromReply(status, replyText(bytes), res.headers, what, o.retry === 'post'));
     if (o.schema === null) return undefined as z.infer<S>;

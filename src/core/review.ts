@@ -7,7 +7,7 @@
  *   or report id); PATCH and POST are never re-sent once the server may have processed them.
  * - Waiting for a report polls with a growing delay, bounded by a total time and a signal.
  */
-import type { z } from 'zod';
+import type * as z from './zod';
 import { ApiError } from './apiError';
 import type { AymaraClient, CallOptions } from './client';
 import { inert } from './present/text';
@@ -105,7 +105,7 @@ export async function getReport(client: AymaraClient, reportUuid: string, opts: 
 
 export async function deleteReport(client: AymaraClient, reportUuid: string, opts: CallOptions = {}): Promise<void> {
   checkId(reportUuid, 'report');
-  await client.request('DELETE', `/v2/eval-reports/${path(reportUuid)}`, { ...opts, schema: null as z.ZodType | null, retry: 'idempotent' });
+  await client.request('DELETE', `/v2/eval-reports/${path(reportUuid)}`, { ...opts, schema: null as z.ZodMiniType | null, retry: 'idempotent' });
 }
 
 export interface WaitOptions extends CallOptions {

@@ -12,17 +12,17 @@
  * - `reviewSchemas`: every object keeps unknown keys and free-text vocabularies stay strings, for
  *   a client reading a real server that may add fields.
  */
-import * as z from 'zod';
+import * as z from './zod';
 import { CONTENT_TYPES, STATUS_VALUES } from './schemas';
 
 export const FILE_PROCESSING_STATUSES = ['pending', 'processing', 'completed', 'failed'] as const;
 
 function build(strict: boolean) {
-  const obj = <T extends z.ZodRawShape>(shape: T) => (strict ? z.strictObject(shape) : z.looseObject(shape));
+  const obj = <T extends z.core.$ZodShape>(shape: T) => (strict ? z.strictObject(shape) : z.looseObject(shape));
   const str = z.string();
-  const opt = <T extends z.ZodType>(t: T) => t.nullish();
+  const opt = <T extends z.core.SomeType>(t: T) => z.nullish(t);
   const datetime = z.iso.datetime({ offset: true });
-  const int = z.number().int();
+  const int = z.number().check(z.int());
   const Status = z.enum(STATUS_VALUES);
   const ContentType = z.enum(CONTENT_TYPES);
 

@@ -6,7 +6,7 @@
  * (with one log line) instead of reaching the views. No `vscode` import: loaded on first use, so
  * zod is not compiled at activation.
  */
-import * as z from 'zod';
+import * as z from '../core/zod';
 import { VERDICTS, countVerdicts, type RunResult } from '../core/results';
 import { EvalPrompt, Status, describeZodError } from '../core/schemas';
 
@@ -65,83 +65,85 @@ export type SavedRecord = Omit<FileRecord, 'latest'>;
 /** A run file's name: letters, digits, dot, dash, underscore; never a path. */
 export const RUN_FILE_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}\.json$/;
 
-const count = z.number().int().min(0);
-const id = z.string().min(1);
+const count = z.number().check(z.int(), z.gte(0));
+const id = z.string().check(z.minLength(1));
 const Counts = z.object({ failed: count, errored: count, refused: count, excluded: count, passed: count });
-const fraction = z.number().min(0).max(1).nullable();
+const fraction = z.nullable(z.number().check(z.gte(0), z.lte(1)));
 
-const position = z.number().int().min(1);
-const Location = z.object({ offset: count, length: count, line: position, column: position, endLine: position.optional(), endColumn: position.optional(), pointer: z.string() });
+const position = z.number().check(z.int(), z.gte(1));
+const Location = z.object({ offset: count, length: count, line: position, column: position, endLine: z.optional(position), endColumn: z.optional(position), pointer: z.string() });
 
 const Item = z.object({
   key: z.string(),
   prompt_uuid: z.string(),
-  thread_uuid: z.string().nullable(),
-  turn_number: z.number().int().min(1),
+  thread_uuid: z.nullable(z.string()),
+  turn_number: z.number().check(z.int(), z.gte(1)),
   verdict: z.enum(VERDICTS),
   confidence: fraction,
-  explanation: z.string().nullable(),
-  response_uuid: z.string().nullable(),
-  next_prompt: EvalPrompt.nullable(),
-  response_text: z.string().nullable(),
-  entry_index: count.nullable(),
-  location: Location.nullable(),
-  from_run: id.optional(),
-  review: z.object({ at: z.string().min(1), by: z.string().nullable() }).optional(),
+  explanation: z.nullable(z.string()),
+  response_uuid: z.nullable(z.string()),
+  next_prompt: z.nullable(EvalPrompt),
+  response_text: z.nullable(z.string()),
+  entry_index: z.nullable(count),
+  location: z.nullable(Location),
+  from_run: z.optional(id),
+  review: z.optional(z.object({ at: z.string().check(z.minLength(1)), by: z.nullable(z.string()) })),
 });
 
 const Run = z
   .object({
     eval_uuid: id,
     eval_run_uuid: id,
-    run_name: z.string().nullable(),
+    run_name: z.nullable(z.string()),
     status: Status,
     pass_rate: fraction,
-    eval_name: z.string().nullable(),
-    eval_type: z.string().nullable(),
+    eval_name: z.nullable(z.string()),
+    eval_type: z.nullable(z.string()),
     created_at: z.string(),
     completed_at: z.string(),
     is_sandbox: z.boolean(),
     counts: Counts,
     items: z.array(Item),
     notes: z.array(z.string()),
-    merged: z.object({ base_run_uuid: id, rescored: count }).optional(),
+    merged: z.optional(z.object({ base_run_uuid: id, rescored: count })),
   })
-  .refine((r) => {
-    const c = countVerdicts(r.items);
-    return VERDICTS.every((v) => c[v] === r.counts[v]);
-  }, 'counts do not match the results');
+  .check(
+    z.refine((r) => {
+      const c = countVerdicts(r.items);
+      return VERDICTS.every((v) => c[v] === r.counts[v]);
+    }, 'counts do not match the results'),
+  );
 
 const Pending = z
-  .object({ eval_run_uuid: id.optional(), eval_uuid: id, name: z.string().nullable().default(null), started_at: z.string() })
-  .refine((p) => p.eval_run_uuid !== undefined || !!p.name, 'a pending run needs its id or its name');
+  .object({ eval_run_uuid: z.optional(id), eval_uuid: id, name: z._default(z.nullable(z.string()), null), started_at: z.string() })
+  .check(z.refine((p) => p.eval_run_uuid !== undefined || !!p.name, 'a pending run needs its id or its name'));
 
 const Summary = z.object({
   eval_run_uuid: id,
-  run_name: z.string().nullable(),
+  run_name: z.nullable(z.string()),
   pass_rate: fraction,
   counts: Counts,
   completed_at: z.string(),
   status: Status,
-  stored: z.boolean().optional(),
-  file: z.string().regex(RUN_FILE_NAME).optional(),
-  bytes: count.optional(),
+  stored: z.optional(z.boolean()),
+  file: z.optional(z.string().check(z.regex(RUN_FILE_NAME))),
+  bytes: z.optional(count),
 });
 
 /** A record in either format: `latest` (results in workspace state) is the format before run files. */
 const Record = z.object({
   uri: id,
-  latest: Run.optional(),
-  latestRun: id.optional(),
-  stale: z.boolean().default(false),
-  pending: Pending.optional(),
-  history: z.array(Summary).default([]),
-  evalUuid: id.optional(),
+  latest: z.optional(Run),
+  latestRun: z.optional(id),
+  stale: z._default(z.boolean(), false),
+  pending: z.optional(Pending),
+  history: z._default(z.array(Summary), []),
+  evalUuid: z.optional(id),
 });
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; problem: string };
 
-function check<T>(schema: z.ZodType, value: unknown): Checked<T> {
+function check<T>(schema: z.ZodMiniType, value: unknown): Checked<T> {
   const r = schema.safeParse(value);
   return r.success ? { ok: true, value: r.data as T } : { ok: false, problem: describeZodError(r.error, 3) };
 }
@@ -173,10 +175,10 @@ export function checkIndex(value: unknown): Checked<string[]> {
   return check<string[]>(z.array(z.string()), value ?? []);
 }
 
-const PromptText = z.object({ content: z.string(), category: z.string().nullable() });
+const PromptText = z.object({ content: z.string(), category: z.nullable(z.string()) });
 const PromptCacheEntry = z.object({
   fetched_at: z.string(),
-  eval: z.object({ name: z.string().nullable(), eval_type: z.string().nullable() }).optional(),
+  eval: z.optional(z.object({ name: z.nullable(z.string()), eval_type: z.nullable(z.string()) })),
   prompts: z.record(z.string(), PromptText),
 });
 

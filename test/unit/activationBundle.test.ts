@@ -3,7 +3,8 @@
  * dist/extension.js and run when VS Code loads it. Validation (zod), the HTTP stack (undici) and
  * the responses-file model must be reached only through `await import(...)`, on first use: one
  * static import of a constant from a module that imports zod put zod's 97 kB back into every
- * window's start (the activation bench's CPU figure tripled).
+ * window's start (the activation bench's CPU figure tripled). In dist/lazy.js zod is zod/mini
+ * (src/core/zod.ts): classic zod cannot be tree-shaken and was those 97 kB there too.
  */
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -52,7 +53,7 @@ describe('activation bundle: what loading the extension runs', function () {
     });
     const seen = staticClosure(result.metafile, 'src/extension.ts');
     assert.ok(seen.size > 50, `the extension's static imports were followed (${seen.size} modules)`);
-    const lazy = [...seen.keys()].filter((f) => /node_modules\/(zod|undici)\/|^src\/core\/(responsesFile|schemas|client)\.ts$/.test(f));
+    const lazy = [...seen.keys()].filter((f) => /node_modules\/(zod|undici)\/|^src\/core\/(responsesFile|schemas|client|zod)\.ts$/.test(f));
     assert.deepEqual(lazy.map((f) => chain(seen, f)).slice(0, 3), [], 'loaded at activation through these imports');
   });
 
@@ -61,11 +62,12 @@ describe('activation bundle: what loading the extension runs', function () {
     try {
       execFileSync(process.execPath, ['esbuild.mjs', '--production', '--no-tests', `--outdir=${dir}`, `--metafile=${join(dir, 'meta.json')}`], { cwd: repoRoot, stdio: 'pipe' });
       const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as Metafile;
-      const inputsOf = (name: string) => {
+      const outputOf = (name: string) => {
         const o = Object.entries(meta.outputs).find(([f]) => f.split('\\').join('/').endsWith(`/dist/${name}`));
         assert.ok(o, `esbuild.mjs built dist/${name}`);
-        return Object.keys(o[1].inputs);
+        return o[1];
       };
+      const inputsOf = (name: string) => Object.keys(outputOf(name).inputs);
       const eager = inputsOf('extension.js');
       const lazy = inputsOf('lazy.js');
       // Shims name the module they stand for after a namespace prefix; real modules have none.
@@ -79,6 +81,11 @@ describe('activation bundle: what loading the extension runs', function () {
       assert.ok(redirected.includes('src/core/client.ts') && redirected.includes('src/core/responsesFile/index.ts'), 'the client and the file model are loaded from dist/lazy.js');
       assert.deepEqual(redirected.filter((f) => !lazy.includes(f)), [], 'loaded from dist/lazy.js but not in it');
       assert.deepEqual(real(eager).filter((f) => /node_modules\/(zod|undici|jsonc-parser|csv-stringify)\//.test(f)), [], 'packages in dist/extension.js');
+      // zod/mini keeps only the parts the schemas use (about 35 kB); classic zod is all of it (97 kB).
+      const zod = Object.entries(outputOf('lazy.js').inputs).filter(([f]) => /node_modules\/zod\//.test(f.split('\\').join('/')));
+      assert.deepEqual(zod.map(([f]) => f.split('\\').join('/')).filter((f) => /\/zod\/v4\/classic\//.test(f)), [], 'classic zod in dist/lazy.js');
+      const zodBytes = zod.reduce((n, [, i]) => n + i.bytesInOutput, 0);
+      assert.ok(zodBytes > 10_000 && zodBytes < 50_000, `zod's share of dist/lazy.js: ${zodBytes} bytes (classic zod, or more of zod/mini than the schemas need?)`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -5,7 +5,7 @@
  * hovers and squiggles while a person writes the file; `npm run schema` writes
  * schemas/responses-file.schema.json and a unit test keeps the checked-in copy equal to this.
  */
-import * as z from 'zod';
+import * as z from '../zod';
 import { LOCAL_PATH_PATTERN, MAX_LOCAL_PATH_CHARS } from '../files/localPath';
 import { EvalResponse, EvalRunExample, ScoreRequest } from '../schemas';
 
@@ -56,7 +56,7 @@ function describe(node: unknown): void {
   for (const v of Object.values(o)) describe(v);
 }
 
-function fromZod(schema: z.ZodType): Json {
+function fromZod(schema: z.core.$ZodType): Json {
   const out = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Json;
   delete out.$schema;
   return out;

@@ -11,7 +11,7 @@
  * enums, literals, optional, nullable, default (a primitive, the same each time) and unions of these. Anything
  * else throws, naming what it could not compile.
  */
-import type { z } from 'zod';
+import type * as z from '../zod';
 
 /** A schema compiled by compileObjectCheck. */
 export interface CompiledCheck<T> {
@@ -57,7 +57,7 @@ class Unsupported extends Error {
  * Compile `schema` (a zod object). Throws when it holds something not understood here or when
  * this runtime does not allow generated code; zod then has to check every value.
  */
-export function compileObjectCheck<T>(schema: z.ZodType<T>): CompiledCheck<T> {
+export function compileObjectCheck<T>(schema: z.core.$ZodType<T>): CompiledCheck<T> {
   const c = new Compiler();
   if (defOf(schema).type !== 'object') throw new Unsupported(`a ${defOf(schema).type} at the top level`);
   const out = c.object(schema, 'v', 'return undefined;', 1, true);

@@ -2,7 +2,7 @@
  * Problems inside one value, each at its exact range: zod's issues in words, unknown keys (with
  * the key probably meant), keys given twice, nesting too deep.
  */
-import type { z } from 'zod';
+import type * as z from '../zod';
 import type { MemberSpan, Span } from '../jsonScan';
 import { EvalResponse, EvalRunExample, FileReference, ScoreRequest } from '../schemas';
 import type { Analysis } from './analysis';

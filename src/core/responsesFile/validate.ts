@@ -3,7 +3,7 @@
  * rest and for the wording), unknown and repeated keys, content type against content, and duplicates.
  * Valid ones become entries.
  */
-import type { z } from 'zod';
+import type * as z from '../zod';
 import type { ElementList, Span } from '../jsonScan';
 import { responseKey } from '../results';
 import { EvalResponse, type ContentType } from '../schemas';
@@ -118,7 +118,7 @@ function endOf(an: Analysis, end: number): { endLine: number; endColumn: number 
  */
 const FAST: CompiledCheck<EvalResponse> = compileOrDecline(EvalResponse);
 
-function compileOrDecline<T>(schema: z.ZodType<T>): CompiledCheck<T> {
+function compileOrDecline<T>(schema: z.core.$ZodType<T>): CompiledCheck<T> {
   try {
     return compileObjectCheck(schema);
   } catch {
