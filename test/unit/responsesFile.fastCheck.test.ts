@@ -8,20 +8,21 @@ import * as assert from 'node:assert/strict';
 import * as z from 'zod';
 import { compileObjectCheck, MAX_OPTIONAL } from '../../src/core/responsesFile/fastCheck';
 import { EvalResponse } from '../../src/core/schemas';
+import * as zm from '../../src/core/zod';
 
-/** Checks every input against zod; returns how many zod accepts. */
-function agrees<T>(schema: z.ZodType<T>, inputs: readonly Record<string, unknown>[]): number {
+/** Checks every input against zod (a schema of either API); returns how many zod accepts. */
+function agrees<T>(schema: z.core.$ZodType<T>, inputs: readonly Record<string, unknown>[]): number {
   const c = compileObjectCheck(schema);
   let accepted = 0;
   for (const input of inputs) {
     const v = JSON.parse(JSON.stringify(input)) as Record<string, unknown>; // as a file is read
-    const expected = schema.safeParse(v);
+    const expected = z.safeParse(schema, v);
     const got = c.parse(v);
     if (expected.success) {
       accepted++;
       assert.deepStrictEqual(got, expected.data, `for ${JSON.stringify(v)}`);
       assert.equal(JSON.stringify(got), JSON.stringify(expected.data), `same keys in the same order for ${JSON.stringify(v)}`);
-      assert.equal(c.known, Object.keys(v).filter((k) => k in (schema as unknown as z.ZodObject).shape).length, `keys counted for ${JSON.stringify(v)}`);
+      assert.equal(c.known, Object.keys(v).filter((k) => k in (schema._zod.def as z.core.$ZodObjectDef).shape).length, `keys counted for ${JSON.stringify(v)}`);
     } else {
       assert.equal(got, undefined, `accepted what zod rejects: ${JSON.stringify(v)} (${expected.error.issues[0]?.message})`);
     }
@@ -57,6 +58,18 @@ describe('compileObjectCheck: the schema compiled agrees with zod', () => {
     const s = z.object({ v: z.union([z.string(), z.object({ id: z.string(), extra: z.number().optional() }), ref]) });
     const n = agrees(s, [{ v: 's' }, { v: { id: 'i', extra: 1, more: 2 } }, { v: { id: 5, path: 'p' } }, { v: { id: '' } }, { v: {} }, { v: [] }, { v: null }]);
     assert.equal(n, 3);
+  });
+
+  it('reads schemas built with zod/mini, as the file model\'s are, as it reads classic ones', () => {
+    const ref = zm.object({ id: zm.optional(zm.string()), path: zm.optional(zm.string()) }).check(zm.refine((r) => !!(r.id || r.path)));
+    const s = zm.object({
+      i: zm._default(zm.number().check(zm.int(), zm.gte(1), zm.lte(9)), 1),
+      s: zm.optional(zm.string().check(zm.minLength(2))),
+      e: zm.nullish(zm.enum(['x', 'y'])),
+      v: zm.optional(zm.union([zm.string(), zm.null(), ref])),
+    });
+    const n = agrees(s, [{}, { i: 9, s: 'ab', e: null }, { i: 0 }, { i: 1.5 }, { s: 'a' }, { e: 'z' }, { v: null }, { v: { path: 'p', more: 1 } }, { v: {} }, { v: 3 }, { e: 'y', extra: true }]);
+    assert.equal(n, 5);
   });
 
   it('returns a new object and leaves its input alone', () => {
