@@ -19,7 +19,7 @@
  *   Valid JSON takes the fast path (fastPath.ts): one forward scan (jsonScan.Tracker) finds each
  *   response's extent and line while checking the characters between them; JSON.parse reads each
  *   response and it is checked at once, while still in cache. The check is EvalResponse compiled
- *   to plain code (fastCheck.ts: zod's exact result without zod's allocations) with zod itself
+ *   to plain code (../fastCheck.ts: zod's exact result without zod's allocations) with zod itself
  *   deciding and wording anything that is not plainly valid. Ranges of single properties are only
  *   located for responses with a problem, from jsonc-parser's syntax tree of that response alone
  *   (locate.ts).
@@ -36,9 +36,9 @@
  *   and the outline the checks work from), fastPath.ts, tolerant/ (index.ts reads and re-reads
  *   with repairs, reader.ts is one reading, parseErrors.ts what each jsonc-parser error means,
  *   syntaxProblems.ts those in words, outline.ts the outline), jsonl.ts. Checking: topLevel.ts
- *   (body or array), validate.ts (one response), fastCheck.ts, issues.ts (problems inside a
- *   value), duplicates.ts, locate.ts. Shared: report.ts (problems as they are found), values.ts,
- *   wording.ts, intSet.ts.
+ *   (body or array), validate.ts (one response, through ../fastCheck.ts), issues.ts (problems
+ *   inside a value), duplicates.ts, locate.ts. Shared: report.ts (problems as they are found),
+ *   values.ts, wording.ts, intSet.ts.
  */
 // The schemas (and zod) are evaluated before this module's own classes and those of jsonScan, as
 // they were when the reader was one file: in the other order, reading a valid file alone in a

@@ -9,7 +9,7 @@ import { responseKey } from '../results';
 import { EvalResponse, type ContentType } from '../schemas';
 import type { Analysis } from './analysis';
 import { isDuplicate } from './duplicates';
-import { compileObjectCheck, type CompiledCheck } from './fastCheck';
+import { compileObjectCheck, type CompiledCheck } from '../fastCheck';
 import { FILE_REFERENCE_KEY_SET, RESPONSE_KEYS, reportDuplicateKeys, reportIssues, reportUnknownKey, tooDeep } from './issues';
 import { locate } from './locate';
 import type { Entry } from './model';
@@ -113,7 +113,7 @@ function endOf(an: Analysis, end: number): { endLine: number; endColumn: number 
 }
 
 /**
- * EvalResponse compiled (see fastCheck.ts): zod's exact result for plainly valid responses, without
+ * EvalResponse compiled (see ../fastCheck.ts): zod's exact result for plainly valid responses, without
  * its allocations. Where code cannot be generated, zod checks every response (same results, slower).
  */
 const FAST: CompiledCheck<EvalResponse> = compileOrDecline(EvalResponse);

@@ -11,7 +11,7 @@
  * enums, literals, optional, nullable, default (a primitive, the same each time) and unions of these. Anything
  * else throws, naming what it could not compile.
  */
-import type * as z from '../zod';
+import type * as z from './zod';
 
 /** A schema compiled by compileObjectCheck. */
 export interface CompiledCheck<T> {

@@ -6,7 +6,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as z from 'zod';
-import { compileObjectCheck, MAX_OPTIONAL } from '../../src/core/responsesFile/fastCheck';
+import { compileObjectCheck, MAX_OPTIONAL } from '../../src/core/fastCheck';
 import { EvalResponse } from '../../src/core/schemas';
 import * as zm from '../../src/core/zod';
 
