@@ -30,6 +30,7 @@ import {
   type WireContext,
 } from './apiErrorMapping';
 import { checkBaseUrl } from './baseUrl';
+import { compiledCheckOf } from './fastCheck';
 import { jsonBytes, parseReply, replyText, shareEchoedContent, type ElementHook, type SentResponse } from './jsonBody';
 import { EXTRA_SCORES_ALLOWED, fetchAllPages, type PagedResult } from './paging';
 import { inert } from './present/text';
@@ -347,6 +348,7 @@ export class AymaraClient {
         schema,
         retry: 'idempotent',
         eachElement: hook && ((key, v, i) => hook(key, v, offset + i)),
+        elements: { key: 'items', schema: item },
       }) as Promise<PageOf<z.infer<S>>>;
     return fetchAllPages(`GET ${path}`, page, {
       pageSize: this.opts.pageSize,
@@ -445,14 +447,19 @@ export class AymaraClient {
     if (o.schema === null) return undefined as z.infer<S>;
 
     // Elements of `o.elements.key` are validated as they are parsed; the rest of the reply after.
+    // Each goes through the element schema compiled to plain code first (fastCheck.ts: zod's very
+    // output, without zod's cost), and to zod only when that declines it, so the errors stay zod's.
     const issues: ElementIssue[] = [];
     const elements = o.elements;
+    const fast = elements && compiledCheckOf(elements.schema);
     const share = o.eachElement;
     const hook: ElementHook | undefined =
       elements || share
         ? (key, element, index) => {
             const v = share ? share(key, element, index) : element;
             if (!elements || key !== elements.key) return v;
+            const checked = fast ? fast.parse(v) : undefined;
+            if (checked !== undefined) return checked;
             const r = elements.schema.safeParse(v);
             if (r.success) return r.data;
             if (issues.length < 3) for (const i of r.error.issues) issues.push({ path: [key, index, ...i.path], message: i.message });

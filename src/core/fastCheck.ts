@@ -80,6 +80,26 @@ export function compileObjectCheck<T>(schema: z.core.$ZodType<T>): CompiledCheck
   return check as CompiledCheck<T>;
 }
 
+const compiled = new WeakMap<Schema, CompiledCheck<unknown> | null>();
+
+/**
+ * `schema` compiled once (compileObjectCheck), or null when it cannot be, for code that checks
+ * values against schemas it is handed: zod then checks every value. Whatever the compiled check
+ * declines still has to go to zod, which decides and words the errors.
+ */
+export function compiledCheckOf<T>(schema: z.core.$ZodType<T>): CompiledCheck<T> | null {
+  let c = compiled.get(schema);
+  if (c === undefined) {
+    try {
+      c = compileObjectCheck(schema) as CompiledCheck<unknown>;
+    } catch {
+      c = null;
+    }
+    compiled.set(schema, c);
+  }
+  return c as CompiledCheck<T> | null;
+}
+
 /** Code points, as zod counts a string's length. */
 function codePoints(s: string): number {
   let n = 0;
