@@ -1,14 +1,16 @@
 /**
  * The client checks each scored response of a reply with ScoredResponse compiled (fastCheck.ts)
- * and asks zod only about those the compiled check declines. So the compiled check must give
- * exactly what `ScoredResponse.safeParse` gives (the same keys in the same order at every level,
- * unknown keys kept after the schema's own, defaults filled in, keys given as undefined kept) and
- * must decline whatever zod rejects.
+ * and asks zod only about those the compiled check declines (so too the evals and prompts of list
+ * pages, with Eval and EvalPrompt). So the compiled check must give exactly what
+ * `ScoredResponse.safeParse` gives (the same keys in the same order at every level, unknown keys
+ * kept after the schema's own, defaults filled in, keys given as undefined kept) and must decline
+ * whatever zod rejects.
  */
 import * as assert from 'node:assert/strict';
 import { isDeepStrictEqual } from 'node:util';
 import { compileObjectCheck } from '../../src/core/fastCheck';
-import { EvalPrompt, ScoredResponse } from '../../src/core/schemas';
+import * as zm from '../../src/core/zod';
+import { Eval, EvalPrompt, ScoredResponse } from '../../src/core/schemas';
 
 const check = compileObjectCheck(ScoredResponse);
 
@@ -107,10 +109,10 @@ function sameOutput(got: unknown, expected: unknown, input: unknown): void {
   if (!sameKeyOrder(got, expected) || JSON.stringify(got) !== JSON.stringify(expected)) assert.fail(`not the same keys in the same order: ${show(got)}, zod: ${show(expected)}, for ${show(input)}`);
 }
 
-/** Compares the compiled check with zod on `v`; returns whether zod accepts it. */
-function agree(v: unknown): boolean {
-  const z = ScoredResponse.safeParse(v);
-  const fast = check.parse(v);
+/** Compares the compiled check of `schema` with zod on `v`; returns whether zod accepts it. */
+function agree(v: unknown, schema: zm.ZodMiniType = ScoredResponse, compiled: { parse: (v: unknown) => unknown } = check): boolean {
+  const z = schema.safeParse(v);
+  const fast = compiled.parse(v);
   if (z.success) {
     if (!fast) assert.fail(`the compiled check declined what zod accepts: ${show(v)}`);
     sameOutput(fast, z.data, v);
@@ -134,9 +136,8 @@ function build(fields: Record<string, unknown>, order: readonly string[], extras
 }
 
 describe('ScoredResponse compiled is ScoredResponse.safeParse for what zod accepts, and declines the rest', () => {
-  it('compiles ScoredResponse and EvalPrompt (else every scored response of a reply goes through zod)', () => {
-    assert.doesNotThrow(() => compileObjectCheck(ScoredResponse));
-    assert.doesNotThrow(() => compileObjectCheck(EvalPrompt));
+  it('compiles ScoredResponse, EvalPrompt and Eval (else every item of those replies goes through zod)', () => {
+    for (const schema of [ScoredResponse, EvalPrompt, Eval] as zm.ZodMiniType[]) assert.doesNotThrow(() => compileObjectCheck(schema));
   });
 
   it('declines what is not an object, as zod rejects it', () => {
@@ -195,6 +196,29 @@ describe('ScoredResponse compiled is ScoredResponse.safeParse for what zod accep
       agree(v);
     }
     assert.ok(valid > 4000 && valid < 18_000, `a mix of valid (${valid}) and invalid`);
+  });
+
+  it('agrees for every schema of the items the client lists (evals, prompts, scored responses)', () => {
+    const rnd = rng(99);
+    const ANY: unknown[] = [undefined, null, '', 's', 'finished', 0, 1, 0.5, 1.5, -1, true, false, {}, [], ['s'], { prompt_uuid: 'q', content: 'c', x: 1 }, { prompt_uuid: 'q' }];
+    for (const schema of [Eval, EvalPrompt, ScoredResponse] as zm.ZodMiniType[]) {
+      const compiled = compileObjectCheck(schema);
+      const shape = (schema._zod.def as unknown as { shape: Record<string, zm.ZodMiniType> }).shape;
+      // per key, the values of ANY zod accepts there: mostly those, so that both outcomes are common
+      const good = Object.fromEntries(Object.entries(shape).map(([k, s]) => [k, ANY.filter((v) => s.safeParse(v).success)]));
+      let valid = 0;
+      for (let i = 0; i < 3000; i++) {
+        const v: Record<string, unknown> = {};
+        for (const k of Object.keys(shape)) {
+          const pool = rnd(20) === 0 || !good[k]!.length ? ANY : good[k]!;
+          const x = pool[rnd(pool.length)];
+          if (x !== undefined || rnd(2) === 0) v[k] = x;
+          if (rnd(10) === 0) v[`extra_${rnd(3)}`] = ANY[rnd(ANY.length)];
+        }
+        if (agree(v, schema, compiled)) valid++;
+      }
+      assert.ok(valid > 300 && valid < 2700, `a mix of valid (${valid}) and invalid for ${Object.keys(shape).join(', ')}`);
+    }
   });
 
   it('keeps an unknown key\'s value as it is, and leaves its input alone', () => {
