@@ -3,13 +3,12 @@
  * rest and for the wording), unknown and repeated keys, content type against content, and duplicates.
  * Valid ones become entries.
  */
-import type * as z from '../zod';
 import type { ElementList, Span } from '../jsonScan';
 import { responseKey } from '../results';
 import { EvalResponse, type ContentType } from '../schemas';
 import type { Analysis } from './analysis';
 import { isDuplicate } from './duplicates';
-import { compileObjectCheck, type CompiledCheck } from '../fastCheck';
+import { compiledCheckOf, type CompiledCheck } from '../fastCheck';
 import { FILE_REFERENCE_KEY_SET, RESPONSE_KEYS, reportDuplicateKeys, reportIssues, reportUnknownKey, tooDeep } from './issues';
 import { locate } from './locate';
 import type { Entry } from './model';
@@ -116,15 +115,7 @@ function endOf(an: Analysis, end: number): { endLine: number; endColumn: number 
  * EvalResponse compiled (see ../fastCheck.ts): zod's exact result for plainly valid responses, without
  * its allocations. Where code cannot be generated, zod checks every response (same results, slower).
  */
-const FAST: CompiledCheck<EvalResponse> = compileOrDecline(EvalResponse);
-
-function compileOrDecline<T>(schema: z.core.$ZodType<T>): CompiledCheck<T> {
-  try {
-    return compileObjectCheck(schema);
-  } catch {
-    return { parse: () => undefined, known: -1 };
-  }
-}
+const FAST: CompiledCheck<EvalResponse> = compiledCheckOf(EvalResponse) ?? { parse: () => undefined, known: -1 };
 
 /** `EvalResponse.parse(v)` for a plainly valid response, else undefined (zod then decides and words the errors). */
 export const fastEvalResponse: (v: Record<string, unknown>) => EvalResponse | undefined = FAST.parse;
