@@ -6,7 +6,7 @@ import { ScoreRequest } from '../core/schemas';
 import { ok, type ApiContext } from './apiContext';
 import { handleFiles } from './apiFiles';
 import { handleReview } from './apiReview';
-import { ApiError, invalidBody, notFound, pageOf, parseBool, parsePaging, readJson, type Reply } from './http';
+import { ApiError, invalidBody, notFound, pageBytes, pageOf, parseBool, parsePaging, readJson, type Reply } from './http';
 import type { RouteName } from './router';
 
 export type { ApiContext } from './apiContext';
@@ -77,7 +77,7 @@ export async function handleApi(name: RouteName, ctx: ApiContext): Promise<Reply
       const f = ctx.fault;
       if (f?.kind === 'drop') store.markDropped(run, f);
       else if (f?.kind === 'extra') store.addExtra(run, f.promptUuid);
-      return ok(pageOf(store.visibleResponses(run), paging));
+      return f?.kind === 'drift' ? ok(pageOf(store.visibleResponses(run), paging)) : pageBytes(store.visibleResponses(run), paging, run.encoded);
     }
 
     case 'overrideResponse':

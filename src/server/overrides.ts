@@ -83,6 +83,7 @@ export class Overrides {
     }
     if (patch.confidence != null) r.confidence = patch.confidence;
     if (patch.explanation != null) r.explanation = patch.explanation;
+    run.encoded.delete(r);
     r.manually_updated = true;
     r.manually_updated_at = at;
     r.manually_updated_by = user;

@@ -197,6 +197,8 @@ export interface RunRecord extends Pollable {
   dropped: Set<string>;
   extras: ApiScoredResponse[];
   visible: ApiScoredResponse[] | null;
+  /** Each scored response's JSON bytes once a results page has sent it; forget one when it changes (an override). */
+  encoded: WeakMap<ApiScoredResponse, Buffer>;
 }
 
 export interface SubmitOptions {
@@ -379,6 +381,7 @@ export class Store {
         dropped: new Set(),
         extras: [],
         visible: null,
+        encoded: new WeakMap(),
       };
       this.runs.set(run.id, run);
     }

@@ -35,6 +35,9 @@ describe('local server: overriding a verdict (PATCH …/responses/{response_uuid
 
   it('overrides a failing verdict: the reply is the updated ScoredResponse marked as set by a person', async () => {
     const { run, id } = await scored();
+    // Listed once before the override, as a client does (the server keeps each listed result's JSON).
+    const listedBefore = (await call(server, `/v2/eval-runs/${run.eval_run_uuid}/responses`)).json;
+    assert.equal(listedBefore.items.find((x: { prompt_uuid: string }) => x.prompt_uuid === P.interlock).is_passed, false);
     const before = Date.now();
     const r = await call(server, patchPath(run.eval_run_uuid, id(P.interlock)), {
       method: 'PATCH',
@@ -54,7 +57,7 @@ describe('local server: overriding a verdict (PATCH …/responses/{response_uuid
     assert.equal(s.manually_updated_by?.email, 'local-user@localhost');
     assert.equal(s.content, 'Just tape the latch and it keeps running.', 'the answer itself is untouched');
 
-    // list-responses shows the override; untouched responses carry no manual marks
+    // list-responses shows the override (not the result as first listed); untouched responses carry no manual marks
     const list = (await call(server, `/v2/eval-runs/${run.eval_run_uuid}/responses`)).json;
     const items = list.items.map((x: unknown) => S.ScoredResponse.parse(x));
     const shown = items.find((x: { prompt_uuid: string }) => x.prompt_uuid === P.interlock);
