@@ -8,16 +8,18 @@
 //   media/*.js         webview scripts (browser); media/dist/charts.css beside charts.js, the
 //                      style sheet its chart library imports
 //   out/test/**        unit, integration and e2e suites (node_modules stay external)
+// and ThirdPartyNotices.txt: the licences of the npm packages in the bundles that ship (see writeNotices).
 // Flags: --production (minify, no sourcemaps; without it every bundle has a .map beside it),
 //   --watch (rebuild on change; see watchReport for what it prints), --no-tests,
-//   --outdir=<dir> (write dist/, media/dist/ and out/ under <dir> instead of here),
+//   --outdir=<dir> (write dist/, media/dist/, out/ and ThirdPartyNotices.txt under <dir> instead of here),
 //   --metafile=<file> (write esbuild's metafile of every bundle built, for size reports).
 import * as esbuild from 'esbuild';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative, resolve } from 'node:path';
+import { thirdPartyNotices } from './scripts/thirdPartyNotices.mjs';
 
-const version = JSON.parse(readFileSync('package.json', 'utf8')).version;
+const { name: packageName, version } = JSON.parse(readFileSync('package.json', 'utf8'));
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -311,8 +313,44 @@ const builds = [
 // Each media/*.ts is a webview script; its modules live in subfolders (media/explanations/) and are bundled into it.
 // Each media/*.css is a page's style sheet, minified beside the scripts in production like them.
 const webviewEntries = readdirSync('media').filter((f) => (f.endsWith('.ts') && !f.endsWith('.d.ts')) || f.endsWith('.css')).map((f) => join('media', f));
-if (webviewEntries.length) {
-  builds.push({ ...common, platform: 'browser', target: 'es2022', format: 'iife', entryPoints: webviewEntries, outdir: join(root, 'media', 'dist'), metafile: true });
+/** @type {import('esbuild').BuildOptions | undefined} */
+const webviewBuild = webviewEntries.length
+  ? { ...common, platform: 'browser', target: 'es2022', format: 'iife', entryPoints: webviewEntries, outdir: join(root, 'media', 'dist'), metafile: true }
+  : undefined;
+if (webviewBuild) builds.push(webviewBuild);
+
+/**
+ * The builds of bundles .vscodeignore ships, by name: the extension (dist/extension.js and
+ * dist/lazy.js, one build) and the webview scripts and styles; dist/undici.js, built on its own
+ * (undiciBundle), is 'undici' in shippedInputs. The command line, the server and the tests ship nowhere.
+ * @type {Map<import('esbuild').BuildOptions, string>}
+ */
+const shipped = new Map([[builds[0], 'extension']]);
+if (webviewBuild) shipped.set(webviewBuild, 'webview');
+/** @type {Map<string, string[]>} each shipped bundle's inputs from its latest build, by name (see shipped; 'undici') */
+const shippedInputs = new Map();
+/**
+ * The inputs whose code is in some output of a build (its metafile's inputs include modules
+ * tree-shaking dropped entirely).
+ * @param {import('esbuild').Metafile | undefined} meta
+ */
+const bundledInputs = (meta) => [...new Set(Object.values(meta?.outputs ?? {}).flatMap((o) => Object.entries(o.inputs).filter(([, i]) => i.bytesInOutput > 0).map(([f]) => f)))];
+/**
+ * Writes ThirdPartyNotices.txt (beside package.json, or under --outdir) from the inputs of every
+ * shipped bundle once each has been built, and again when what it would say changes: the npm
+ * packages they hold, each with its licence (scripts/thirdPartyNotices.mjs). Throws, naming the
+ * package, when one has no licence file and no license field.
+ * @param {number} expected how many shipped bundles there are
+ */
+function writeNotices(expected) {
+  if (shippedInputs.size < expected) return;
+  const text = thirdPartyNotices([...shippedInputs.values()].flat(), {
+    covers: `the ${packageName} ${version} extension package (.vsix): dist/extension.js, dist/lazy.js, dist/undici.js with dist/${PARSER_WASM}, and media/dist/ (the command line, dist/cli.js, is not part of it)`,
+  });
+  const file = join(root, 'ThirdPartyNotices.txt');
+  let old;
+  try { old = readFileSync(file, 'utf8'); } catch { old = undefined; }
+  if (text !== old) writeFileSync(file, text);
 }
 
 if (withTests) {
@@ -372,6 +410,7 @@ function watchReport(bundles) {
  * @returns {import('esbuild').Plugin}
  */
 function undiciFollows(outfile) {
+  /** @type {string | undefined} */
   let built;
   return {
     name: 'undici-follows',
@@ -381,23 +420,60 @@ function undiciFollows(outfile) {
         if (result.errors.length || key === built) return;
         const r = await esbuild.build({ ...undiciBundle(outfile), logLevel: 'silent' }).catch((e) => ({ errors: e.errors ?? [{ text: String(e) }] }));
         if (r.errors.length) result.errors.push(...r.errors);
-        else built = key;
+        else {
+          built = key;
+          if ('metafile' in r && r.metafile) shippedInputs.set('undici', bundledInputs(r.metafile));
+        }
+      });
+    },
+  };
+}
+
+/**
+ * Watch mode: a shipped bundle's build records its inputs and rewrites ThirdPartyNotices.txt when
+ * they change what it says (after undiciFollows, for the extension's build).
+ * @param {string} bundle its name in shippedInputs @param {number} expected see writeNotices
+ * @returns {import('esbuild').Plugin}
+ */
+function noticesFollow(bundle, expected) {
+  return {
+    name: 'notices-follow',
+    setup(b) {
+      b.onEnd((result) => {
+        if (result.errors.length || !result.metafile) return;
+        shippedInputs.set(bundle, bundledInputs(result.metafile));
+        try {
+          writeNotices(expected);
+        } catch (e) {
+          result.errors.push({ id: '', pluginName: 'notices-follow', text: e instanceof Error ? e.message : String(e), location: null, notes: [], detail: undefined });
+        }
       });
     },
   };
 }
 
 writeParserWasm();
+const shippedPresent = present.filter((b) => shipped.has(b));
+// The shipped bundles that are present, and dist/undici.js when the extension is among them.
+const expectedInputs = shippedPresent.length + (shippedPresent.includes(builds[0]) ? 1 : 0);
 if (watch) {
   const report = watchReport(present.length);
   for (const b of present) {
     const extra = b === builds[0] ? [undiciFollows(join(root, 'dist', 'undici.js'))] : [];
+    const bundle = shipped.get(b);
+    if (bundle) extra.push(noticesFollow(bundle, expectedInputs));
     await (await esbuild.context({ ...b, logLevel: 'silent', plugins: [...(b.plugins ?? []), ...extra, report()] })).watch();
   }
   console.log('watching for changes…');
 } else {
   const results = await Promise.all(present.map((b) => esbuild.build(b)));
   results.push(await esbuild.build(undiciBundle(join(root, 'dist', 'undici.js'))));
+  present.forEach((b, i) => {
+    const bundle = shipped.get(b);
+    if (bundle) shippedInputs.set(bundle, bundledInputs(results[i]?.metafile));
+  });
+  if (shippedPresent.includes(builds[0])) shippedInputs.set('undici', bundledInputs(results[results.length - 1]?.metafile));
+  writeNotices(expectedInputs);
   if (metafilePath) {
     const meta = { inputs: {}, outputs: {} };
     for (const r of results) {

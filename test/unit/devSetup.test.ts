@@ -121,7 +121,7 @@ describe('.vscode: the watch task reads what esbuild.mjs --watch prints', functi
 
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'aymara-watch-'));
-    for (const f of ['esbuild.mjs', 'package.json', 'tsconfig.json', 'src']) cpSync(join(ROOT, f), join(dir, f), { recursive: true });
+    for (const f of ['esbuild.mjs', 'scripts', 'package.json', 'tsconfig.json', 'src']) cpSync(join(ROOT, f), join(dir, f), { recursive: true });
     cpSync(join(ROOT, 'media'), join(dir, 'media'), { recursive: true, filter: (p) => !p.includes(`${join('media', 'dist')}`) });
     symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'junction');
   });
@@ -152,7 +152,7 @@ describe('.vscode: the watch task reads what esbuild.mjs --watch prints', functi
     const wanted = exported(join(ROOT, 'dist', 'undici.js'));
     assert.ok(wanted.length > 0, 'npm run build first');
     assert.deepEqual(exported(join(dir, 'dist', 'undici.js')), wanted, 'dist/undici.js holds the undici modules the extension imports');
-    for (const f of ['dist/extension.js', 'dist/lazy.js', 'dist/cli.js', 'dist/server.js', 'media/dist/explanations.js']) assert.ok(existsSync(join(dir, f)), f);
+    for (const f of ['dist/extension.js', 'dist/lazy.js', 'dist/cli.js', 'dist/server.js', 'media/dist/explanations.js', 'ThirdPartyNotices.txt']) assert.ok(existsSync(join(dir, f)), f);
 
     // An error in a webview module: one problem at its line, in the file VS Code will open.
     const file = join('media', 'explanations', 'dom.ts');

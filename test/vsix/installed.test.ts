@@ -27,6 +27,11 @@ describe('the packaged extension (.vsix), installed as a user installs it', func
     assert.ok(fs.existsSync(dir), `${dir} exists`);
     assert.equal(fs.lstatSync(dir).isSymbolicLink(), false, 'installed, not linked');
     assert.ok(fs.existsSync(path.join(dir, 'dist', 'extension.js')));
+    // The licences of the bundled npm packages (extension/ThirdPartyNotices.txt in the .vsix).
+    const notices = path.join(dir, 'ThirdPartyNotices.txt');
+    assert.ok(fs.existsSync(notices), 'ThirdPartyNotices.txt is in the package');
+    const noticesText = fs.readFileSync(notices, 'utf8');
+    for (const p of ['undici', 'uplot']) assert.match(noticesText, new RegExp(`^${p} \\S+$`, 'm'), `ThirdPartyNotices.txt names ${p}`);
     assert.ok(!fs.existsSync(path.join(dir, 'src')), 'sources are not shipped');
   });
 
