@@ -101,7 +101,7 @@ export function buildProduction(
   const lazyOut = output('dist/lazy.js');
   const lazyZod = Object.entries(lazyOut.inputs).reduce((sum, [input, v]) => sum + (packageOf(input) === 'zod' ? v.bytesInOutput : 0), 0);
   const parserBytes = statSync(join(dir, 'dist', 'llhttp_simd.wasm')).size;
-  for (const f of ['dist/extension.js', 'dist/lazy.js', 'dist/undici.js', 'dist/llhttp_simd.wasm']) if (!packaged.includes(f)) throw new Error(`.vscodeignore leaves ${f} out of the package`);
+  for (const f of ['dist/extension.js', 'dist/lazy.js', 'dist/undici.js', 'dist/llhttp_simd.wasm', 'ThirdPartyNotices.txt']) if (!packaged.includes(f)) throw new Error(`.vscodeignore leaves ${f} out of the package`);
 
   const rows: Row[] = [
     boundRow('bundle.packaged', 'bundle: whole packaged extension (minified)', total / kB, 'kB', { below: 800 }),
