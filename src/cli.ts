@@ -42,7 +42,7 @@ import { scoreFile } from './core/scoreFile';
 import { LocalFileError } from './core/files/resolve';
 import { UploadCache } from './core/files/uploadCache';
 import type { RunResult } from './core/results';
-import { RunPendingError } from './core/scoring';
+import { RunPendingError } from './core/runPending';
 
 declare const __VERSION__: string | undefined;
 const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';

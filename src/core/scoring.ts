@@ -8,6 +8,7 @@
  */
 import { reviewOfResponse } from './override/applyOverride';
 import { ApiError, isApiError } from './apiError';
+import { RunPendingError } from './runPending';
 import type { AymaraClient } from './client';
 import { EXTRA_SCORES_ALLOWED } from './paging';
 import {
@@ -70,17 +71,6 @@ export interface ScoreRunOptions {
   onRunKnown?: (run: { eval_run_uuid: string; eval_uuid: string; name: string | null }) => void | Promise<void>;
 }
 
-/** The run exists on the server but did not finish in time (or the wait was cancelled). */
-export class RunPendingError extends Error {
-  constructor(
-    readonly eval_run_uuid: string,
-    message: string,
-    readonly cancelled = false,
-  ) {
-    super(message);
-    this.name = 'RunPendingError';
-  }
-}
 
 /** A name no other submission will carry: the file's label, local time and a random tag. */
 export function uniqueRunName(label: string, now = new Date(), random = Math.random): string {

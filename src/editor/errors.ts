@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { isApiError } from '../core/apiError';
 import { inert } from '../core/present/text';
-import { RunPendingError } from '../core/scoring';
+import { RunPendingError } from '../core/runPending';
 import { Command, WorkbenchCommand } from './commandIds';
 import type { Log } from './log';
 

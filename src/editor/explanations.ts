@@ -1,15 +1,6 @@
 import * as vscode from 'vscode';
 import type { RunResult } from '../core/results';
-import {
-  WEBVIEW_STRINGS,
-  buildWebviewModel,
-  fullText,
-  parseWebviewMessage,
-  type CardsMessage,
-  type HostMessage,
-  type ModelInput,
-  type WebviewMessage,
-} from '../core/report/webviewModel';
+import type { CardsMessage, HostMessage, ModelInput, WebviewMessage } from '../core/report/webviewModel';
 import { describeValue, oneLine } from '../core/present/text';
 import { splitData } from '../core/report/webviewParts';
 import { COMPARE_STRINGS, type CompareModel, type WithCompare } from '../core/report/compareModel';
@@ -389,17 +380,18 @@ export class ExplanationsPanels implements vscode.Disposable {
   }
 
   private async postData(entry: Entry): Promise<void> {
+    const wm = await webviewModel();
     const run = this.run(entry);
     let msg: HostMessage;
     if (!run) {
-      msg = { type: 'empty', message: vscode.l10n.t('There are no results for {0} any more. Score the file to see explanations.', fileName(entry.fileUri)), strings: strings() };
+      msg = { type: 'empty', message: vscode.l10n.t('There are no results for {0} any more. Score the file to see explanations.', fileName(entry.fileUri)), strings: strings(wm.WEBVIEW_STRINGS) };
     } else {
       const started = Date.now();
       const input = this.input(entry, run);
-      const model = buildWebviewModel(input);
+      const model = wm.buildWebviewModel(input);
       const compare = this.compareSource?.(entry.fileUri, run, input);
       const thumbnails = await thumbnailsFor(entry.panel.webview, entry.fileUri, run);
-      const data: HostMessage & WithCompare & WithThumbnails & WithReviews = { type: 'data', model, strings: strings(), ...(compare ? { compare } : {}), ...(thumbnails ? { thumbnails } : {}), ...reviewsOf(run.items, input.t) };
+      const data: HostMessage & WithCompare & WithThumbnails & WithReviews = { type: 'data', model, strings: strings(wm.WEBVIEW_STRINGS), ...(compare ? { compare } : {}), ...(thumbnails ? { thumbnails } : {}), ...reviewsOf(run.items, input.t) };
       msg = data;
       if (entry.pendingFocus !== undefined && entry.keys.has(entry.pendingFocus)) msg.focus = entry.pendingFocus;
       entry.pendingFocus = undefined;
@@ -465,6 +457,7 @@ export class ExplanationsPanels implements vscode.Disposable {
       await vscode.commands.executeCommand(review.type === 'override' ? Command.overrideVerdict : Command.showVerdictHistory, entry.fileUri.toString(), review.key);
       return true;
     }
+    const { parseWebviewMessage, fullText } = await webviewModel();
     const msg: WebviewMessage | undefined = parseWebviewMessage(raw, (k) => entry.keys.has(k));
     if (!msg) {
       entry.rejected++;
@@ -530,11 +523,14 @@ export class ExplanationsPanels implements vscode.Disposable {
   }
 }
 
+/** The model's builder and the page's message checks, loaded when a panel first needs them (not at activation). */
+const webviewModel = () => import('../core/report/webviewModel');
+
 let cachedStrings: Record<string, string> | undefined;
-function strings(): Record<string, string> {
+function strings(webviewStrings: readonly string[]): Record<string, string> {
   if (!cachedStrings) {
     cachedStrings = {};
-    for (const s of [...WEBVIEW_STRINGS, ...COMPARE_STRINGS, ...REVIEW_STRINGS]) cachedStrings[s] = vscode.l10n.t(s);
+    for (const s of [...webviewStrings, ...COMPARE_STRINGS, ...REVIEW_STRINGS]) cachedStrings[s] = vscode.l10n.t(s);
   }
   return cachedStrings;
 }

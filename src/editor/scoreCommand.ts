@@ -7,7 +7,7 @@ import type { ResponsesFile } from '../core/responsesFile';
 import type { RunResult } from '../core/results';
 import { formatPercent } from '../core/results';
 import { overlayRun } from '../core/overlayRun';
-import { resumeRun, type Progress } from '../core/scoring';
+import type { Progress } from '../core/scoring';
 import { fileOrAll, forEachResponsesFile, registerCommand, requireFile } from './commandArgs';
 import { Command, TestCommand, WorkbenchCommand } from './commandIds';
 import { notify, reportError, UserError } from './errors';
@@ -263,7 +263,7 @@ class Scorer implements vscode.Disposable {
             const current = this.s.store.get(fileUri);
             const runUuid = current?.pending ? await this.pendingRunId(fileUri, current.pending, client, signal, report) : current?.latest?.eval_run_uuid;
             if (!runUuid) return undefined;
-            const { file } = await this.readModel(fileUri);
+            const [{ file }, { resumeRun }] = await Promise.all([this.readModel(fileUri), import('../core/scoring')]);
             return resumeRun({ client, eval_run_uuid: runUuid, entries: file.entries, signal, poll: { timeoutMs: this.s.config.runTimeoutMs }, onProgress: report });
           });
           if (result) {

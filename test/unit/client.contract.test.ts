@@ -6,7 +6,8 @@ import * as assert from 'node:assert/strict';
 import { ApiError } from '../../src/core/apiError';
 import { AymaraClient, type ClientOptions, type RetryInfo } from '../../src/core/client';
 import { responseKey } from '../../src/core/results';
-import { RunPendingError, findRunByName, scoreRun, type EntryLike } from '../../src/core/scoring';
+import { RunPendingError } from '../../src/core/runPending';
+import { findRunByName, scoreRun, type EntryLike } from '../../src/core/scoring';
 import type { EvalResponse, ScoreRequest } from '../../src/core/schemas';
 import { startServer, type LocalServer } from '../../src/server';
 

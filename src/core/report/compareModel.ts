@@ -6,7 +6,8 @@
 import { CHANGE_KINDS, type ChangeKind, type ComparedEntry, type Comparison } from '../compare/compare';
 import { english, verdictLabel, type Translate } from '../present/labels';
 import type { ResultItem, Verdict } from '../results';
-import { confidenceLabel, truncateText, type PromptText } from './webviewModel';
+import { confidenceLabel, truncateText } from './modelText';
+import type { PromptText } from './webviewModel';
 
 /** How the tree and the page name each change kind (English; translated by the caller's `t`). */
 export const CHANGE_LABEL: Record<ChangeKind, string> = {

@@ -8,7 +8,10 @@ import { english, formatWhen, VERDICT_LABEL, verdictLabel, type Translate } from
 import { VERDICTS, computedPassRate, formatPercent, itemIndex, runGroups, type Counts, type ResultItem, type RunResult, type Verdict } from '../results';
 import { nextTurnOf } from '../turns/continueTurn';
 import { categoryKey, categoryRates, type CategoryRate } from './categories';
+import { confidenceLabel, truncateText, type ModelText } from './modelText';
 import { trendPoints, type TrendPoint, type TrendRun } from './trend';
+
+export { confidenceLabel, truncateText, type ModelText };
 
 /** Display limit per text field (characters). Longer texts are cut here and fetched whole on "Show all". */
 export const TEXT_LIMIT = 20_000;
@@ -25,11 +28,6 @@ export type Filter = (typeof FILTERS)[number];
 export const TEXT_FIELDS = ['prompt', 'response', 'explanation', 'nextPrompt'] as const;
 export type TextField = (typeof TEXT_FIELDS)[number];
 
-/** A text as displayed: `total` is present only when `text` was cut (it is the full length). */
-export interface ModelText {
-  text: string;
-  total?: number;
-}
 
 export interface CardModel {
   /** The result key (prompt, thread and turn joined by U+0000); unique within the run. */
@@ -125,14 +123,6 @@ export interface ModelInput {
 
 const FILTER_LABEL: Record<Filter, string> = { all: 'All', ...VERDICT_LABEL };
 
-/** Cut `text` to at most `limit` UTF-16 units without splitting a surrogate pair. */
-export function truncateText(text: string, limit: number): ModelText {
-  if (text.length <= limit) return { text };
-  let end = Math.max(0, limit);
-  const last = text.charCodeAt(end - 1);
-  if (end > 0 && last >= 0xd800 && last <= 0xdbff) end--;
-  return { text: text.slice(0, end), total: text.length };
-}
 
 export function buildWebviewModel(input: ModelInput): WebviewModel {
   const { run } = input;
@@ -256,14 +246,6 @@ function lowerLimit(cards: readonly CardModel[], limit: number, budget: number):
   return lo;
 }
 
-const PERCENT = Array.from({ length: 101 }, (_, n) => `${n}%`);
-
-/** 0.934 → "93%"; undefined when there is no confidence. */
-export function confidenceLabel(c: number | null): string | undefined {
-  if (c === null || !Number.isFinite(c)) return undefined;
-  const n = Math.round(c * 100);
-  return PERCENT[n] ?? `${n}%`;
-}
 
 /** The whole text behind a card field (for "Show all"), or undefined when there is none. */
 export function fullText(input: Pick<ModelInput, 'run' | 'prompt'>, key: string, field: TextField): string | undefined {
