@@ -30,7 +30,7 @@ export async function benchFetch(input: FetchInput, details: Record<string, unkn
         { name: 'one page after another', fn: async () => check(await serial.listRunResponses(input.runUuid)) },
         { name: `${input.concurrency} at a time`, fn: async () => check(await parallel.listRunResponses(input.runUuid, { expectedCount: input.expected })) },
       ],
-      { warmup: 1, reps: 4 },
+      { warmup: 1, reps: 7 },
     );
     const pages = Math.ceil(input.expected / input.pageSize);
     const floor = (pages / input.concurrency) * input.latencyMs;

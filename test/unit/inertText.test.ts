@@ -3,10 +3,27 @@
  * formats' escaping that follows it (core/report/escape.ts).
  */
 import * as assert from 'node:assert/strict';
-import { ACTIVE_ABOVE_ASCII, inert, oneLine } from '../../src/core/present/text';
+import { ACTIVE_ABOVE_ASCII, CONTROL_CLASS, inert, oneLine } from '../../src/core/present/text';
 import { escapeActive } from '../../src/core/report/escape';
 
 describe('inert text', () => {
+  it('ACTIVE_ABOVE_ASCII, written out as one class, matches exactly the characters of its definition (every UTF-16 code unit)', () => {
+    const definition = new RegExp(`(?![\\u0000-\\u007e])[${CONTROL_CLASS}\\s]`);
+    const written = new RegExp(ACTIVE_ABOVE_ASCII.source);
+    const differ: string[] = [];
+    let matched = 0;
+    for (let u = 0; u <= 0xffff; u++) {
+      const c = String.fromCharCode(u);
+      const want = definition.test(c);
+      if (want) matched++;
+      if (written.test(c) !== want) differ.push(u.toString(16));
+    }
+    assert.deepEqual(differ, []);
+    // DEL and C1 (33), U+00A0, U+1680, U+2000–U+200A (11), LRM and RLM, U+2028–U+202F (8: separators, bidi
+    // overrides, narrow no-break space), U+205F, isolates (4), U+3000, U+FEFF
+    assert.equal(matched, 33 + 1 + 1 + 11 + 2 + 8 + 1 + 4 + 1 + 1);
+  });
+
   it('oneLine turns controls, escape sequences and bidi overrides into spaces and folds whitespace', () => {
     assert.equal(oneLine('a\u001b[31mred\u001b[0m\r\n\u202eb\u2028c  d\u0085e'), 'a [31mred [0m b c d e');
     assert.equal(oneLine('x'.repeat(10), 5), 'xxxx…');

@@ -5,14 +5,17 @@
  */
 
 /** C0/C1 controls (terminal escape sequences) and bidi marks and overrides, as a character class's body. */
-const CONTROL_CLASS = '\\u0000-\\u001f\\u007f-\\u009f\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069';
+export const CONTROL_CLASS = '\\u0000-\\u001f\\u007f-\\u009f\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069';
 const CONTROLS = new RegExp(`[${CONTROL_CLASS}]+`, 'g');
 
 /**
  * One character from U+007F up that `oneLine` does not keep as it is: a control, bidi mark or
  * override (CONTROLS) or whitespace (which oneLine folds or trims), the same rule as oneLine's.
+ * Written out as one class, which scans about three times faster than its definition,
+ * `(?![\u0000-\u007e])[${CONTROL_CLASS}\s]` (the machine formats run it over whole reports); a
+ * unit test holds the two equal on every UTF-16 code unit.
  */
-export const ACTIVE_ABOVE_ASCII = new RegExp(`(?![\\u0000-\\u007e])[${CONTROL_CLASS}\\s]`, 'g');
+export const ACTIVE_ABOVE_ASCII = /[\u007f-\u00a0\u1680\u2000-\u200a\u200e\u200f\u2028-\u202f\u205f\u2066-\u2069\u3000\ufeff]/g;
 
 /**
  * One line of UI text: C0/C1 controls (terminal escape sequences) and bidi marks and overrides
