@@ -10,7 +10,7 @@
  * missed; missed targets are listed at the end.
  *
  * Usage: npm run bench [-- section ...]   sections: parse views compare fetch memory store bundle webview activation scoreui
- * Env: AYMARA_BENCH_ACTIVATION_RUNS (default 3); AYMARA_BENCH_SCOREUI_100K=1 adds the 100,000-entry
+ * Env: AYMARA_BENCH_ACTIVATION_RUNS (default 5); AYMARA_BENCH_SCOREUI_100K=1 adds the 100,000-entry
  * file to the scoreui section (it takes over 10 minutes today); AYMARA_BENCH_SCOREUI_PROFILE=PATH writes
  * a CPU profile of the extension host per file (PATH-0.cpuprofile, ...).
  */
@@ -206,7 +206,7 @@ async function main(): Promise<void> {
       await section('webview', 'webview.firstCard.10k', () => benchWebview(repoRoot, join(prod!.dir, 'media', 'dist', 'explanations.js'), join(prod!.dir, 'media', 'dist', 'explanations.css'), model, details));
     }
     if (on('activation') && prod) {
-      const runs = Math.max(1, Number(process.env.AYMARA_BENCH_ACTIVATION_RUNS || 3));
+      const runs = Math.max(1, Number(process.env.AYMARA_BENCH_ACTIVATION_RUNS || 5));
       await section('activation', 'activation.wall', () => benchActivation(repoRoot, prod!.dir, runs, details), '≤ 30 ms');
     }
     if (on('scoreui') && prod) {
