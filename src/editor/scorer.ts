@@ -18,7 +18,7 @@ import { notify, reportError, UserError } from './errors';
 import { label, readFileText } from './fileText';
 import { digestOf, diskStamp, type FileWatcher, type SentText } from './fileWatcher';
 import type { PendingRun } from './runStore';
-import { CONSENT_FILES_KEY, CONSENT_KEY, type ScoreOptions, type ScoringDeps as Deps } from './scoreCommand';
+import { CONSENT_FILES_KEY, CONSENT_KEY, type ScoreOptions, type ScoringDeps as Deps } from './scoreTypes';
 import type { Services } from './services';
 
 export class Scorer implements vscode.Disposable {
