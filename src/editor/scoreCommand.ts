@@ -6,8 +6,6 @@ import { LazyFeature } from './lazyFeature';
 import type { Scorer } from './scorer';
 import type { Scoring, ScoringDeps } from './scoreTypes';
 
-export { CONSENT_FILES_KEY, CONSENT_KEY, type ScoreOptions, type Scoring, type ScoringDeps } from './scoreTypes';
-
 /**
  * Registers Score, Select Eval, Refresh, and the API key commands. The work behind them (scorer.ts)
  * is loaded on the first command, or when a reload left a run pending.

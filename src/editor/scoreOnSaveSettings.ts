@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { Scoring } from './scoreCommand';
+import type { Scoring } from './scoreTypes';
 import type { Services } from './services';
 
 /** What score on save uses: settings, the log, the store (which files were scored) and scoring. */

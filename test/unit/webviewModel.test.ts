@@ -5,15 +5,14 @@ import {
   TEXT_BUDGET,
   TEXT_LIMIT,
   buildWebviewModel,
-  confidenceLabel,
   cardHaystack,
   fullText,
   matchesFilter,
   parseWebviewMessage,
-  truncateText,
   type ModelInput,
   type PromptText,
 } from '../../src/core/report/webviewModel';
+import { confidenceLabel, truncateText } from '../../src/core/report/modelText';
 
 let offset = 0;
 function item(prompt: string, verdict: Verdict, extra: Partial<ResultItem> = {}): ResultItem {

@@ -8,10 +8,8 @@ import { english, formatWhen, VERDICT_LABEL, verdictLabel, type Translate } from
 import { VERDICTS, computedPassRate, formatPercent, itemIndex, runGroups, type Counts, type ResultItem, type RunResult, type Verdict } from '../results';
 import { nextTurnOf } from '../turns/continueTurn';
 import { categoryKey, categoryRates, type CategoryRate } from './categories';
-import { confidenceLabel, truncateText, type ModelText } from './modelText';
+import { confidenceLabel, truncateText } from './modelText';
 import { trendPoints, type TrendPoint, type TrendRun } from './trend';
-
-export { confidenceLabel, truncateText, type ModelText };
 
 /** Display limit per text field (characters). Longer texts are cut here and fetched whole on "Show all". */
 export const TEXT_LIMIT = 20_000;
@@ -27,7 +25,6 @@ export type Filter = (typeof FILTERS)[number];
 
 export const TEXT_FIELDS = ['prompt', 'response', 'explanation', 'nextPrompt'] as const;
 export type TextField = (typeof TEXT_FIELDS)[number];
-
 
 export interface CardModel {
   /** The result key (prompt, thread and turn joined by U+0000); unique within the run. */
@@ -122,7 +119,6 @@ export interface ModelInput {
 }
 
 const FILTER_LABEL: Record<Filter, string> = { all: 'All', ...VERDICT_LABEL };
-
 
 export function buildWebviewModel(input: ModelInput): WebviewModel {
   const { run } = input;
@@ -245,7 +241,6 @@ function lowerLimit(cards: readonly CardModel[], limit: number, budget: number):
   }
   return lo;
 }
-
 
 /** The whole text behind a card field (for "Show all"), or undefined when there is none. */
 export function fullText(input: Pick<ModelInput, 'run' | 'prompt'>, key: string, field: TextField): string | undefined {

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { AymaraEvalApi, AymaraResults } from '../../../api/aymara-eval';
 import type { RunResult } from '../../core/results';
-import type { Scoring } from '../scoreCommand';
+import type { Scoring } from '../scoreTypes';
 import type { Services } from '../services';
 
 /** What the API uses: the store, the log (to redact), and scoring. */

@@ -16,7 +16,7 @@ import { oneLine } from '../../core/present/text';
 import type { RunResult } from '../../core/results';
 import type { PromptCache } from '../promptCache';
 import type { RunStore } from '../runStore';
-import type { Scoring } from '../scoreCommand';
+import type { Scoring } from '../scoreTypes';
 import { publishResults, type PublishedState } from './publish';
 import { entryItemId, syncFileItems, type ItemTarget } from './items';
 

@@ -1,4 +1,4 @@
-import type { Scoring } from '../scoreCommand';
+import type { Scoring } from '../scoreTypes';
 import type { Services } from '../services';
 
 /** What the multi-turn feature uses of the shared services, and of scoring (a file being scored is not continued at the same time). */

@@ -15,7 +15,7 @@ import { RunGoneError, scoreTurns } from '../../core/turns/scoreTurns';
 import { Command, WorkbenchCommand } from '../commandIds';
 import { notify, UserError } from '../errors';
 import { label, readFileText } from '../fileText';
-import { CONSENT_KEY } from '../scoreCommand';
+import { CONSENT_KEY } from '../scoreTypes';
 import type { TurnsDeps } from './deps';
 
 /** Files whose next turns are being sent; claimed before any await, so two quick clicks send once. */
