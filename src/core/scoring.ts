@@ -71,7 +71,6 @@ export interface ScoreRunOptions {
   onRunKnown?: (run: { eval_run_uuid: string; eval_uuid: string; name: string | null }) => void | Promise<void>;
 }
 
-
 /** A name no other submission will carry: the file's label, local time and a random tag. */
 export function uniqueRunName(label: string, now = new Date(), random = Math.random): string {
   const pad = (n: number) => String(n).padStart(2, '0');
