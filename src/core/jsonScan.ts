@@ -78,6 +78,12 @@ export class Tracker implements ValueFacts {
     readonly text: string,
     /** Most brackets that may be open at once. */
     readonly maxDepth: number,
+    /**
+     * When given, the offset where each line starts is appended as the scan passes it (the
+     * first, 0, is the caller's): after a scan of the whole of a valid JSON text, exactly
+     * computeLineStarts(text), since no line break can lie inside a valid JSON string.
+     */
+    readonly starts: number[] | null = null,
   ) {}
 
   /** Skip whitespace from `i`, counting line breaks. */
@@ -90,10 +96,12 @@ export class Tracker implements ValueFacts {
         i++;
         this.line++;
         this.lineStart = i;
+        this.starts?.push(i);
       } else if (c === CR) {
         i += t.charCodeAt(i + 1) === LF ? 2 : 1;
         this.line++;
         this.lineStart = i;
+        this.starts?.push(i);
       } else return i;
     }
   }
@@ -123,6 +131,7 @@ export class Tracker implements ValueFacts {
     let colons = 0;
     let line = this.line;
     let lineStart = this.lineStart;
+    const starts = this.starts;
     i++;
     while (i < n) {
       c = t.charCodeAt(i);
@@ -146,10 +155,12 @@ export class Tracker implements ValueFacts {
       } else if (c === LF) {
         line++;
         lineStart = i + 1;
+        starts?.push(lineStart);
       } else if (c === CR) {
         line++;
         if (t.charCodeAt(i + 1) === LF) i++;
         lineStart = i + 1;
+        starts?.push(lineStart);
       }
       i++;
     }

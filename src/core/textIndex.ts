@@ -64,6 +64,17 @@ export class LineIndex {
   }
 
   /**
+   * Take the line starts a scan of the whole text already found (jsonScan.Tracker with a
+   * `starts` array), instead of finding them again on first use. They must be exactly what
+   * computeLineStarts(text) gives.
+   */
+  adopt(starts: number[]): void {
+    if (this.#starts) return;
+    this.#starts = starts;
+    this.#text = undefined;
+  }
+
+  /**
    * Build the table now and let go of the text: for a model that outlives its text (a scoring
    * run keeps the file model, not the text, while it waits for the server).
    */

@@ -17,6 +17,7 @@ import {
   type ResponsesFile,
 } from '../../src/core/responsesFile';
 import { responseKey } from '../../src/core/results';
+import { computeLineStarts } from '../../src/core/textIndex';
 
 function errors(f: ResponsesFile): Problem[] {
   return f.problems.filter((p) => p.severity === 'error');
@@ -580,6 +581,7 @@ describe('responsesFile: fast path and tolerant path agree', () => {
   variants.push(['lone-CR array', JSON.stringify(responses, null, 1).replace(/\n/g, '\r')]);
   variants.push(['tabs and odd spacing', JSON.stringify(body, null, '\t').replace(/": /g, '"   :\t ')]);
   variants.push(['with duplicates and bad values', JSON.stringify([...responses.slice(0, 50), responses[3], { prompt_uuid: 'z', turn_number: 0 }, 'x', { prompt_uuid: 'y', content: 1 }], null, 2)]);
+  variants.push(['blank lines before and after, mixed breaks', `\n\r\n ${JSON.stringify(body, null, 2).replace(/,\n/g, ',\r')}\r\n\n`]);
   variants.push(['escaped keys and a repeated key', '[{"prompt\\u005fuuid": "a", "content": "x", "content": "y"}, {"prompt_uuid": "b", "\\u0063ontent": "z"}]']);
 
   for (const [name, text] of variants) {
@@ -588,8 +590,33 @@ describe('responsesFile: fast path and tolerant path agree', () => {
       const tolerant = parseResponsesFile(text, { forceTolerant: true });
       assert.deepEqual(summary(tolerant), summary(fast));
       assert.ok(fast.entries.length > 0);
+      // The fast path's scan builds the line table as it goes: the same table as from the text.
+      const expected = computeLineStarts(text.replace(/^\uFEFF/, ''));
+      assert.deepEqual(fast.lines.lineStarts, expected);
+      assert.deepEqual(tolerant.lines.lineStarts, expected);
     });
   }
+
+  it('a file without problems: the line table its scan builds is the one from the text, for every kind of line break', () => {
+    const clean = Array.from({ length: 60 }, (_, i) => ({ prompt_uuid: `q.${i}`, content: `Answer ${i}: "quoted" \\ ✓ 😀 ] } [ {`, ...(i % 3 ? {} : { turn_number: 1 }) }));
+    const pretty = JSON.stringify({ eval_uuid: 'test.v', responses: clean }, null, 2);
+    const texts = [
+      pretty,
+      pretty.replace(/\n/g, '\r\n'),
+      pretty.replace(/\n/g, '\r'),
+      `\r\n\n${pretty.replace(/,\n/g, ',\r').replace(/\{\n/g, '{\r\n')}\n\r\r\n`,
+      `\uFEFF${JSON.stringify(clean, null, '\t').replace(/\n/g, '\r\n')}\r\n`,
+    ];
+    for (const text of texts) {
+      const f = parseResponsesFile(text);
+      assert.deepEqual(f.problems, []);
+      assert.equal(f.entries.length, 60);
+      const expected = computeLineStarts(text.replace(/^\uFEFF/, ''));
+      assert.deepEqual(f.lines.lineStarts, expected);
+      const last = f.entries[59]!.location;
+      assert.deepEqual([last.endLine, last.endColumn], [f.lines.positionAt(last.offset + last.length).line, f.lines.positionAt(last.offset + last.length).column]);
+    }
+  });
 
   it('JSON Lines: the same with and without the tolerant reader', () => {
     const text = `${responses.map((r) => JSON.stringify(r)).join('\r\n')}\r\n\r\n`;

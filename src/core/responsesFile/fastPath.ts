@@ -45,7 +45,7 @@ function readResponses(an: Analysis, tr: Tracker, i: number, depth: number, pref
     const lineStart = tr.lineStart;
     const end = tr.value(i, depth + 1);
     const v = parsePiece(text, i, end);
-    const entry = checkResponse(an, v, i, end, line, lineStart, tr.colons, tr.deepAt, index, prefix + index);
+    const entry = checkResponse(an, v, i, end, line, lineStart, tr.colons, tr.deepAt, index, prefix + index, tr.line, tr.lineStart);
     if (entry) entries.push(entry);
     i = tr.ws(end);
     const d = text.charCodeAt(i);
@@ -60,7 +60,8 @@ function readResponses(an: Analysis, tr: Tracker, i: number, depth: number, pref
 
 function readFast(an: Analysis, forced: FileForm | undefined): Outline {
   const text = an.text;
-  const tr = new Tracker(text, MAX_NESTING_DEPTH);
+  // The scan passes every line break of a valid text, so it also builds the line table.
+  const tr = new Tracker(text, MAX_NESTING_DEPTH, [0]);
   let i = tr.ws(0);
   const c = text.charCodeAt(i);
   const kind = c === 123 ? 'object' : c === 91 ? 'array' : 'other';
@@ -107,5 +108,6 @@ function readFast(an: Analysis, forced: FileForm | undefined): Outline {
     o.value = root;
   }
   if (tr.ws(o.end) !== text.length) throw NOT_FAST;
+  if (tr.starts) an.report.lines.adopt(tr.starts);
   return o;
 }

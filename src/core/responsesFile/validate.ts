@@ -34,7 +34,8 @@ function checkElement(an: Analysis, value: Value, els: ElementList, slot: number
 
 /**
  * Check one response: `value` as parsed, found at [start, end), starting on 0-based `line`
- * (which starts at `lineStart`), with `colons` members counted in the text and `deepAt` ≥ 0
+ * (which starts at `lineStart`) and ending on 0-based `endLine` (which starts at `endLineStart`;
+ * -1 when the caller does not know it), with `colons` members counted in the text and `deepAt` ≥ 0
  * when it nests too deep. Returns its Entry when it is valid.
  */
 export function checkResponse(
@@ -48,6 +49,8 @@ export function checkResponse(
   deepAt: number,
   index: number,
   pointer: string,
+  endLine = -1,
+  endLineStart = -1,
 ): Entry | null {
   if (value === BROKEN) return null; // a syntax error inside is already reported
   if (deepAt >= 0) {
@@ -98,7 +101,10 @@ export function checkResponse(
   const entry: Entry = {
     index,
     response,
-    location: { offset: start, length: end - start, line: line + 1, column: start - lineStart + 1, ...endOf(an, end), pointer },
+    location:
+      endLine >= 0
+        ? { offset: start, length: end - start, line: line + 1, column: start - lineStart + 1, endLine: endLine + 1, endColumn: end - endLineStart + 1, pointer }
+        : { offset: start, length: end - start, line: line + 1, column: start - lineStart + 1, ...endOf(an, end), pointer },
     key: responseKey(response),
   };
   if (isDuplicate(an, entry)) return null;
