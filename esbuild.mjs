@@ -93,22 +93,26 @@ function undiciApart(used) {
  *   - web/fetch/body.js, and with it undici's fetch, FormData and WebIDL code: a FormData request
  *     body; core/files/upload.ts serialises its form to bytes before undici sees it.
  * Each becomes a module that fails loudly, naming the part left out, if it is ever used. The
- * command line (dist/cli.js) keeps all of undici: it runs on any Node, and its size ships nowhere.
- * The parser that stays (llhttp_simd-wasm.js, WebAssembly as base64 text) is read from
- * dist/llhttp_simd.wasm instead, the same bytes as a binary file: 54 kB instead of 72, read once,
- * on the first request (see writeParserWasm).
+ * command line (dist/cli.js, `parsers: 'both'`) keeps both parsers, as it runs on any Node, but
+ * leaves out the other three as well: loading client-h2.js alone compiles Node's http2 modules,
+ * about 15 ms of every run's start.
+ * In the extension, the parser that stays (llhttp_simd-wasm.js, WebAssembly as base64 text) is read
+ * from dist/llhttp_simd.wasm instead, the same bytes as a binary file: 54 kB instead of 72, read
+ * once, on the first request (see writeParserWasm).
+ * @param {{ parsers: 'simd-file' | 'both' }} o
  * @returns {import('esbuild').Plugin}
  */
-function undiciTrim() {
+function undiciTrim(o) {
   /** @type {Record<string, string>} */
   const stubs = {
     'llhttp-wasm.js': `throw new Error('The HTTP client needs WebAssembly SIMD, which this JavaScript engine has turned off (is UNDICI_NO_WASM_SIMD=1 set?). Unset UNDICI_NO_WASM_SIMD, or use the aymara-eval command line.');`,
-    'client-h2.js': `module.exports = function connectH2() { throw new Error('HTTP/2 was negotiated, but the extension speaks HTTP/1.1 only.'); };`,
+    'client-h2.js': `module.exports = function connectH2() { throw new Error('HTTP/2 was negotiated, but this client speaks HTTP/1.1 only.'); };`,
     'socks5-proxy-agent.js': `module.exports = class Socks5ProxyAgent { constructor() { throw new Error('SOCKS proxies are not supported; use an http:// or https:// proxy.'); } };`,
     'body.js': `module.exports = { extractBody() { throw new Error('A FormData request body reached the HTTP client; serialise it to bytes first.'); } };`,
     [PARSER_JS]: `module.exports = require('node:fs').readFileSync(require('node:path').join(__dirname, ${JSON.stringify(PARSER_WASM)}));`,
   };
-  const filter = /(^|\/)(llhttp\/llhttp(_simd)?-wasm\.js|client-h2\.js|socks5-proxy-agent(\.js)?|web\/fetch\/body\.js)$/;
+  const filter =
+    o.parsers === 'both' ? /(^|\/)(client-h2\.js|socks5-proxy-agent(\.js)?|web\/fetch\/body\.js)$/ : /(^|\/)(llhttp\/llhttp(_simd)?-wasm\.js|client-h2\.js|socks5-proxy-agent(\.js)?|web\/fetch\/body\.js)$/;
   return {
     name: 'undici-trim',
     setup(b) {
@@ -136,7 +140,7 @@ const undiciBundle = (outfile) => ({
   ...common,
   stdin: { contents: `module.exports = {${[...undiciUsed].map((u) => `${JSON.stringify(u)}: require(${JSON.stringify(u)})`).join(',')}};`, resolveDir: '.', loader: 'js' },
   outfile,
-  plugins: [undiciTrim()],
+  plugins: [undiciTrim({ parsers: 'simd-file' })],
   metafile: true,
 });
 
@@ -306,7 +310,7 @@ function splitLazy() {
 const builds = [
   // Written in two bundles by splitLazy (when this whole-graph build ends); not written itself.
   { ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: join(root, 'dist'), external: ['vscode', './undici.js'], plugins: [undiciApart(undiciUsed), splitLazy()], metafile: true, write: false },
-  { ...common, entryPoints: { cli: 'src/cli.ts' }, outdir: join(root, 'dist'), banner: { js: '#!/usr/bin/env node' }, metafile: true },
+  { ...common, entryPoints: { cli: 'src/cli.ts' }, outdir: join(root, 'dist'), banner: { js: '#!/usr/bin/env node' }, plugins: [undiciTrim({ parsers: 'both' })], metafile: true },
   { ...common, entryPoints: { server: 'src/server/main.ts' }, outdir: join(root, 'dist'), metafile: true },
 ];
 
