@@ -11,8 +11,19 @@
  * That holds only when no escape in the text stands for a character ≥ U+0080 (`\u00e9` would be
  * taken for raw bytes) and no object key holds such bytes; then, and when the text is not JSON
  * at all (for JSON.parse's own message), the whole text is decoded as UTF-8 and parsed as before.
+ *
+ * The walk that decodes those strings costs per string, and decoding everything costs per byte,
+ * so the walk pays for small texts (a page of 100 scored responses: 0.62 against 0.82 ms on
+ * Node 20, 0.35 against 0.41 on Node 24) and not for large ones, where TextDecoder decodes far
+ * faster than it did when this was written (a 10 MB reply: 109 against 76 ms on Node 20, 64
+ * against 46 on Node 24, whose TextDecoder runs at 1.5 GB/s). Texts of WALK_MAX_BYTES and more are
+ * decoded whole with TextDecoder, which gives exactly what Buffer's UTF-8 decoding gives
+ * (replacement characters included; ignoreBOM keeps a U+FEFF as Buffer does).
  */
 import * as buffer from 'node:buffer';
+
+const WALK_MAX_BYTES = 2 * 1024 * 1024;
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 const HIGH = /[\u0080-\u00ff]/;
 /** Thrown by the walk when a key holds bytes ≥ 0x80: two different byte keys may decode to one, which JSON.parse merges. */
@@ -25,9 +36,12 @@ const isAscii: ((b: Uint8Array) => boolean) | undefined = (buffer as { isAscii?:
  */
 export function parseUtf8Json(b: Buffer, start = 0, end = b.length, elements = false): unknown {
   const bytes = start === 0 && end === b.length ? b : b.subarray(start, end);
-  const parse = (encoding: 'latin1' | 'utf8') => JSON.parse(elements ? `[${bytes.toString(encoding)}]` : bytes.toString(encoding)) as unknown;
+  const parse = (encoding: 'latin1' | 'utf8') => {
+    const text = encoding === 'utf8' ? decoder.decode(bytes) : bytes.toString('latin1');
+    return JSON.parse(elements ? `[${text}]` : text) as unknown;
+  };
   if (isAscii?.(bytes)) return parse('latin1');
-  if (!isAscii || !escapesBelow0x80(bytes)) return parse('utf8');
+  if (bytes.length >= WALK_MAX_BYTES || !isAscii || !escapesBelow0x80(bytes)) return parse('utf8');
   try {
     return redecode(parse('latin1'));
   } catch (e) {

@@ -75,6 +75,22 @@ describe('parseUtf8Json: JSON.parse of UTF-8 bytes', () => {
     }
   });
 
+  it('decodes a text of 2 MB and more whole (TextDecoder), with the same result, replacement characters and errors', () => {
+    const odd = [0xef, 0xbb, 0xbf, 0xc3, 0x80, 0xff, 0xed, 0xa0, 0x80, 0xf0, 0x9f, 0x98];
+    const element = Buffer.from([...Buffer.from('{"content": "'), ...odd, ...Buffer.from('Réponse — “ok” 🙂 漢字 \\u00e9 \\" '.repeat(20)), ...odd, ...Buffer.from('", "n": 1}')]);
+    const count = Math.ceil((2.1 * 1024 * 1024) / element.length);
+    const items = Buffer.concat(Array.from({ length: count }, (_, i) => (i ? Buffer.concat([Buffer.from(','), element]) : element)));
+    const big = Buffer.concat([Buffer.from('{"items": ['), items, Buffer.from('], "count": 1}')]);
+    assert.ok(big.length > 2 * 1024 * 1024);
+    same(big);
+    same(items, 0, items.length, true);
+    same(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), big])); // a byte order mark is not skipped here: JSON.parse refuses it, as it refuses the decoded text
+    same(Buffer.concat([big.subarray(0, big.length - 1)])); // cut short: JSON.parse's own error
+    const parsed = parseUtf8Json(big) as { items: { content: string }[] };
+    assert.equal(parsed.items.length, count);
+    assert.ok(parsed.items[0]!.content.startsWith('\uFEFF\u00C0\uFFFD'), JSON.stringify(parsed.items[0]!.content.slice(0, 6)));
+  });
+
   it('parses a slice of the bytes, and a run of elements in brackets', () => {
     const b = Buffer.from('xx{"a": "é"}, {"b": "ü"}yy');
     same(b, 2, b.length - 2, true);
