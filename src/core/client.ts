@@ -30,12 +30,13 @@ import {
   type WireContext,
 } from './apiErrorMapping';
 import { checkBaseUrl } from './baseUrl';
-import { compiledCheckOf } from './fastCheck';
-import { jsonBytes, parseReply, replyText, shareEchoedContent, type ElementHook, type SentResponse } from './jsonBody';
+import { PIECEWISE_MIN_BYTES, jsonBytes, parseReply, replyText, shareEchoedContent, type ElementHook, type SentResponse } from './jsonBody';
 import { EXTRA_SCORES_ALLOWED, fetchAllPages, type PagedResult } from './paging';
 import { inert } from './present/text';
 import { proxyLabel, type ProxyRoute } from './proxy';
 import { ReplyBytes } from './replyBytes';
+import { elementReading, type ElementReading } from './replyElements';
+import { StreamingReply } from './replyStream';
 import { Eval, EvalPrompt, EvalRunResult, Page, ScoredResponse, describeIssues, describeZodError, type PageOf, type ScoreRequest } from './schemas';
 
 export type { ElementHook, SentResponse } from './jsonBody';
@@ -405,6 +406,8 @@ export class AymaraClient {
       err instanceof ApiError ? err : o.signal?.aborted ? cancelled(what, isPost) : deadline.signal.aborted ? timedOut(wire, err) : transportError(err, wire);
     let res: Dispatcher.ResponseData;
     let bytes: Buffer;
+    const reading = elementReading(o.elements, o.eachElement);
+    let stream: StreamingReply | undefined;
     try {
       res = await apiRequest.call(isPost ? this.post : this.idempotent, {
         origin: url.origin,
@@ -414,17 +417,22 @@ export class AymaraClient {
         body: payload,
         signal,
       });
-      bytes = await this.readCapped(res, wire);
+      // A large reply to be parsed is parsed as it arrives (replyStream.ts), never held whole.
+      if (res.statusCode < 300 && o.schema !== null && Number(headerString(res.headers['content-length'])) >= PIECEWISE_MIN_BYTES) stream = new StreamingReply(reading.hook);
+      bytes = await this.readCapped(res, wire, stream);
     } catch (err) {
       throw failure(err);
     } finally {
       clearTimeout(timer);
     }
-    return this.decode(what, res, bytes, o);
+    return this.decode(what, res, bytes, o, reading, stream);
   }
 
-  /** The reply's body, refused as soon as it (declared or received) is larger than maxReplyBytes. */
-  private async readCapped(res: Dispatcher.ResponseData, wire: WireContext): Promise<Buffer> {
+  /**
+   * The reply's body, refused as soon as it (declared or received) is larger than maxReplyBytes;
+   * with `stream`, the bytes go there instead and nothing is returned.
+   */
+  private async readCapped(res: Dispatcher.ResponseData, wire: WireContext, stream?: StreamingReply): Promise<Buffer> {
     const max = this.opts.maxReplyBytes;
     const refuse = () => {
       res.body.destroy();
@@ -432,43 +440,30 @@ export class AymaraClient {
     };
     const declared = Number(headerString(res.headers['content-length']));
     if (declared > max) throw refuse();
-    const body = new ReplyBytes(declared);
+    const body = stream ?? new ReplyBytes(declared);
     for await (const chunk of res.body as AsyncIterable<Buffer>) {
       if (body.length + chunk.length > max) throw refuse();
       body.add(chunk);
     }
-    return body.bytes();
+    return body instanceof ReplyBytes ? body.bytes() : Buffer.alloc(0);
   }
 
-  /** A reply's bytes as the validated value `o.schema` describes (an error reply as its ApiError). */
-  private decode<S extends z.ZodMiniType>(what: string, res: Dispatcher.ResponseData, bytes: Buffer, o: SendOptions<S>): z.infer<S> {
+  /** A reply (its bytes, or the stream that parsed it) as the validated value `o.schema` describes (an error reply as its ApiError). */
+  private decode<S extends z.ZodMiniType>(
+    what: string,
+    res: Dispatcher.ResponseData,
+    bytes: Buffer,
+    o: SendOptions<S>,
+    { hook, issues }: ElementReading,
+    stream: StreamingReply | undefined,
+  ): z.infer<S> {
     const status = res.statusCode;
     if (status >= 300) throw this.scrub(errorFromReply(status, replyText(bytes), res.headers, what, o.retry === 'post'));
     if (o.schema === null) return undefined as z.infer<S>;
-
-    // Elements of `o.elements.key` are validated as they are parsed; the rest of the reply after.
-    // Each goes through the element schema compiled to plain code first (fastCheck.ts: zod's very
-    // output, without zod's cost), and to zod only when that declines it, so the errors stay zod's.
-    const issues: ElementIssue[] = [];
     const elements = o.elements;
-    const fast = elements && compiledCheckOf(elements.schema);
-    const share = o.eachElement;
-    const hook: ElementHook | undefined =
-      elements || share
-        ? (key, element, index) => {
-            const v = share ? share(key, element, index) : element;
-            if (!elements || key !== elements.key) return v;
-            const checked = fast ? fast.parse(v) : undefined;
-            if (checked !== undefined) return checked;
-            const r = elements.schema.safeParse(v);
-            if (r.success) return r.data;
-            if (issues.length < 3) for (const i of r.error.issues) issues.push({ path: [key, index, ...i.path], message: i.message });
-            return v;
-          }
-        : undefined;
     let json: unknown;
     try {
-      json = parseReply(bytes, hook);
+      json = stream ? stream.end() : parseReply(bytes, hook);
     } catch {
       const type = String(res.headers['content-type'] ?? 'no content type');
       throw new ApiError({
@@ -558,11 +553,6 @@ export class AymaraClient {
       signal?.addEventListener?.('abort', onAbort, { once: true });
     };
   }
-}
-
-interface ElementIssue {
-  path: PropertyKey[];
-  message: string;
 }
 
 /** A presigned URL is https, or http on the API's own loopback origin (the local server); never with credentials. */

@@ -99,6 +99,33 @@ describe('client: scored responses in replies are what zod makes of them', funct
     await assert.rejects(c.listRunResponses(RUN), (e: ApiError) => e.kind === 'invalid-reply' && e.message.includes('items.13.confidence: confidence must be between 0 and 1'));
   });
 
+  it('a run reply of more than 32 MB, parsed as it arrives: the same scored responses, a wrong one named the same way, broken JSON refused', async function () {
+    this.timeout(60_000);
+    const sent = scored(9000).map((r, i) => ({ ...r, explanation: `Because ${i}: ${'é…abc “quoted” 富士山 🙂 '.repeat(160)}` }));
+    assert.ok(Buffer.byteLength(JSON.stringify(run(sent))) > 32 * 1024 * 1024);
+    let reply: (responses: unknown[]) => ReturnType<typeof json> = (responses) => json(200, run(responses));
+    let current: unknown[] = sent;
+    stub = await startStub(undefined, () => reply(current));
+    const c = (client = new AymaraClient({ baseUrl: stub.url, apiKey: KEY, retryBaseMs: 10, retryMaxMs: 20 }));
+    sameAsZod((await c.getRun(RUN)).responses ?? [], sent);
+    current = sent.map((r, i) => (i === 8765 ? { ...r, confidence: 1.5 } : r));
+    await assert.rejects(c.getRun(RUN), (e: ApiError) => e.kind === 'invalid-reply' && e.message.includes('responses.8765.confidence: confidence must be between 0 and 1'));
+    // Cut short, and a comma missing between two elements half-way through.
+    for (const broken of [(b: Buffer) => b.subarray(0, b.length - 3), (b: Buffer) => {
+        const text = b.toString('latin1');
+        const at = text.indexOf('},{"prompt_uuid":"question.4500"');
+        assert.ok(at > 0);
+        return Buffer.from(`${text.slice(0, at)}} ${text.slice(at + 2)}`, 'latin1');
+      }]) {
+      reply = (responses) => {
+        const ok = json(200, run(responses));
+        return { ...ok, body: broken(ok.body) };
+      };
+      current = sent;
+      await assert.rejects(c.getRun(RUN), (e: ApiError) => e.kind === 'invalid-reply' && e.message.includes('is not JSON'));
+    }
+  });
+
   it('a scored response that is not an object, or lacks its prompt, is refused in zod\'s words', async () => {
     const c = await serve([...scored(2), 'not a response', { content: 'no prompt' }]);
     await assert.rejects(c.getRun(RUN), (e: ApiError) => e.kind === 'invalid-reply' && /responses\.2: Invalid input: expected object, received string; responses\.3\.prompt_uuid: Invalid input: expected string, received undefined/.test(e.message));
