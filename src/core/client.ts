@@ -418,8 +418,9 @@ export class AymaraClient {
         signal,
       });
       // A large reply to be parsed is parsed as it arrives (replyStream.ts), never held whole.
-      if (res.statusCode < 300 && o.schema !== null && Number(headerString(res.headers['content-length'])) >= PIECEWISE_MIN_BYTES) stream = new StreamingReply(reading.hook);
-      bytes = await this.readCapped(res, wire, stream);
+      const got = res.statusCode < 300 && o.schema !== null ? await this.readCapped(res, wire, () => new StreamingReply(reading.hook)) : await this.readCapped(res, wire);
+      stream = got instanceof StreamingReply ? got : undefined;
+      bytes = got instanceof StreamingReply ? Buffer.alloc(0) : got;
     } catch (err) {
       throw failure(err);
     } finally {
@@ -429,10 +430,13 @@ export class AymaraClient {
   }
 
   /**
-   * The reply's body, refused as soon as it (declared or received) is larger than maxReplyBytes;
-   * with `stream`, the bytes go there instead and nothing is returned.
+   * The reply's body, refused as soon as it (declared or received) is larger than maxReplyBytes.
+   * With `streaming`, a reply of PIECEWISE_MIN_BYTES or more (declared, or once that much has
+   * arrived without a declared length) goes to the StreamingReply it makes, which is returned.
    */
-  private async readCapped(res: Dispatcher.ResponseData, wire: WireContext, stream?: StreamingReply): Promise<Buffer> {
+  private async readCapped(res: Dispatcher.ResponseData, wire: WireContext): Promise<Buffer>;
+  private async readCapped(res: Dispatcher.ResponseData, wire: WireContext, streaming: () => StreamingReply): Promise<Buffer | StreamingReply>;
+  private async readCapped(res: Dispatcher.ResponseData, wire: WireContext, streaming?: () => StreamingReply): Promise<Buffer | StreamingReply> {
     const max = this.opts.maxReplyBytes;
     const refuse = () => {
       res.body.destroy();
@@ -440,12 +444,17 @@ export class AymaraClient {
     };
     const declared = Number(headerString(res.headers['content-length']));
     if (declared > max) throw refuse();
-    const body = stream ?? new ReplyBytes(declared);
+    let body: ReplyBytes | StreamingReply = streaming && declared >= PIECEWISE_MIN_BYTES ? streaming() : new ReplyBytes(declared);
     for await (const chunk of res.body as AsyncIterable<Buffer>) {
       if (body.length + chunk.length > max) throw refuse();
+      if (streaming && body instanceof ReplyBytes && body.length + chunk.length >= PIECEWISE_MIN_BYTES) {
+        const stream = streaming();
+        if (body.length) stream.add(body.bytes());
+        body = stream;
+      }
       body.add(chunk);
     }
-    return body instanceof ReplyBytes ? body.bytes() : Buffer.alloc(0);
+    return body instanceof ReplyBytes ? body.bytes() : body;
   }
 
   /** A reply (its bytes, or the stream that parsed it) as the validated value `o.schema` describes (an error reply as its ApiError). */

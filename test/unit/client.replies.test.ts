@@ -105,9 +105,23 @@ describe('client: scored responses in replies are what zod makes of them', funct
     assert.ok(Buffer.byteLength(JSON.stringify(run(sent))) > 32 * 1024 * 1024);
     let reply: (responses: unknown[]) => ReturnType<typeof json> = (responses) => json(200, run(responses));
     let current: unknown[] = sent;
-    stub = await startStub(undefined, () => reply(current));
+    stub = await startStub(undefined, (_req, res) => {
+      const r = reply(current) as ReturnType<typeof json> & { chunked?: Buffer };
+      if (!r.chunked) return r;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      for (let i = 0; i < r.chunked.length; i += 1 << 20) res.write(r.chunked.subarray(i, i + (1 << 20)));
+      res.end();
+      assert.equal(res.getHeader('content-length'), undefined);
+    });
     const c = (client = new AymaraClient({ baseUrl: stub.url, apiKey: KEY, retryBaseMs: 10, retryMaxMs: 20 }));
     sameAsZod((await c.getRun(RUN)).responses ?? [], sent);
+    // The same without a declared length (chunked, as a proxy may send it): streamed once 32 MB have arrived.
+    reply = (responses) => {
+      const body = json(200, run(responses)).body;
+      return { chunked: body } as unknown as ReturnType<typeof json>;
+    };
+    sameAsZod((await c.getRun(RUN)).responses ?? [], sent);
+    reply = (responses) => json(200, run(responses));
     current = sent.map((r, i) => (i === 8765 ? { ...r, confidence: 1.5 } : r));
     await assert.rejects(c.getRun(RUN), (e: ApiError) => e.kind === 'invalid-reply' && e.message.includes('responses.8765.confidence: confidence must be between 0 and 1'));
     // Cut short, and a comma missing between two elements half-way through.
