@@ -12,14 +12,15 @@
  * Offsets are 0-based UTF-16 code units, as String.prototype indices are.
  */
 
-const QUOTE = 34; // "
+/** JSON's structural characters, as char codes (the same as their UTF-8 bytes). */
+export const QUOTE = 34; // "
 const BACKSLASH = 92;
-const COMMA = 44;
-const COLON = 58;
-const OPEN_BRACE = 123;
-const CLOSE_BRACE = 125;
-const OPEN_BRACKET = 91;
-const CLOSE_BRACKET = 93;
+export const COMMA = 44;
+export const COLON = 58;
+export const OPEN_BRACE = 123;
+export const CLOSE_BRACE = 125;
+export const OPEN_BRACKET = 91;
+export const CLOSE_BRACKET = 93;
 const SPACE = 32;
 const TAB = 9;
 const LF = 10;

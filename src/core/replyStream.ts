@@ -14,17 +14,10 @@
  * that follow are only counted.
  */
 import { hasBom, PIECE_BYTES, skipWs, stringEnd, valueEnd, parseReply, type ElementHook } from './jsonBody';
+import { CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, OPEN_BRACE, OPEN_BRACKET, QUOTE } from './jsonScan';
 import { parseUtf8Json } from './utf8Json';
 
 type State = 'start' | 'first-key' | 'key' | 'colon' | 'value' | 'first-element' | 'element' | 'after-member' | 'done';
-
-const QUOTE = 0x22;
-const COMMA = 0x2c;
-const COLON = 0x3a;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
 
 /** Stops a reading that found text that is not JSON; kept until `end` throws it. */
 class NotJson extends SyntaxError {}

@@ -8,6 +8,7 @@ import { runInNewContext } from 'node:vm';
 import { NOT_PIECEWISE, jsonBytes, parseJsonPiecewise, shareEchoedContent } from '../../src/core/jsonBody';
 import { rng } from '../bench/lib/generate';
 import { LineIndex } from '../../src/core/textIndex';
+import { JSON_TEXTS as TEXTS, randomJsonValue as randomValue } from './randomJson';
 
 /** A full collection: --expose-gc turned on at run time (mocha runs without it). */
 function exposeGc(): () => void {
@@ -19,30 +20,6 @@ function exposeGc(): () => void {
 function usedMemory(): number {
   const m = process.memoryUsage();
   return m.heapUsed + m.external;
-}
-
-const TEXTS = ['', 'plain', 'line\nbreak "quoted" \\ back', 'café ’curly’ 富士山 🙂', '\u0000\u001f\u2028\u2029', '\ud800 lone', '<script>alert(1)</script>'];
-
-function randomValue(next: () => number, depth = 0): unknown {
-  const k = Math.floor(next() * (depth > 2 ? 5 : 8));
-  switch (k) {
-    case 0:
-      return null;
-    case 1:
-      return next() < 0.5;
-    case 2:
-      return Math.round(next() * 1e6) / 100 - 5000;
-    case 3:
-    case 4:
-      return TEXTS[Math.floor(next() * TEXTS.length)]! + String(Math.floor(next() * 100));
-    case 5:
-      return Array.from({ length: Math.floor(next() * 5) }, () => randomValue(next, depth + 1));
-    default: {
-      const o: Record<string, unknown> = {};
-      for (let i = Math.floor(next() * 5); i > 0; i--) o[`${TEXTS[Math.floor(next() * TEXTS.length)]!.slice(0, 6)}${i}`] = randomValue(next, depth + 1);
-      return o;
-    }
-  }
 }
 
 describe('client: request bytes (jsonBytes)', () => {

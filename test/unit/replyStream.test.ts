@@ -7,29 +7,7 @@ import * as assert from 'node:assert/strict';
 import { parseReply, type ElementHook } from '../../src/core/jsonBody';
 import { StreamingReply } from '../../src/core/replyStream';
 import { rng } from '../bench/lib/generate';
-
-const TEXTS = ['', 'plain', 'line\nbreak "quoted" \\ back', 'café ’curly’ 富士山 🙂', '\u0000\u001f\u2028\u2029', '[{"not": "json"}]', 'ends with a backslash \\'];
-
-function randomValue(next: () => number, depth = 0): unknown {
-  switch (Math.floor(next() * (depth > 2 ? 5 : 8))) {
-    case 0:
-      return null;
-    case 1:
-      return next() < 0.5;
-    case 2:
-      return Math.round(next() * 1e9) / 1000 - 5e5;
-    case 3:
-    case 4:
-      return TEXTS[Math.floor(next() * TEXTS.length)]! + String(Math.floor(next() * 100));
-    case 5:
-      return Array.from({ length: Math.floor(next() * 5) }, () => randomValue(next, depth + 1));
-    default: {
-      const o: Record<string, unknown> = {};
-      for (let i = Math.floor(next() * 5); i > 0; i--) o[`${TEXTS[Math.floor(next() * TEXTS.length)]!.slice(0, 5)}${i}`] = randomValue(next, depth + 1);
-      return o;
-    }
-  }
-}
+import { randomJsonValue as randomValue } from './randomJson';
 
 /** A hook that records what it saw and wraps each element, so that its place in the result shows. */
 function recorder(): { hook: ElementHook; seen: string[] } {
