@@ -70,9 +70,8 @@ export class StreamingReply {
 
   /** The parsed reply; throws a SyntaxError when the bytes were not JSON. */
   end(): unknown {
+    if (!this.whole && !this.failure) this.read(true);
     if (this.whole) return parseReply(Buffer.concat(this.whole), this.hook);
-    if (!this.failure) this.read(true);
-    if (this.whole) return parseReply(Buffer.concat(this.whole as Buffer[]), this.hook);
     if (this.failure) throw this.failure;
     return this.out;
   }
