@@ -405,9 +405,8 @@ export class AymaraClient {
     const failure = (err: unknown) =>
       err instanceof ApiError ? err : o.signal?.aborted ? cancelled(what, isPost) : deadline.signal.aborted ? timedOut(wire, err) : transportError(err, wire);
     let res: Dispatcher.ResponseData;
-    let bytes: Buffer;
+    let body: Buffer | StreamingReply;
     const reading = elementReading(o.elements, o.eachElement);
-    let stream: StreamingReply | undefined;
     try {
       res = await apiRequest.call(isPost ? this.post : this.idempotent, {
         origin: url.origin,
@@ -418,15 +417,13 @@ export class AymaraClient {
         signal,
       });
       // A large reply to be parsed is parsed as it arrives (replyStream.ts), never held whole.
-      const got = res.statusCode < 300 && o.schema !== null ? await this.readCapped(res, wire, () => new StreamingReply(reading.hook)) : await this.readCapped(res, wire);
-      stream = got instanceof StreamingReply ? got : undefined;
-      bytes = got instanceof StreamingReply ? Buffer.alloc(0) : got;
+      body = res.statusCode < 300 && o.schema !== null ? await this.readCapped(res, wire, () => new StreamingReply(reading.hook)) : await this.readCapped(res, wire);
     } catch (err) {
       throw failure(err);
     } finally {
       clearTimeout(timer);
     }
-    return this.decode(what, res, bytes, o, reading, stream);
+    return this.decode(what, res, body, o, reading);
   }
 
   /**
@@ -457,22 +454,18 @@ export class AymaraClient {
     return body instanceof ReplyBytes ? body.bytes() : body;
   }
 
-  /** A reply (its bytes, or the stream that parsed it) as the validated value `o.schema` describes (an error reply as its ApiError). */
-  private decode<S extends z.ZodMiniType>(
-    what: string,
-    res: Dispatcher.ResponseData,
-    bytes: Buffer,
-    o: SendOptions<S>,
-    { hook, issues }: ElementReading,
-    stream: StreamingReply | undefined,
-  ): z.infer<S> {
+  /**
+   * A reply (its bytes, or the stream that parsed it as it arrived: only a success is streamed) as
+   * the validated value `o.schema` describes (an error reply as its ApiError).
+   */
+  private decode<S extends z.ZodMiniType>(what: string, res: Dispatcher.ResponseData, body: Buffer | StreamingReply, o: SendOptions<S>, { hook, issues }: ElementReading): z.infer<S> {
     const status = res.statusCode;
-    if (status >= 300) throw this.scrub(errorFromReply(status, replyText(bytes), res.headers, what, o.retry === 'post'));
+    if (status >= 300) throw this.scrub(errorFromReply(status, replyText(body instanceof StreamingReply ? Buffer.alloc(0) : body), res.headers, what, o.retry === 'post'));
     if (o.schema === null) return undefined as z.infer<S>;
     const elements = o.elements;
     let json: unknown;
     try {
-      json = stream ? stream.end() : parseReply(bytes, hook);
+      json = body instanceof StreamingReply ? body.end() : parseReply(body, hook);
     } catch {
       const type = String(res.headers['content-type'] ?? 'no content type');
       throw new ApiError({

@@ -61,7 +61,8 @@ function readResponses(an: Analysis, tr: Tracker, i: number, depth: number, pref
 function readFast(an: Analysis, forced: FileForm | undefined): Outline {
   const text = an.text;
   // The scan passes every line break of a valid text, so it also builds the line table.
-  const tr = new Tracker(text, MAX_NESTING_DEPTH, [0]);
+  const lineStarts = [0];
+  const tr = new Tracker(text, MAX_NESTING_DEPTH, lineStarts);
   let i = tr.ws(0);
   const c = text.charCodeAt(i);
   const kind = c === 123 ? 'object' : c === 91 ? 'array' : 'other';
@@ -108,6 +109,6 @@ function readFast(an: Analysis, forced: FileForm | undefined): Outline {
     o.value = root;
   }
   if (tr.ws(o.end) !== text.length) throw NOT_FAST;
-  if (tr.starts) an.report.lines.adopt(tr.starts);
+  an.report.lines.adopt(lineStarts);
   return o;
 }
