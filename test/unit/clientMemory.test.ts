@@ -45,6 +45,23 @@ describe('client: request bytes (jsonBytes)', () => {
       assert.deepEqual(jsonBytes(c), Buffer.from(JSON.stringify(c) ?? 'null', 'utf8'), JSON.stringify(c)?.slice(0, 80));
     }
   });
+
+  it('of a large request are one buffer hardly larger than they are, whether its elements grow, shrink or vary along the way', () => {
+    for (const order of ['growing', 'shrinking', 'mixed'] as const) {
+      const n = 8000;
+      const responses = Array.from({ length: n }, (_, i) => {
+        const k = order === 'growing' ? i : order === 'shrinking' ? n - 1 - i : (i * 7919) % n;
+        return { prompt_uuid: `p${i}`, content: TEXTS[k % TEXTS.length]!.repeat(1 + Math.floor(k / 300)) };
+      });
+      const request = { eval_uuid: 'e', responses, name: 'after the list' };
+      const bytes = jsonBytes(request);
+      assert.deepEqual(bytes, Buffer.from(JSON.stringify(request), 'utf8'));
+      assert.ok(bytes.length > 1024 * 1024, `${order}: a request of ${bytes.length} bytes is too small to show anything`);
+      // Pieces copied into one buffer at the end would hold the request twice; a buffer far
+      // larger than its bytes would hold unused memory while the reply is awaited.
+      assert.ok(bytes.buffer.byteLength <= bytes.length * 1.3, `${order}: ${bytes.length} bytes in a buffer of ${bytes.buffer.byteLength}`);
+    }
+  });
 });
 
 describe('client: large replies parsed piece by piece (parseJsonPiecewise)', () => {
