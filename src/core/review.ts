@@ -75,7 +75,7 @@ export async function overrideVerdict(client: AymaraClient, runUuid: string, res
   checkId(responseUuid, 'response');
   const body = checkOverride(change);
   const url = `/v2/eval-runs/${path(runUuid)}/responses/${path(responseUuid)}`;
-  const reply = await client.request('PATCH', url, { ...opts, body, schema: reviewSchemas.ScoredResponse, retry: 'post' });
+  const reply = await client.request('PATCH', url, { ...opts, body, schema: reviewSchemas().ScoredResponse, retry: 'post' });
   return mustAnswer(reply, 'response_uuid', responseUuid, `PATCH ${url}`, 'response');
 }
 
@@ -83,7 +83,7 @@ export async function overrideVerdict(client: AymaraClient, runUuid: string, res
 export async function verdictHistory(client: AymaraClient, runUuid: string, responseUuid: string, opts: CallOptions = {}): Promise<AnswerHistory[]> {
   checkId(runUuid, 'run');
   checkId(responseUuid, 'response');
-  return client.request('GET', `/v2/eval-runs/${path(runUuid)}/responses/${path(responseUuid)}/history`, { ...opts, schema: reviewSchemas.AnswerHistoryList, retry: 'idempotent' });
+  return client.request('GET', `/v2/eval-runs/${path(runUuid)}/responses/${path(responseUuid)}/history`, { ...opts, schema: reviewSchemas().AnswerHistoryList, retry: 'idempotent' });
 }
 
 /** Starts a report over these finished runs (1 to 100, no repeats). Sent once, never re-sent. */
@@ -93,13 +93,13 @@ export async function createReport(client: AymaraClient, runUuids: readonly stri
   runUuids.forEach((id) => checkId(id, 'run'));
   const repeated = runUuids.find((id, i) => runUuids.indexOf(id) !== i);
   if (repeated !== undefined) throw invalidInput(`Run ${inert(repeated, 100)} is given twice; give each run once. Nothing was sent.`);
-  return client.request('POST', '/v2/eval-reports', { ...opts, body: { eval_run_uuids: [...runUuids] }, schema: reviewSchemas.EvalSuiteReport, retry: 'post' });
+  return client.request('POST', '/v2/eval-reports', { ...opts, body: { eval_run_uuids: [...runUuids] }, schema: reviewSchemas().EvalSuiteReport, retry: 'post' });
 }
 
 export async function getReport(client: AymaraClient, reportUuid: string, opts: CallOptions = {}): Promise<EvalSuiteReport> {
   checkId(reportUuid, 'report');
   const url = `/v2/eval-reports/${path(reportUuid)}`;
-  const reply = await client.request('GET', url, { ...opts, schema: reviewSchemas.EvalSuiteReport, retry: 'idempotent' });
+  const reply = await client.request('GET', url, { ...opts, schema: reviewSchemas().EvalSuiteReport, retry: 'idempotent' });
   return mustAnswer(reply, 'eval_suite_report_uuid', reportUuid, `GET ${url}`, 'report');
 }
 

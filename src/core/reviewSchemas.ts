@@ -7,9 +7,9 @@
  * `Optional[X] = None` may be absent or null (`nullish`).
  *
  * Two flavours from one definition:
- * - `strictReviewSchemas`: every object refuses unknown keys, so a misspelt or invented field in a
+ * - `strictReviewSchemas()`: every object refuses unknown keys, so a misspelt or invented field in a
  *   reply fails. Contract tests of the local server use it to keep its replies SDK-compatible.
- * - `reviewSchemas`: every object keeps unknown keys and free-text vocabularies stay strings, for
+ * - `reviewSchemas()`: every object keeps unknown keys and free-text vocabularies stay strings, for
  *   a client reading a real server that may add fields.
  */
 import * as z from './zod';
@@ -189,16 +189,26 @@ function build(strict: boolean) {
   };
 }
 
-/** Unknown keys refused everywhere: for contract tests of replies. */
-export const strictReviewSchemas = build(true);
-/** Unknown keys kept: for reading a real server's replies. */
-export const reviewSchemas = build(false);
+type ReviewSchemas = ReturnType<typeof build>;
+let loose: ReviewSchemas | undefined;
+let strict: ReviewSchemas | undefined;
+/**
+ * Unknown keys kept: for reading a real server's replies. Built on first use: scoring never needs
+ * them, and building them is a few milliseconds of every start of the command line.
+ */
+export function reviewSchemas(): ReviewSchemas {
+  return (loose ??= build(false));
+}
+/** Unknown keys refused everywhere: for contract tests of replies (never built by the product). */
+export function strictReviewSchemas(): ReviewSchemas {
+  return (strict ??= build(true));
+}
 
-export type AnswerHistory = z.infer<typeof reviewSchemas.AnswerHistory>;
-export type ReviewScoredResponse = z.infer<typeof reviewSchemas.ScoredResponse>;
-export type EvalRunReport = z.infer<typeof reviewSchemas.EvalRunReport>;
-export type EvalSuiteReport = z.infer<typeof reviewSchemas.EvalSuiteReport>;
-export type FileUpload = z.infer<typeof reviewSchemas.FileUpload>;
-export type FileCreateResponse = z.infer<typeof reviewSchemas.FileCreateResponse>;
-export type FileDetail = z.infer<typeof reviewSchemas.FileDetail>;
-export type FileStatus = z.infer<typeof reviewSchemas.FileStatus>;
+export type AnswerHistory = z.infer<ReviewSchemas['AnswerHistory']>;
+export type ReviewScoredResponse = z.infer<ReviewSchemas['ScoredResponse']>;
+export type EvalRunReport = z.infer<ReviewSchemas['EvalRunReport']>;
+export type EvalSuiteReport = z.infer<ReviewSchemas['EvalSuiteReport']>;
+export type FileUpload = z.infer<ReviewSchemas['FileUpload']>;
+export type FileCreateResponse = z.infer<ReviewSchemas['FileCreateResponse']>;
+export type FileDetail = z.infer<ReviewSchemas['FileDetail']>;
+export type FileStatus = z.infer<ReviewSchemas['FileStatus']>;

@@ -63,7 +63,7 @@ describe('CLI report', function () {
     assert.equal(r.stdout, '');
     assert.match(r.stderr, /report written to/);
     const doc = JSON.parse(readFileSync(out, 'utf8')) as unknown;
-    const parsed = strictReviewSchemas.EvalSuiteReport.parse(doc);
+    const parsed = strictReviewSchemas().EvalSuiteReport.parse(doc);
     assert.equal(parsed.status, 'finished');
     assert.deepEqual(parsed.eval_run_reports.map((x) => x.eval_run_uuid), [accuracyRun]);
     const md = join(dir, 'report.md');

@@ -82,7 +82,7 @@ describe('file uploads (local server, real HTTP)', function () {
     assert.equal(JSON.stringify(out.responses).includes('shots/'), false);
     const ids = out.responses.map((r) => (r.content as { file_uuid: string }).file_uuid);
     assert.equal(ids[0], ids[2], 'the same file is referenced twice, uploaded once');
-    const detail = strictReviewSchemas.FileDetail.parse(await (await fetch(`${server.url}/v2/files/${ids[0]}`, { headers: { 'x-api-key': 'demo-key' } })).json());
+    const detail = strictReviewSchemas().FileDetail.parse(await (await fetch(`${server.url}/v2/files/${ids[0]}`, { headers: { 'x-api-key': 'demo-key' } })).json());
     assert.equal(detail.file_size_bytes, PNG.length);
     const last = progress.at(-1)!;
     assert.deepEqual([last.files.done, last.files.total, last.done, last.total], [2, 2, 2 * PNG.length + 11, 2 * PNG.length + 11]);
@@ -97,7 +97,7 @@ describe('file uploads (local server, real HTTP)', function () {
     assert.equal(put.hadApiKey, false, 'the key never goes to storage');
     const id = (out.responses[0]!.content as { file_uuid: string }).file_uuid;
     const status = await (await fetch(`${server.url}/v2/files/${id}/status`, { headers: { 'x-api-key': 'demo-key' } })).json();
-    assert.equal(strictReviewSchemas.FileStatus.parse(status).processing_status, 'completed');
+    assert.equal(strictReviewSchemas().FileStatus.parse(status).processing_status, 'completed');
   });
 
   it('a rescore uploads nothing: the cache (by content, per origin) is confirmed with GET /v2/files/{id}', async () => {

@@ -61,7 +61,7 @@ describe('review calls (local server, real HTTP)', function () {
     it('overrides a verdict, returns the updated response, and the history records it', async () => {
       const failed = run.responses!.findIndex((r) => r.is_passed === false);
       const updated = await overrideVerdict(client(), run.eval_run_uuid, rid(failed), { is_passed: true, confidence: 0.9, explanation: 'A person checked it.' });
-      assert.ok(strictReviewSchemas.ScoredResponse.safeParse(updated).success);
+      assert.ok(strictReviewSchemas().ScoredResponse.safeParse(updated).success);
       assert.equal(updated.response_uuid, rid(failed));
       assert.equal(updated.is_passed, true);
       assert.equal(updated.explanation, 'A person checked it.');
@@ -124,7 +124,7 @@ describe('review calls (local server, real HTTP)', function () {
   describe('reports', () => {
     it('creates a report, waits for it with progress until finished, reads and deletes it', async () => {
       const created = await createReport(client(), [run.eval_run_uuid]);
-      assert.ok(strictReviewSchemas.EvalSuiteReport.safeParse(created).success);
+      assert.ok(strictReviewSchemas().EvalSuiteReport.safeParse(created).success);
       assert.equal(created.status, 'created');
       const seen: string[] = [];
       const done = await waitForReport(client(), created.eval_suite_report_uuid, { firstDelayMs: 10, onProgress: (r) => seen.push(r.status) });

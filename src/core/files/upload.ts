@@ -55,7 +55,7 @@ export async function uploadMultipart(client: AymaraClient, src: UploadSource, o
   const contentType = encoded.headers.get('content-type') ?? '';
   const bytes = new Uint8Array(await encoded.arrayBuffer());
   const what = 'POST /v2/files/-/uploads';
-  const reply = await client.request('POST', '/v2/files/-/uploads', { ...opts, rawBody: { bytes, contentType }, schema: reviewSchemas.FileUpload, retry: 'post' });
+  const reply = await client.request('POST', '/v2/files/-/uploads', { ...opts, rawBody: { bytes, contentType }, schema: reviewSchemas().FileUpload, retry: 'post' });
   const { file_uuid, remote_file_path } = uploadedOf(reply, src, what, true);
   return { file_uuid, remote_file_path };
 }
@@ -66,7 +66,7 @@ export async function uploadPresigned(client: AymaraClient, src: UploadSource, o
   const created = await client.request('POST', '/v2/files', {
     ...opts,
     body: { files: [{ local_file_path: src.name, content_type: src.mime }] },
-    schema: reviewSchemas.FileCreateResponse,
+    schema: reviewSchemas().FileCreateResponse,
     retry: 'post',
   });
   if (created.files.length !== 1) throw wrongReply(what, `lists ${created.files.length} files for the one asked for`);
@@ -81,7 +81,7 @@ export async function uploadPresigned(client: AymaraClient, src: UploadSource, o
 async function waitStored(client: AymaraClient, fileUuid: string, name: string, opts: CallOptions): Promise<void> {
   const url = `/v2/files/${encodeURIComponent(fileUuid)}/status`;
   for (let poll = 1; ; poll++) {
-    const s = await client.request('GET', url, { ...opts, schema: reviewSchemas.FileStatus, retry: 'idempotent' });
+    const s = await client.request('GET', url, { ...opts, schema: reviewSchemas().FileStatus, retry: 'idempotent' });
     if (s.file_uuid !== fileUuid) throw wrongReply(`GET ${url}`, `is about file ${inert(s.file_uuid, 80)}`);
     if (s.processing_status === 'completed') return;
     if (s.processing_status === 'failed')
@@ -97,7 +97,7 @@ async function waitStored(client: AymaraClient, fileUuid: string, name: string, 
 export async function fileStillThere(client: AymaraClient, fileUuid: string, opts: CallOptions = {}): Promise<boolean> {
   const url = `/v2/files/${encodeURIComponent(fileUuid)}`;
   try {
-    const detail = await client.request('GET', url, { ...opts, schema: reviewSchemas.FileDetail, retry: 'idempotent' });
+    const detail = await client.request('GET', url, { ...opts, schema: reviewSchemas().FileDetail, retry: 'idempotent' });
     if (detail.file_uuid !== fileUuid) throw wrongReply(`GET ${url}`, `is about file ${inert(detail.file_uuid, 80)}`);
     return true;
   } catch (err) {

@@ -1,10 +1,12 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { strictReviewSchemas as S } from '../../../src/core/reviewSchemas';
+import { strictReviewSchemas } from '../../../src/core/reviewSchemas';
 import { DEMO_EVAL_UUID, DEMO_PROMPTS, IMAGE_EVAL_UUID, IMAGE_PROMPTS, bundledSeed, startServer, type LocalServer } from '../../../src/server';
 import { FileStore } from '../../../src/server/files';
 import { assertEnvelope, call, repoRoot, SCORE } from './helpers';
+
+const S = strictReviewSchemas();
 
 const PNG = readFileSync(join(repoRoot(), 'test', 'fixtures', 'images', 'kettle.png'));
 const I = IMAGE_PROMPTS;

@@ -1,7 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { strictReviewSchemas as S } from '../../../src/core/reviewSchemas';
+import { strictReviewSchemas } from '../../../src/core/reviewSchemas';
 import { DEMO_EVAL_UUID, DEMO_PROMPTS, startServer, type LocalServer } from '../../../src/server';
 import { assertEnvelope, call, SCORE } from './helpers';
+
+const S = strictReviewSchemas();
 
 const P = DEMO_PROMPTS;
 

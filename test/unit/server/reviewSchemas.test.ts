@@ -11,21 +11,21 @@ const history = {
 
 describe('review reply schemas (mirrors of aymara-ai-sdk 1.2.1 models)', () => {
   it('strict: a misspelt or invented field anywhere fails; lenient keeps it', () => {
-    assert.equal(strictReviewSchemas.AnswerHistory.safeParse(history).success, true);
+    assert.equal(strictReviewSchemas().AnswerHistory.safeParse(history).success, true);
     const misspelt = { ...history, new_is_pased: true };
-    assert.equal(strictReviewSchemas.AnswerHistory.safeParse(misspelt).success, false);
-    assert.equal(reviewSchemas.AnswerHistory.safeParse(misspelt).success, true);
+    assert.equal(strictReviewSchemas().AnswerHistory.safeParse(misspelt).success, false);
+    assert.equal(reviewSchemas().AnswerHistory.safeParse(misspelt).success, true);
     const nested = { ...history, updated_by: { ...history.updated_by, feature_flags: { enable_dashboard: true, beta: 1 } } };
-    assert.equal(strictReviewSchemas.AnswerHistory.safeParse(nested).success, false, 'nested objects are strict too');
-    assert.equal(reviewSchemas.AnswerHistory.safeParse(nested).success, true);
+    assert.equal(strictReviewSchemas().AnswerHistory.safeParse(nested).success, false, 'nested objects are strict too');
+    assert.equal(reviewSchemas().AnswerHistory.safeParse(nested).success, true);
   });
 
   it('follows the SDK: required fields, optional-or-null fields, enums and date-times', () => {
-    const S = strictReviewSchemas;
+    const S = strictReviewSchemas();
     assert.equal(S.AnswerHistory.safeParse({ ...history, updated_at: 'yesterday' }).success, false);
     assert.equal(S.AnswerHistory.safeParse({ answer_history_uuid: 'h', updated_at: history.updated_at }).success, true, 'the rest is optional');
     assert.equal(S.FileStatus.safeParse({ file_uuid: 'f', created_at: history.updated_at, updated_at: history.updated_at, processing_status: 'done' }).success, false);
-    assert.equal(reviewSchemas.FileStatus.safeParse({ file_uuid: 'f', created_at: history.updated_at, updated_at: history.updated_at, processing_status: 'done' }).success, true);
+    assert.equal(reviewSchemas().FileStatus.safeParse({ file_uuid: 'f', created_at: history.updated_at, updated_at: history.updated_at, processing_status: 'done' }).success, true);
     assert.equal(S.FileUpload.safeParse({}).success, true, 'FileUpload: every field optional');
     assert.equal(S.ScoredResponse.safeParse({ content: 'x' }).success, false, 'prompt_uuid is required');
     assert.equal(S.ScoredResponse.safeParse({ prompt_uuid: 'p', content: { file_uuid: 'f' }, content_type: 'audio' }).success, false);
