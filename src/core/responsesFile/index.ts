@@ -72,10 +72,19 @@ const _keepShapesAlive: readonly unknown[] = [
   new Report('', new LineIndex('')),
   new LineIndex(''),
   newAnalysis('', new LineIndex(''), 'body'),
-  // every kind of node jsonc-parser's parseTree makes (treeOf), and the tolerant reader's outline, for the same reason
-  parseTree('{"k": [{"s": "x", "n": 1, "b": true, "z": null}, [], {}]}', undefined, JSON_OPTIONS),
-  readTolerant('{"responses": [{"a": 1}, 2], "b": [], "c": }', 1, MAX_NESTING_DEPTH),
 ];
+let tolerantShapes: readonly unknown[] | undefined;
+/**
+ * The same for every kind of node jsonc-parser's parseTree makes (treeOf) and the tolerant
+ * reader's outline, made the first time a file may need them: a valid JSON file never does, and
+ * making them took about 6 ms of every start of the command line.
+ */
+function keepTolerantShapesAlive(): void {
+  tolerantShapes ??= [
+    parseTree('{"k": [{"s": "x", "n": 1, "b": true, "z": null}, [], {}]}', undefined, JSON_OPTIONS),
+    readTolerant('{"responses": [{"a": 1}, 2], "b": [], "c": }', 1, MAX_NESTING_DEPTH),
+  ];
+}
 
 function isJsonLinesName(fileName: string | undefined): boolean {
   return !!fileName && /\.(jsonl|ndjson)$/i.test(fileName);
@@ -113,15 +122,18 @@ export function parseResponsesFile(input: string, opts: ParseOptions = {}): Resp
       '',
     );
   } else if (jsonl) {
+    keepTolerantShapesAlive();
     checkJsonLines(an, !!opts.forceTolerant);
   } else {
     let outline = opts.forceTolerant ? null : fastOutline(an, opts.form);
     if (!outline) {
+      keepTolerantShapesAlive();
       an = newAnalysis(text, lines, an.form);
       if (!firstNul(an)) outline = tolerantOutline(an);
     }
     if (outline) checkOutline(an, outline, opts.form);
   }
+  if (an.report.problems.length) keepTolerantShapesAlive(); // its problems were placed with treeOf
 
   const report = an.report;
   const problems = report.finish();
