@@ -53,6 +53,7 @@ export class ResultsTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
   private readonly byCategory: CategoryGrouping;
   private readonly disposables: vscode.Disposable[] = [];
   private rows: TreeRows | undefined;
+  private shownMessage: string | undefined;
 
   constructor(private readonly s: Deps) {
     this.failuresOnly = s.context.workspaceState.get<unknown>(FAILURES_ONLY_KEY) === true; // saved state is untrusted
@@ -101,20 +102,25 @@ export class ResultsTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
   }
 
   private updateMessage(): void {
+    const message = this.message();
+    // Set only when it changes: each assignment is a message to the window, and activation
+    // would send one to set the message the view starts with (none).
+    if (message === this.shownMessage) return;
+    this.shownMessage = message;
+    this.view.message = message;
+  }
+
+  /** Undefined when there is nothing to say: the view's welcome content explains how to start. */
+  private message(): string | undefined {
     const files = this.s.store.all().filter((r) => r.latest || r.pending);
-    if (!files.length) {
-      this.view.message = undefined; // the view's welcome content explains how to start
-      return;
-    }
+    if (!files.length || !this.failuresOnly) return undefined;
     let failed = 0;
     let total = 0;
     for (const f of files) {
       failed += (f.latest?.counts.failed ?? 0) + (f.latest?.counts.errored ?? 0);
       total += f.latest?.items.length ?? 0;
     }
-    this.view.message = this.failuresOnly
-      ? vscode.l10n.t('Showing failures only: {0} of {1} responses in {2} file(s).', failed, total, files.length)
-      : undefined;
+    return vscode.l10n.t('Showing failures only: {0} of {1} responses in {2} file(s).', failed, total, files.length);
   }
 
   // ------------------------------------------------------------------ model access

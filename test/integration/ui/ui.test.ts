@@ -58,13 +58,21 @@ describe('results UI in the extension host', () => {
       assert.equal(again.children[0]!.children[0]!.children[0]!.id, failed[0]!.id);
     });
 
-    it('filters to failures only and back', async () => {
+    it('filters to failures only and back, saying so above the tree', async () => {
+      assert.ok(!(await testSnapshot()).treeMessage, 'no message while every result is shown');
       await vscode.commands.executeCommand('aymara.results.showFailuresOnly');
-      let run = (await testSnapshot()).tree.find((f) => f.label === 'bot.responses.json')!.children[0]!;
+      let snap = await testSnapshot();
+      let run = snap.tree.find((f) => f.label === 'bot.responses.json')!.children[0]!;
       assert.deepEqual(run.children.map((g) => g.label), ['Failed (2)']);
+      const latest = snap.records.map((r) => r.latest).filter((l) => !!l);
+      const failed = latest.reduce((n, l) => n + l.counts.failed + l.counts.errored, 0);
+      const total = latest.reduce((n, l) => n + l.items.length, 0);
+      assert.equal(snap.treeMessage, `Showing failures only: ${failed} of ${total} responses in ${snap.records.filter((r) => r.latest || r.pending).length} file(s).`);
       await vscode.commands.executeCommand('aymara.results.showAll');
-      run = (await testSnapshot()).tree.find((f) => f.label === 'bot.responses.json')!.children[0]!;
+      snap = await testSnapshot();
+      run = snap.tree.find((f) => f.label === 'bot.responses.json')!.children[0]!;
       assert.equal(run.children.length, 4);
+      assert.ok(!snap.treeMessage, `the message is gone: ${snap.treeMessage}`);
     });
   });
 
