@@ -22,14 +22,18 @@ export function register(s: Deps): vscode.Disposable {
     values[key] = value;
     void vscode.commands.executeCommand(WorkbenchCommand.setContext, key, value);
   };
+  // Only the latest check may set the key's step: an earlier one still awaiting the storage
+  // (the first check, racing a key being saved) must not undo what a later one found.
+  let keyChecks = 0;
   const keyState = async (): Promise<void> => {
-    let origin: string;
+    const check = ++keyChecks;
+    let has = false;
     try {
-      origin = s.apiOrigin().origin;
+      has = await s.keys.has(s.apiOrigin().origin);
     } catch {
-      return set(WalkthroughContext.hasKey, false);
+      // No valid origin configured: no key for it.
     }
-    set(WalkthroughContext.hasKey, await s.keys.has(origin));
+    if (check === keyChecks) set(WalkthroughContext.hasKey, has);
   };
   const results = (): void => {
     const records = s.store.all();

@@ -4,7 +4,7 @@
  * reload in the middle of a run (the run is picked up again, never sent twice).
  */
 import * as assert from 'node:assert/strict';
-import { openCommandPalette, openFile, openProblems, runCommand, screenshot, useWorkbench, waitForNotification, waitForProblem } from './workbench';
+import { openCommandPalette, openFile, openProblems, runCommand, screenshot, submitInputBox, useWorkbench, waitForNotification, waitForProblem } from './workbench';
 
 describe('e2e: API key, eval choice, reload mid-run', function () {
   this.timeout(240_000);
@@ -28,8 +28,7 @@ describe('e2e: API key, eval choice, reload mid-run', function () {
     const input = page.locator('.quick-input-widget .quick-input-box input');
     await input.waitFor({ state: 'visible', timeout: 20_000 });
     assert.equal(await input.getAttribute('type'), 'password', 'the key is typed into a password box');
-    await input.fill(aymara!.apiKey);
-    await page.keyboard.press('Enter');
+    await submitInputBox(page, aymara!.apiKey);
     await waitForNotification(page, /API key saved for http:\/\/127\.0\.0\.1/);
     await screenshot(page, 'e2e-key-saved');
     await runCommand(page, 'Aymara: Score Responses File');

@@ -6,7 +6,7 @@
  */
 import * as assert from 'node:assert/strict';
 import type { Locator, Page } from 'playwright-core';
-import { editorTab, openFile, runCommand, screenshot, useWorkbench } from './workbench';
+import { editorTab, openFile, runCommand, screenshot, submitInputBox, useWorkbench } from './workbench';
 
 const STEPS = ['setKey', 'score', 'read', 'compare'] as const;
 
@@ -56,10 +56,7 @@ describe('e2e: the Get Started walkthrough', function () {
     await screenshot(page, 'e2e-walkthrough-1-start');
 
     await pressStepButton(page, 'setKey', 'Set API Key');
-    const input = page.locator('.quick-input-widget .quick-input-box input');
-    await input.waitFor({ state: 'visible', timeout: 20_000 });
-    await input.fill(aymara!.apiKey);
-    await page.keyboard.press('Enter');
+    await submitInputBox(page, aymara!.apiKey);
     await waitChecked(page, 'setKey');
 
     await pressStepButton(page, 'score', 'Score Active File');

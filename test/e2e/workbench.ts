@@ -390,6 +390,24 @@ export async function runCommand(page: Page, label: string, timeoutMs = 30_000):
   }
 }
 
+/**
+ * Types `value` into the input box a command opened (e.g. Set API Key's) and presses Enter on it,
+ * then waits for the box to close: it closes only once the extension accepted the value. Enter
+ * goes to the box itself, not to whatever holds the page's focus (the walkthrough page may take
+ * it back while its step's media loads). Fails saying what the box still showed.
+ */
+export async function submitInputBox(page: Page, value: string, timeoutMs = 20_000): Promise<void> {
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await expectVisible(input, timeoutMs, 'an input box');
+  await input.fill(value);
+  await input.press('Enter');
+  const closed = await input.waitFor({ state: 'hidden', timeout: timeoutMs }).then(() => true, () => false);
+  if (!closed) {
+    const shown = (await page.locator('.quick-input-widget').innerText().catch(() => '')).replace(/\s+/g, ' ').trim();
+    throw new Error(`The input box did not accept the value within ${Math.round(timeoutMs / 1000)} s; it showed: ${shown || '(nothing)'}`);
+  }
+}
+
 /** Opens a file of the workspace by name through Quick Open (Ctrl+P) and waits for its editor tab. */
 export async function openFile(page: Page, name: string, timeoutMs = 20_000): Promise<void> {
   const input = page.locator('.quick-input-widget .quick-input-box input');
