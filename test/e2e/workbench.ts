@@ -28,6 +28,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 import type * as HostLib from '../harness/host.mjs';
+import { failureDigest, saveFailureArtefacts } from './failureArtefacts';
 
 export type { AymaraServer, CodeServer, LaunchedBrowser } from '../harness/host.mjs';
 
@@ -168,7 +169,7 @@ export async function startWorkbench(opts: WorkbenchOptions = {}): Promise<Workb
       const partial: WorkbenchSession = {
         server, aymara, browser: b, page: b.page, workspace: '', screenshot: (n) => screenshot(b.page, n), close,
       };
-      const dir = await saveFailureArtefacts(partial, `startup failure ${new Date().toISOString()}`).catch(() => undefined);
+      const dir = await saveFailureArtefacts(resultsDir, partial, `startup failure ${new Date().toISOString()}`).catch(() => undefined);
       if (dir) console.log(`      workbench did not start; screenshot and logs: ${path.relative(repoRoot, dir)}/`);
     } else if (server) {
       console.log(`      last lines of the code-server log:\n${server.log().split('\n').slice(-30).join('\n')}`);
@@ -190,8 +191,10 @@ export function useWorkbench(opts: WorkbenchOptions = {}): () => WorkbenchSessio
   });
   afterEach(async function () {
     if (session && this.currentTest?.state === 'failed') {
-      const dir = await saveFailureArtefacts(session, this.currentTest.fullTitle());
+      const dir = await saveFailureArtefacts(resultsDir, session, this.currentTest.fullTitle());
       console.log(`      screenshot and logs: ${path.relative(repoRoot, dir)}/`);
+      // A CI run's clone (and so these files) may be gone when someone reads its output.
+      if (process.env.CI) console.log(await failureDigest(session, dir));
     }
   });
   after(async function () {
@@ -203,21 +206,6 @@ export function useWorkbench(opts: WorkbenchOptions = {}): () => WorkbenchSessio
     if (!session) throw new Error('The workbench session is not running (did before() fail?)');
     return session;
   };
-}
-
-/** Saves a screenshot, the code-server and extension host logs, and browser errors. */
-export async function saveFailureArtefacts(session: WorkbenchSession, title: string): Promise<string> {
-  const dir = path.join(resultsDir, 'e2e', title.replace(/[^\w.-]+/g, '_').slice(0, 120));
-  fs.mkdirSync(dir, { recursive: true });
-  await session.page.screenshot({ path: path.join(dir, 'screenshot.png'), timeout: 10_000 }).catch(() => undefined);
-  fs.writeFileSync(path.join(dir, 'code-server.log'), session.server.log());
-  fs.writeFileSync(path.join(dir, 'exthost.log'), session.server.extHostLog());
-  fs.writeFileSync(path.join(dir, 'browser-console.log'), session.browser.consoleErrors().join('\n'));
-  if (session.aymara) fs.writeFileSync(path.join(dir, 'aymara-server.log'), session.aymara.log());
-  // Every log of the server side (extension host, output channels such as the extension's own).
-  const logs = path.join(session.server.dirs.userData, 'logs');
-  if (fs.existsSync(logs)) fs.cpSync(logs, path.join(dir, 'logs'), { recursive: true });
-  return dir;
 }
 
 // ------------------------------------------------------------------------------------------
