@@ -8,7 +8,7 @@ import type { Node, ResultsTree } from './resultsTree';
 import type { FileRecord } from './savedState';
 import type { Services } from './services';
 import type { StatusBar } from './statusBar';
-import type { TestExplorer } from './testExplorer';
+import type { TestExplorerFeature } from './testExplorer';
 
 /** One row of the results tree as `TestCommand.snapshot` renders it (children down to depth 4). */
 export interface TreeRowSnapshot {
@@ -60,7 +60,7 @@ export interface TestSnapshot {
  * test (ExtensionMode.Test). They read state the VS Code API does not expose (tree rows, status
  * bar text, open panels) and seed runs; they never exist in a user's installation.
  */
-export function register(s: Services, parts: { tree: ResultsTree; status: StatusBar; explanations: ExplanationsPanels; testExplorer: TestExplorer }): vscode.Disposable {
+export function register(s: Services, parts: { tree: ResultsTree; status: StatusBar; explanations: ExplanationsPanels; testExplorer: TestExplorerFeature }): vscode.Disposable {
   if (s.context.extensionMode !== vscode.ExtensionMode.Test) return new vscode.Disposable(() => undefined);
   const render = (n: Node | undefined, depth: number): TreeRowSnapshot[] =>
     parts.tree.getChildren(n).map((c) => {

@@ -224,7 +224,29 @@ function runName(uri: vscode.Uri, r: RunResult): string {
   return oneLine(`${uri.path.split('/').pop() ?? ''} · ${r.run_name ?? r.eval_run_uuid}`, 200);
 }
 
-/** The feature's entry point: built with what it uses; disposing it removes all it registered. */
-export function register(deps: TestExplorerDeps): TestExplorer {
-  return new TestExplorer(deps);
+/** What the rest of the extension holds of Test Explorer: its state for the suites, and its end. */
+export interface TestExplorerFeature extends vscode.Disposable {
+  snapshot(): TestExplorerSnapshot;
+}
+
+/**
+ * The feature's entry point: built with what it uses; disposing it removes all it registered.
+ * The controller is created just after activation, not during it: VS Code's testing API costs the
+ * host about 3 ms on its first use, a fifth of the activation's own work. No run can finish in
+ * between (scoring waits on the network), and the controller's items are built only when VS Code
+ * asks for them anyway. A suite reading the snapshot before then creates it at once.
+ */
+export function register(deps: TestExplorerDeps): TestExplorerFeature {
+  let explorer: TestExplorer | undefined;
+  let disposed = false;
+  const ensure = (): TestExplorer => (explorer ??= new TestExplorer(deps));
+  const timer = setTimeout(() => disposed || ensure(), 0);
+  return {
+    snapshot: () => ensure().snapshot(),
+    dispose: () => {
+      disposed = true;
+      clearTimeout(timer);
+      explorer?.dispose();
+    },
+  };
 }
