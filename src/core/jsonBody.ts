@@ -107,13 +107,8 @@ export function jsonBytes(value: unknown): Buffer {
       const total = batches.reduce((a, b) => a + b, 0);
       let done = 0;
       for (let i = 0, b = 0; i < v.length; i += ARRAY_BATCH, b++) {
-        // Each batch is written as the array "[a,b]"; its "]" is then taken back, and the next
-        // batch's "[" becomes a ",": "[a,b" + ",c,d" + "]".
-        const at = out.used;
         done += batches[b]!;
-        out.write(JSON.stringify(v.slice(i, i + ARRAY_BATCH)), done / total);
-        if (i) out.set(at, 0x2c); // ','
-        out.used -= 1;
+        out.writeBatch(JSON.stringify(v.slice(i, i + ARRAY_BATCH)), done / total, i === 0);
       }
       if (v.length) out.write(']');
     } else {
@@ -158,7 +153,7 @@ function batchWeights(list: readonly unknown[]): number[] {
  * final copy would double (a 100,000-response request: 69 MB, held once instead of twice).
  */
 class ByteSink {
-  used = 0;
+  private used = 0;
   private buf = Buffer.allocUnsafeSlow(64 * 1024);
 
   /** Appends `text` as UTF-8; `share` is the part of the whole (0–1) written once it is in. */
@@ -174,8 +169,15 @@ class ByteSink {
     this.used += this.buf.write(text, this.used, 'utf8');
   }
 
-  set(at: number, byte: number): void {
-    this.buf[at] = byte;
+  /**
+   * Appends one batch of an array, written as the array "[a,b]": its "]" is taken back, and after
+   * the first batch its "[" becomes a ",", so that "[a,b" + ",c,d" + "]" is the whole array.
+   */
+  writeBatch(arrayJson: string, share: number, first: boolean): void {
+    const at = this.used;
+    this.write(arrayJson, share);
+    if (!first) this.buf[at] = 0x2c; // ','
+    this.used -= 1;
   }
 
   /** The bytes written; copied to their own buffer only when a quarter or more of it is unused. */
