@@ -68,8 +68,9 @@ describe('e2e: completion and hover in a responses file', function () {
     await openFile(page, 'bot.responses.json');
     // Empty the last entry's prompt_uuid (line 24), leaving "": Go to Line, then delete the id.
     await page.keyboard.press('Control+G');
-    await page.locator('.quick-input-widget .quick-input-box input').fill(':24');
-    await page.keyboard.press('Enter');
+    const goTo = page.locator('.quick-input-widget .quick-input-box input');
+    await goTo.fill(':24');
+    await goTo.press('Enter');
     await page.keyboard.press('End');
     // The line is `"prompt_uuid": "question.…",`: step back over the comma and the closing quote.
     await page.keyboard.press('ArrowLeft');

@@ -22,7 +22,7 @@ export async function goToLine(page: Page, line: number, column: number): Promis
   await page.keyboard.press('Control+G');
   await input.waitFor({ state: 'visible', timeout: 10_000 });
   await input.fill(`:${line}:${column}`); // Ctrl+G opens Quick Open with the ":" (go to line) prefix
-  await page.keyboard.press('Enter');
+  await input.press('Enter'); // on the box itself, wherever the page's focus went
   await input.waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
 }
 
@@ -54,12 +54,12 @@ export async function pickQuickInput(page: Page, label: string): Promise<void> {
   await row.first().click();
 }
 
-/** Type into the visible input box (replacing its value) and press Enter. */
+/** Type into the visible input box (replacing its value) and press Enter in it. */
 export async function answerInputBox(page: Page, text: string, titlePattern: RegExp): Promise<void> {
   const title = page.locator('.quick-input-widget .quick-input-title');
   const input = page.locator('.quick-input-widget .quick-input-box input');
   const h = await harness();
   await h.waitFor(async () => titlePattern.test((await title.textContent().catch(() => '')) ?? '') || undefined, { timeoutMs: 20_000, intervalMs: 200, what: `an input box titled ${String(titlePattern)}` });
   await input.fill(text);
-  await page.keyboard.press('Enter');
+  await input.press('Enter'); // on the box itself, wherever the page's focus went
 }
