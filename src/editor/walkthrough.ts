@@ -31,7 +31,7 @@ export function register(s: Deps): vscode.Disposable {
     try {
       has = await s.keys.has(s.apiOrigin().origin);
     } catch {
-      // No valid origin configured: no key for it.
+      // No valid origin configured, or the storage could not be read: no key known.
     }
     if (check === keyChecks) set(WalkthroughContext.hasKey, has);
   };

@@ -232,7 +232,7 @@ export interface TestExplorerFeature extends vscode.Disposable {
 /**
  * The feature's entry point: built with what it uses; disposing it removes all it registered.
  * The controller is created just after activation, not during it: VS Code's testing API costs the
- * host about 3 ms on its first use, a fifth of the activation's own work. No run can finish in
+ * host about 3 ms on its first use, about a quarter of activate()'s own work. No run can finish in
  * between (scoring waits on the network), and the controller's items are built only when VS Code
  * asks for them anyway. A suite reading the snapshot before then creates it at once.
  */
