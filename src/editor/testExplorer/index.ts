@@ -238,13 +238,11 @@ export interface TestExplorerFeature extends vscode.Disposable {
  */
 export function register(deps: TestExplorerDeps): TestExplorerFeature {
   let explorer: TestExplorer | undefined;
-  let disposed = false;
   const ensure = (): TestExplorer => (explorer ??= new TestExplorer(deps));
-  const timer = setTimeout(() => disposed || ensure(), 0);
+  const timer = setTimeout(ensure, 0);
   return {
     snapshot: () => ensure().snapshot(),
     dispose: () => {
-      disposed = true;
       clearTimeout(timer);
       explorer?.dispose();
     },
