@@ -343,14 +343,14 @@ export class AymaraClient {
     const hook = opts.eachElement;
     // Element indexes of a page count from its offset, so a hook sees positions in the whole list.
     const page = (offset: number, limit: number) =>
-      this.send('GET', path, {
+      this.receive('GET', path, {
         signal: opts.signal,
         query: { ...query, limit, offset },
         schema,
         retry: 'idempotent',
         eachElement: hook && ((key, v, i) => hook(key, v, offset + i)),
         elements: { key: 'items', schema: item },
-      }) as Promise<PageOf<z.infer<S>>>;
+      }) as Promise<() => PageOf<z.infer<S>>>;
     return fetchAllPages(`GET ${path}`, page, {
       pageSize: this.opts.pageSize,
       concurrency: this.opts.pageConcurrency,
@@ -365,6 +365,11 @@ export class AymaraClient {
   // ------------------------------------------------------------------ transport
 
   private async send<S extends z.ZodMiniType>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, o: SendOptions<S>): Promise<z.infer<S>> {
+    return (await this.receive(method, path, o))();
+  }
+
+  /** The request sent and its reply read (a large one parsed as it arrived); what it returns checks and decodes it. */
+  private async receive<S extends z.ZodMiniType>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, o: SendOptions<S>): Promise<() => z.infer<S>> {
     const url = new URL(this.base + path);
     const query: Query = { ...o.query, workspace_uuid: this.opts.workspaceUuid ?? undefined };
     for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null) url.searchParams.set(k, String(v));
@@ -423,7 +428,7 @@ export class AymaraClient {
     } finally {
       clearTimeout(timer);
     }
-    return this.decode(what, res, body, o, reading);
+    return () => this.decode(what, res, body, o, reading);
   }
 
   /**

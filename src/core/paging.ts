@@ -34,26 +34,29 @@ export interface PagingOptions {
 }
 
 /**
- * `page(offset, limit)` fetches one page. The first page tells the total; the rest are fetched
- * with bounded concurrency and reassembled in order. `what` names the list in messages.
+ * `page(offset, limit)` fetches one page and resolves, once its bytes are in, with what checks
+ * and decodes it. The first page tells the total; the rest are fetched with bounded concurrency
+ * and reassembled in order. Each worker asks for its next page before decoding the one that
+ * arrived, so that decoding overlaps the next round trip (one more page may then be asked for
+ * after a short page ends the list; it is dropped). `what` names the list in messages.
  */
-export async function fetchAllPages<T>(what: string, page: (offset: number, limit: number) => Promise<PageOf<T>>, o: PagingOptions): Promise<PagedResult<T>> {
+export async function fetchAllPages<T>(what: string, page: (offset: number, limit: number) => Promise<() => PageOf<T>>, o: PagingOptions): Promise<PagedResult<T>> {
   const size = o.pageSize;
-  const checked = async (offset: number, limit: number) => {
-    const got = await page(offset, limit);
+  const checked = (offset: number, limit: number, decode: () => PageOf<T>) => {
+    const got = decode();
     if (got.items.length > limit) throw inconsistent(what, `a page of ${got.items.length} items was sent when ${limit} were asked for`);
     return got;
   };
   // When the caller knows about how many items to expect (the responses it sent), the first
   // round asks for several pages at once instead of waiting for the first page's count.
-  const early = new Map<number, Promise<PageOf<T>>>();
+  const early = new Map<number, Promise<() => PageOf<T>>>();
   const expected = Math.min(o.expectedCount ?? 0, o.maxItems);
   for (let k = 1; k < Math.min(o.concurrency, Math.ceil(expected / size)); k++) {
-    const p = checked(k * size, size);
+    const p = page(k * size, size);
     p.catch(() => undefined); // awaited below, or dropped when the server pages differently
     early.set(k * size, p);
   }
-  const first = await checked(0, size);
+  const first = checked(0, size, await page(0, size));
   const count = first.count;
   if (count > o.maxItems) {
     throw inconsistent(what, `it reports ${count} items, ${o.maxItemsReason ?? `more than the ${o.maxItems} one list may have`}`);
@@ -72,13 +75,25 @@ export async function fetchAllPages<T>(what: string, page: (offset: number, limi
   let next = first.items.length;
   // Pages at or past this offset are not asked for (or not used): the end, or just after a short page.
   let stopAt = first.items.length === 0 ? 0 : count;
+  const ask = (): { offset: number; reply: Promise<() => PageOf<T>> } | undefined => {
+    if (next >= stopAt) return undefined;
+    const offset = next;
+    next += step;
+    const reply = early.get(offset) ?? page(offset, step);
+    reply.catch(() => undefined); // awaited in turn, or dropped once the listing has failed
+    return { offset, reply };
+  };
   const worker = async () => {
-    while (next < stopAt) {
-      const offset = next;
-      next += step;
+    for (let asked = ask(); asked; ) {
+      const { offset, reply } = asked;
       let got: PageOf<T>;
       try {
-        got = await (early.get(offset) ?? checked(offset, step));
+        const decode = await reply;
+        asked = ask();
+        // Pages tend to arrive together: decoding after the I/O that is ready lets the others'
+        // next requests go out first instead of waiting on this page's parse.
+        await afterIo();
+        got = checked(offset, step, decode);
       } catch (err) {
         stopAt = -1; // the other workers stop too
         throw err;
@@ -94,6 +109,10 @@ export async function fetchAllPages<T>(what: string, page: (offset: number, limi
   const offsets = [...pages.keys()].filter((off) => off < stopAt).sort((a, b) => a - b);
   const items = first.items.concat(...offsets.map((off) => pages.get(off)!));
   return { items, count, complete: items.length === count };
+}
+
+function afterIo(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function inconsistent(what: string, detail: string): ApiError {
