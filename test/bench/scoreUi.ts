@@ -113,7 +113,7 @@ export async function benchScoreUi(repoRoot: string, extensionDir: string, files
       extensionDir,
       testsModule: join(repoRoot, 'out', 'test', 'bench', 'scoreUi', 'index.js'),
       workspace,
-      env: { AYMARA_BENCH_SCOREUI_OUT: outFile, AYMARA_BENCH_SCOREUI_SERVER: server.url, AYMARA_BENCH_SCOREUI_FILES: copies.join('\n'), AYMARA_AI_API_KEY: DEFAULT_API_KEY, ...(process.env.NO_TE ? { NO_TE: '1' } : {}), ...(process.env.AYMARA_BENCH_SCOREUI_PROFILE ? { AYMARA_BENCH_SCOREUI_PROFILE: process.env.AYMARA_BENCH_SCOREUI_PROFILE } : {}) },
+      env: { AYMARA_BENCH_SCOREUI_OUT: outFile, AYMARA_BENCH_SCOREUI_SERVER: server.url, AYMARA_BENCH_SCOREUI_FILES: copies.join('\n'), AYMARA_AI_API_KEY: DEFAULT_API_KEY, ...(process.env.AYMARA_BENCH_SCOREUI_PROFILE ? { AYMARA_BENCH_SCOREUI_PROFILE: process.env.AYMARA_BENCH_SCOREUI_PROFILE } : {}) },
       timeoutMs: 600_000,
     });
     if (!existsSync(outFile)) return [failedRow('ui.scoreToDiagnostics.10k', 'Score command → diagnostics set', 'ms', `≤ ${TARGET_MS} ms`, 'the suite wrote no results')];
