@@ -67,6 +67,16 @@ describe('parseUtf8Json: JSON.parse of UTF-8 bytes', () => {
     assert.deepEqual(innermost(parseUtf8Json(deep)), { v: 'é', depth: 20_000 });
   });
 
+  it('decodes strings shorter and longer than the kept buffer (64 K characters), one after another, each on its own', () => {
+    const long = 'é'.repeat(40_000) + 'x'; // 80,001 bytes read as Latin-1: decoded apart from the kept buffer
+    const edge = 'a'.repeat(64 * 1024 - 2) + 'é'; // exactly 64 K bytes
+    const values = [{ a: 'ü'.repeat(30_000), b: 'é', c: long, d: 'ñ', e: edge, f: 'ok', g: ['“x”', 'ß'.repeat(3)] }];
+    const b = Buffer.from(JSON.stringify(values), 'utf8');
+    same(b);
+    const got = parseUtf8Json(b) as [{ b: string; c: string; d: string; e: string }];
+    assert.deepEqual([got[0].b, got[0].c.length, got[0].d, got[0].e.length], ['é', 40_001, 'ñ', 64 * 1024 - 1]);
+  });
+
   it('decodes invalid UTF-8 inside strings to the same replacement characters', () => {
     const bad = [[0xc3], [0xe2, 0x82], [0xf0, 0x9f, 0x99], [0x80], [0xff, 0xfe], [0xed, 0xa0, 0x80], [0xc0, 0xaf], [0xf4, 0x90, 0x80, 0x80], [0xe2, 0x82, 0x41]];
     for (const seq of bad) {
