@@ -69,13 +69,13 @@ let scratch: Buffer | undefined;
  * a regular expression). Short strings go through one kept buffer instead of a new one each.
  */
 function utf8(s: string): string {
-  if (Buffer.byteLength(s, 'utf8') === s.length) return s;
+  if (!isHigh(s)) return s;
   if (s.length > SCRATCH_CHARS) return Buffer.from(s, 'latin1').toString('utf8');
   scratch ??= Buffer.allocUnsafe(SCRATCH_CHARS);
   return scratch.toString('utf8', 0, scratch.write(s, 0, 'latin1'));
 }
 
-/** Whether a key read as Latin-1 holds bytes ≥ 0x80 (see utf8). */
+/** Whether a string or key read as Latin-1 holds bytes ≥ 0x80 (see utf8). */
 function isHigh(k: string): boolean {
   return Buffer.byteLength(k, 'utf8') !== k.length;
 }

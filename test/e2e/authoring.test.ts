@@ -6,6 +6,7 @@
  */
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
+import { goToLine } from './overrideHelpers';
 import { openFile, openProblems, scoreFromExplorer, screenshot, useWorkbench, waitForProblem } from './workbench';
 
 const ADDRESS = 'question.874b6e61-68ec-4c4a-bc99-2d9a2ba41d5d';
@@ -67,10 +68,7 @@ describe('e2e: completion and hover in a responses file', function () {
     const { page } = wb();
     await openFile(page, 'bot.responses.json');
     // Empty the last entry's prompt_uuid (line 24), leaving "": Go to Line, then delete the id.
-    await page.keyboard.press('Control+G');
-    const goTo = page.locator('.quick-input-widget .quick-input-box input');
-    await goTo.fill(':24');
-    await goTo.press('Enter');
+    await goToLine(page, 24, 1);
     await page.keyboard.press('End');
     // The line is `"prompt_uuid": "question.…",`: step back over the comma and the closing quote.
     await page.keyboard.press('ArrowLeft');
